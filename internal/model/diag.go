@@ -1,0 +1,92 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
+)
+
+// Diagnostic is one problem in a model: where, what, and what to do about it.
+type Diagnostic struct {
+	Pos     Pos    `json:"pos"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
+}
+
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	if d.Pos.File != "" {
+		b.WriteString(d.Pos.File)
+		if d.Pos.Line > 0 {
+			fmt.Fprintf(&b, ":%d:%d", d.Pos.Line, d.Pos.Col)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(d.Message)
+	if d.Fix != "" {
+		b.WriteString("\n    fix: ")
+		b.WriteString(d.Fix)
+	}
+	return b.String()
+}
+
+// Errors is every problem found in a model; it is the error Load returns.
+type Errors []Diagnostic
+
+func (e Errors) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problem", len(e))
+	if len(e) != 1 {
+		b.WriteByte('s')
+	}
+	b.WriteString(" in the model:")
+	for _, d := range e {
+		b.WriteString("\n")
+		b.WriteString(d.String())
+	}
+	return b.String()
+}
+
+// sortDiagnostics orders by file, line, column so that a person reads them top down.
+func sortDiagnostics(ds []Diagnostic) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i].Pos, ds[j].Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+}
+
+// nodeErr is an error raised while decoding a node, with the node's position.
+type nodeErr struct {
+	tok *token.Token
+	msg string
+	fix string
+}
+
+func (e *nodeErr) Error() string { return e.msg }
+
+func nodeError(n ast.Node, msg, fix string) error {
+	return &nodeErr{tok: n.GetToken(), msg: msg, fix: fix}
+}
+
+func tokenPos(file string, tk *token.Token) Pos {
+	if tk == nil || tk.Position == nil {
+		return Pos{File: file}
+	}
+	return Pos{File: file, Line: tk.Position.Line, Col: tk.Position.Column}
+}
+
+func nodePos(file string, n ast.Node) Pos {
+	if n == nil {
+		return Pos{File: file}
+	}
+	return tokenPos(file, n.GetToken())
+}

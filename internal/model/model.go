@@ -1,0 +1,220 @@
+package model
+
+import (
+	"net/netip"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// SchemaVersion is the model format version this build reads.
+const SchemaVersion = 1
+
+// Pos is where an element was written: file, 1-based line and column.
+type Pos struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
+}
+
+// Model is a whole plant: the root file and everything it includes.
+type Model struct {
+	Version         int              `yaml:"version" json:"version"`
+	System          System           `yaml:"system" json:"system"`
+	Include         []string         `yaml:"include" json:"-"`
+	Zones           []Zone           `yaml:"zones" json:"zones"`
+	Conduits        []Conduit        `yaml:"conduits" json:"conduits"`
+	Assets          []Asset          `yaml:"assets" json:"assets"`
+	Threats         []Threat         `yaml:"threats" json:"threats"`
+	Countermeasures []Countermeasure `yaml:"countermeasures" json:"countermeasures"`
+
+	// Files lists every file read, the root first.
+	Files []string `yaml:"-" json:"-"`
+
+	index *index
+	// unreadable holds the ids of items that could not be decoded at all; validation
+	// treats them as declared so that one typo is reported once.
+	unreadable []string
+}
+
+// System describes the system under consideration and how its risk is judged.
+type System struct {
+	Name        string           `yaml:"name" json:"name"`
+	Owner       string           `yaml:"owner" json:"owner,omitempty"`
+	Description string           `yaml:"description" json:"description,omitempty"`
+	Risk        RiskMethod       `yaml:"risk" json:"risk"`
+	Pos         Pos              `yaml:"-" json:"-"`
+	node        *ast.MappingNode // where the fields were written, for diagnostics
+}
+
+// RiskMethod is the organisation's risk method: the likelihood and consequence scales,
+// the consequence categories, the risk matrix and the tolerable risk. Omitted parts take
+// the defaults of DefaultRiskMethod.
+type RiskMethod struct {
+	Likelihood  []ScaleLevel `yaml:"likelihood" json:"likelihood"`
+	Consequence []ScaleLevel `yaml:"consequence" json:"consequence"`
+	Categories  []string     `yaml:"categories" json:"categories"`
+	// Levels are the risk levels from lowest to highest ("low", "medium", ...).
+	Levels []string `yaml:"levels" json:"levels"`
+	// Matrix[l-1][c-1] is the risk level of likelihood l and consequence c.
+	Matrix    [][]string `yaml:"matrix" json:"matrix"`
+	Tolerable string     `yaml:"tolerable" json:"tolerable"`
+}
+
+// ScaleLevel is one step of a likelihood or consequence scale.
+type ScaleLevel struct {
+	Level       int    `yaml:"level" json:"level"`
+	Label       string `yaml:"label" json:"label"`
+	Description string `yaml:"description" json:"description,omitempty"`
+}
+
+// Zone is a group of assets with like security needs (62443-3-2 ZCR 3).
+type Zone struct {
+	ID          string   `yaml:"id" json:"id"`
+	Name        string   `yaml:"name" json:"name"`
+	Description string   `yaml:"description" json:"description,omitempty"`
+	Purdue      *Purdue  `yaml:"purdue" json:"purdue,omitempty"`
+	Networks    []string `yaml:"networks" json:"networks,omitempty"`
+	VLANs       []int    `yaml:"vlans" json:"vlans,omitempty"`
+	// Safety marks a zone holding safety-related assets (a safety instrumented system).
+	Safety bool `yaml:"safety" json:"safety"`
+	// Wireless, Temporary and External mark zones for wireless devices, temporarily
+	// connected devices (laptops, USB) and devices connected through external networks.
+	Wireless  bool      `yaml:"wireless" json:"wireless"`
+	Temporary bool      `yaml:"temporary" json:"temporary"`
+	External  bool      `yaml:"external" json:"external"`
+	SLTarget  *SLTarget `yaml:"sl_target" json:"sl_target,omitempty"`
+	Parent    string    `yaml:"parent" json:"parent,omitempty"`
+
+	Prefixes []netip.Prefix   `yaml:"-" json:"-"`
+	Pos      Pos              `yaml:"-" json:"-"`
+	node     *ast.MappingNode // where the fields were written, for diagnostics
+}
+
+// Conduit is a controlled communication path between zones.
+type Conduit struct {
+	ID          string    `yaml:"id" json:"id"`
+	Name        string    `yaml:"name" json:"name"`
+	Description string    `yaml:"description" json:"description,omitempty"`
+	Zones       []string  `yaml:"zones" json:"zones"`
+	SLTarget    *SLTarget `yaml:"sl_target" json:"sl_target,omitempty"`
+	// Boundary is the technology at the boundary: firewall, data-diode, vpn, router-acl, none.
+	Boundary string           `yaml:"boundary" json:"boundary"`
+	Allow    []Flow           `yaml:"allow" json:"allow"`
+	Pos      Pos              `yaml:"-" json:"-"`
+	node     *ast.MappingNode // where the fields were written, for diagnostics
+}
+
+// Flow is one allowed communication of a conduit.
+type Flow struct {
+	// From and To are zone or asset ids; From initiates.
+	From     string `yaml:"from" json:"from"`
+	To       string `yaml:"to" json:"to"`
+	Protocol string `yaml:"protocol" json:"protocol"`
+	// Ports are the responder's ports; empty means the protocol's default ports.
+	Ports []int `yaml:"ports" json:"ports,omitempty"`
+	// Direction is "one-way" (only From may initiate; the default) or "both".
+	Direction string `yaml:"direction" json:"direction"`
+	// Operations are the OT operation classes allowed (read, write, program, control,
+	// diagnostics); empty means all for an OT protocol.
+	Operations  []string         `yaml:"operations" json:"operations,omitempty"`
+	Description string           `yaml:"description" json:"description,omitempty"`
+	Pos         Pos              `yaml:"-" json:"-"`
+	node        *ast.MappingNode // where the fields were written, for diagnostics
+}
+
+// Asset is a device or software component of the system.
+type Asset struct {
+	ID          string `yaml:"id" json:"id"`
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description" json:"description,omitempty"`
+	Zone        string `yaml:"zone" json:"zone"`
+	// Kind: plc, rtu, ied, hmi, ews, historian, scada-server, switch, firewall, router,
+	// server, workstation, ... (see Kinds).
+	Kind        string    `yaml:"kind" json:"kind"`
+	IPs         []string  `yaml:"ips" json:"ips,omitempty"`
+	MACs        []string  `yaml:"macs" json:"macs,omitempty"`
+	Vendor      string    `yaml:"vendor" json:"vendor,omitempty"`
+	Model       string    `yaml:"model" json:"model,omitempty"`
+	Firmware    string    `yaml:"firmware" json:"firmware,omitempty"`
+	Serial      string    `yaml:"serial" json:"serial,omitempty"`
+	Criticality string    `yaml:"criticality" json:"criticality,omitempty"`
+	SLC         *SLVector `yaml:"sl_capability" json:"sl_capability,omitempty"`
+
+	Addrs []netip.Addr     `yaml:"-" json:"-"`
+	Pos   Pos              `yaml:"-" json:"-"`
+	node  *ast.MappingNode // where the fields were written, for diagnostics
+}
+
+// Threat is one threat scenario of the risk assessment (62443-3-2 ZCR 5).
+type Threat struct {
+	ID          string       `yaml:"id" json:"id"`
+	Name        string       `yaml:"name" json:"name"`
+	Description string       `yaml:"description" json:"description,omitempty"`
+	Source      ThreatSource `yaml:"source" json:"source"`
+	// Targets are zone, conduit or asset ids.
+	Targets []string `yaml:"targets" json:"targets"`
+	// FRs limits the foundational requirements the threat bears on (empty: all seven).
+	FRs []int `yaml:"frs" json:"frs,omitempty"`
+	// Likelihood is the level on the likelihood scale before countermeasures.
+	Likelihood int `yaml:"likelihood" json:"likelihood"`
+	// Consequences maps a consequence category to its level on the consequence scale.
+	Consequences    map[string]int   `yaml:"consequences" json:"consequences"`
+	Countermeasures []string         `yaml:"countermeasures" json:"countermeasures,omitempty"`
+	Pos             Pos              `yaml:"-" json:"-"`
+	node            *ast.MappingNode // where the fields were written, for diagnostics
+}
+
+// ThreatSource is who or what could carry a threat out and how capable it is.
+type ThreatSource struct {
+	Name string `yaml:"name" json:"name"`
+	// Capability: casual, simple, moderate or extended (see Capabilities).
+	Capability string `yaml:"capability" json:"capability"`
+}
+
+// Countermeasure is a security measure that satisfies requirements in a scope.
+type Countermeasure struct {
+	ID          string `yaml:"id" json:"id"`
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description" json:"description,omitempty"`
+	// Satisfies lists requirement ids: "SR 1.1", "SR 1.1 RE 1", "CR 3.14", ...
+	Satisfies []string `yaml:"satisfies" json:"satisfies"`
+	// Scope lists zone, conduit or asset ids, or "*" for the whole system.
+	Scope []string `yaml:"scope" json:"scope"`
+	// Status: implemented, partial, planned or not-applicable.
+	Status        string   `yaml:"status" json:"status"`
+	Justification string   `yaml:"justification" json:"justification,omitempty"`
+	Evidence      []string `yaml:"evidence" json:"evidence,omitempty"`
+	Owner         string   `yaml:"owner" json:"owner,omitempty"`
+	Due           string   `yaml:"due" json:"due,omitempty"`
+	// ReducesLikelihood is how many likelihood levels the measure takes off the threats
+	// that name it, once implemented (default 1).
+	ReducesLikelihood *int `yaml:"reduces_likelihood" json:"reduces_likelihood,omitempty"`
+	// ReducesConsequence is how many consequence levels it takes off (default 0).
+	ReducesConsequence *int             `yaml:"reduces_consequence" json:"reduces_consequence,omitempty"`
+	Pos                Pos              `yaml:"-" json:"-"`
+	node               *ast.MappingNode // where the fields were written, for diagnostics
+}
+
+// Countermeasure statuses.
+const (
+	StatusImplemented   = "implemented"
+	StatusPartial       = "partial"
+	StatusPlanned       = "planned"
+	StatusNotApplicable = "not-applicable"
+)
+
+// LikelihoodReduction returns how many likelihood levels the measure removes.
+func (c *Countermeasure) LikelihoodReduction() int {
+	if c.ReducesLikelihood == nil {
+		return 1
+	}
+	return *c.ReducesLikelihood
+}
+
+// ConsequenceReduction returns how many consequence levels the measure removes.
+func (c *Countermeasure) ConsequenceReduction() int {
+	if c.ReducesConsequence == nil {
+		return 0
+	}
+	return *c.ReducesConsequence
+}
