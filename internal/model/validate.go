@@ -40,7 +40,7 @@ type validator struct {
 	diags []Diagnostic
 	// kinds maps every id to what it names, ids share one namespace so that a target or
 	// scope can name a zone, conduit or asset without saying which.
-	kinds map[string]string
+	kinds   map[string]string
 	firstAt map[string]Pos
 	zones   map[string]*Zone
 	assets  map[string]*Asset
