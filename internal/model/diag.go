@@ -90,3 +90,14 @@ func nodePos(file string, n ast.Node) Pos {
 	}
 	return tokenPos(file, n.GetToken())
 }
+
+// String writes the position as file:line:col.
+func (p Pos) String() string {
+	if p.File == "" {
+		return ""
+	}
+	if p.Line == 0 {
+		return p.File
+	}
+	return posString(p)
+}

@@ -1,0 +1,9 @@
+// Package risk carries out the IEC 62443-3-2 risk assessment of a plant model: the
+// unmitigated and residual risk of each threat on the model's risk matrix, their roll-up
+// per zone and conduit, the target security level vector (SL-T) of every zone and conduit
+// with each step of its derivation, and the partitioning checks of ZCR 3.
+//
+// It reads a loaded model and writes results; it knows nothing of the requirement
+// catalog (package assess does the SL-A gap analysis), of traffic, or of report formats.
+// docs/risk.md describes the method in words a reviewer can check.
+package risk

@@ -1,0 +1,265 @@
+package risk
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/zonewarden/zonewarden/internal/finding"
+	"github.com/zonewarden/zonewarden/internal/model"
+)
+
+// ThreatRisk is the assessed risk of one threat.
+type ThreatRisk struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Source     string   `json:"source"`
+	Capability string   `json:"capability"`
+	Targets    []string `json:"targets"`
+	// Likelihood and Consequence before countermeasures; Consequence is the worst over
+	// the categories, WorstCategory the category that gave it.
+	Likelihood    int    `json:"likelihood"`
+	Consequence   int    `json:"consequence"`
+	WorstCategory string `json:"worst_category"`
+	Unmitigated   Level  `json:"unmitigated"`
+	// ResidualLikelihood and ResidualConsequence after implemented countermeasures.
+	ResidualLikelihood  int   `json:"residual_likelihood"`
+	ResidualConsequence int   `json:"residual_consequence"`
+	Residual            Level `json:"residual"`
+	// Tolerable reports whether the residual risk is at or below the tolerable risk.
+	Tolerable bool `json:"tolerable"`
+	// Counted are the implemented countermeasures that reduced the risk; NotCounted the
+	// named ones that did not (planned, partial, not-applicable), with their status.
+	Counted    []string `json:"counted"`
+	NotCounted []string `json:"not_counted"`
+	model      *model.Threat
+}
+
+// Level is a risk level on the model's matrix.
+type Level struct {
+	Index int    `json:"index"` // 0 = lowest of the model's levels
+	Name  string `json:"name"`
+}
+
+// TargetRisk is the worst risk over the threats that bear on one zone or conduit.
+type TargetRisk struct {
+	ID          string   `json:"id"`
+	Kind        string   `json:"kind"` // zone or conduit
+	Threats     []string `json:"threats"`
+	Unmitigated Level    `json:"unmitigated"`
+	Residual    Level    `json:"residual"`
+	// Score orders targets by risk for the remediation plan: the sum over threats of
+	// the residual level index+1, so many medium risks weigh like one high one.
+	Score int `json:"score"`
+}
+
+// Step is one step of an SL-T derivation, in words, with the level it led to.
+type Step struct {
+	Text  string         `json:"text"`
+	Level model.SLVector `json:"level"`
+}
+
+// Target is the target security level of a zone or conduit and how it was reached.
+type Target struct {
+	ID     string         `json:"id"`
+	Kind   string         `json:"kind"` // zone or conduit
+	Level  model.SLVector `json:"level"`
+	Stated bool           `json:"stated"`
+	// Rationale is the model's own reason when stated.
+	Rationale string `json:"rationale,omitempty"`
+	// Derived is what the method gives from the threats, shown beside a stated level.
+	Derived model.SLVector `json:"derived"`
+	Steps   []Step         `json:"steps"`
+}
+
+// Result is the whole risk assessment.
+type Result struct {
+	Method   model.RiskMethod  `json:"method"`
+	Threats  []ThreatRisk      `json:"threats"`
+	Zones    []TargetRisk      `json:"zones"`
+	Conduits []TargetRisk      `json:"conduits"`
+	Targets  []Target          `json:"targets"`
+	Findings []finding.Finding `json:"findings"`
+	byTarget map[string]int
+}
+
+// Target returns the SL-T of the zone or conduit id.
+func (r *Result) Target(id string) (*Target, bool) {
+	i, ok := r.byTarget[id]
+	if !ok {
+		return nil, false
+	}
+	return &r.Targets[i], true
+}
+
+// ZoneRisk returns the risk roll-up of zone id.
+func (r *Result) ZoneRisk(id string) (TargetRisk, bool) {
+	for _, z := range r.Zones {
+		if z.ID == id {
+			return z, true
+		}
+	}
+	return TargetRisk{}, false
+}
+
+// Assess runs the risk assessment of m.
+func Assess(m *model.Model) *Result {
+	rm := &m.System.Risk
+	r := &Result{Method: *rm, byTarget: map[string]int{}}
+	r.Threats = make([]ThreatRisk, len(m.Threats))
+	for i := range m.Threats {
+		r.Threats[i] = threatRisk(m, &m.Threats[i])
+		if !r.Threats[i].Tolerable {
+			r.Findings = append(r.Findings, intolerable(m, &r.Threats[i]))
+		}
+	}
+	bearing := threatsBearingOn(m)
+	for i := range m.Zones {
+		r.Zones = append(r.Zones, rollUp(r, m.Zones[i].ID, "zone", bearing[m.Zones[i].ID]))
+	}
+	for i := range m.Conduits {
+		r.Conduits = append(r.Conduits, rollUp(r, m.Conduits[i].ID, "conduit", bearing[m.Conduits[i].ID]))
+	}
+	deriveTargets(m, r, bearing)
+	r.Findings = append(r.Findings, partition(m, r)...)
+	finding.Sort(r.Findings)
+	return r
+}
+
+func levelOf(rm *model.RiskMethod, l, c int) Level {
+	i := rm.RiskLevel(l, c)
+	return Level{Index: i, Name: rm.Levels[max(i, 0)]}
+}
+
+func threatRisk(m *model.Model, t *model.Threat) ThreatRisk {
+	rm := &m.System.Risk
+	tr := ThreatRisk{ID: t.ID, Name: t.Name, Source: t.Source.Name, Capability: t.Source.Capability,
+		Targets: t.Targets, Likelihood: t.Likelihood, model: t, Counted: []string{}, NotCounted: []string{}}
+	for _, cat := range rm.Categories { // in the method's order, so ties pick the first category
+		if c, ok := t.Consequences[cat]; ok && c > tr.Consequence {
+			tr.Consequence, tr.WorstCategory = c, cat
+		}
+	}
+	tr.Unmitigated = levelOf(rm, tr.Likelihood, tr.Consequence)
+	rl, rc := tr.Likelihood, tr.Consequence
+	for _, id := range t.Countermeasures {
+		cm, ok := m.Countermeasure(id)
+		if !ok {
+			continue
+		}
+		if cm.Status != model.StatusImplemented {
+			tr.NotCounted = append(tr.NotCounted, id+" ("+cm.Status+")")
+			continue
+		}
+		tr.Counted = append(tr.Counted, id)
+		rl -= cm.LikelihoodReduction()
+		rc -= cm.ConsequenceReduction()
+	}
+	tr.ResidualLikelihood, tr.ResidualConsequence = max(rl, 1), max(rc, 1)
+	tr.Residual = levelOf(rm, tr.ResidualLikelihood, tr.ResidualConsequence)
+	tr.Tolerable = tr.Residual.Index <= rm.TolerableIndex()
+	return tr
+}
+
+func intolerable(m *model.Model, t *ThreatRisk) finding.Finding {
+	rm := &m.System.Risk
+	sev := finding.Medium
+	switch over := t.Residual.Index - rm.TolerableIndex(); {
+	case t.Residual.Index == len(rm.Levels)-1:
+		sev = finding.Critical
+	case over >= 2:
+		sev = finding.High
+	}
+	fix := "implement countermeasures against it (planned ones do not count until implemented), or accept the risk formally and record who did"
+	if len(t.NotCounted) > 0 {
+		fix = "finish the countermeasures named but not yet counted (" + strings.Join(t.NotCounted, ", ") + "), or add more"
+	}
+	return finding.Finding{
+		Rule: "risk/residual-above-tolerable", Severity: sev, Subject: t.ID,
+		Message: fmt.Sprintf("threat %s (%s): residual risk %s exceeds the tolerable %s (likelihood %d, %s consequence %d after countermeasures)",
+			t.ID, t.Name, t.Residual.Name, rm.Tolerable, t.ResidualLikelihood, t.WorstCategory, t.ResidualConsequence),
+		Fix: fix, Requirements: []string{"ZCR 5"}, Location: t.model.Pos.String(),
+	}
+}
+
+// threatsBearingOn maps each zone and conduit id to the indexes of threats aimed at it:
+// directly, at an asset inside it, or at a zone that contains it.
+func threatsBearingOn(m *model.Model) map[string][]int {
+	out := map[string][]int{}
+	addOnce := func(id string, i int) {
+		if l := out[id]; len(l) == 0 || l[len(l)-1] != i {
+			out[id] = append(l, i)
+		}
+	}
+	children := map[string][]string{}
+	for _, z := range m.Zones {
+		if z.Parent != "" {
+			children[z.Parent] = append(children[z.Parent], z.ID)
+		}
+	}
+	var addZone func(id string, i, depth int)
+	addZone = func(id string, i, depth int) {
+		addOnce(id, i)
+		if depth < len(m.Zones) {
+			for _, c := range children[id] {
+				addZone(c, i, depth+1)
+			}
+		}
+	}
+	for i := range m.Threats {
+		for _, id := range m.Threats[i].Targets {
+			if _, ok := m.Conduit(id); ok {
+				addOnce(id, i)
+				continue
+			}
+			if z, ok := m.ZoneOf(id); ok {
+				addZone(z, i, 0)
+			}
+		}
+	}
+	return out
+}
+
+func rollUp(r *Result, id, kind string, threats []int) TargetRisk {
+	tr := TargetRisk{ID: id, Kind: kind, Threats: []string{}}
+	for _, i := range threats {
+		t := &r.Threats[i]
+		tr.Threats = append(tr.Threats, t.ID)
+		tr.Unmitigated = maxLevel(tr.Unmitigated, t.Unmitigated)
+		tr.Residual = maxLevel(tr.Residual, t.Residual)
+		tr.Score += t.Residual.Index + 1
+	}
+	if len(threats) == 0 {
+		tr.Unmitigated = Level{Index: 0, Name: r.Method.Levels[0]}
+		tr.Residual = tr.Unmitigated
+	}
+	return tr
+}
+
+func maxLevel(a, b Level) Level {
+	if b.Index > a.Index || a.Name == "" {
+		return b
+	}
+	return a
+}
+
+// frList writes FR numbers as "FR 1–7" or "FR 1, 3".
+func frList(frs []int) string {
+	if len(frs) == 0 || len(frs) == model.NumFR {
+		return "FR 1–7"
+	}
+	s := make([]string, len(frs))
+	for i, f := range frs {
+		s[i] = fmt.Sprint(f)
+	}
+	return "FR " + strings.Join(s, ", ")
+}
+
+func threatFRs(t *model.Threat) []int {
+	if len(t.FRs) == 0 {
+		return []int{1, 2, 3, 4, 5, 6, 7}
+	}
+	frs := slices.Clone(t.FRs)
+	slices.Sort(frs)
+	return slices.Compact(frs)
+}
