@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonewarden/zonewarden/internal/assess"
+	"github.com/zonewarden/zonewarden/internal/finding"
+	"github.com/zonewarden/zonewarden/internal/report"
+)
+
+func init() { commands = append(commands, newAssessCmd) }
+
+func newAssessCmd() *cobra.Command {
+	var format, out, failOnFlag, date string
+	cmd := &cobra.Command{
+		Use:   "assess MODEL.yaml",
+		Short: "Risk assessment, SL-T and SL-A gap analysis, remediation plan and findings",
+		Long: `assess runs the IEC 62443-3-2 risk assessment and the 62443-3-3 gap analysis of a
+plant model: risk per threat, the target security level (SL-T) of every zone and
+conduit with how it was derived, the achieved level (SL-A) from implemented
+countermeasures, the gaps and the requirements missing, a remediation plan ordered
+by the risk it reduces, and findings about how the plant is partitioned.
+
+Formats: table (terminal, default), json, md, csv (the gap list), html (a
+self-contained report that opens with no network).`,
+		Example: `  zonewarden assess plant.yaml
+  zonewarden assess plant.yaml -f html -o report.html
+  zonewarden assess plant.yaml --fail-on high      # exit 1 when a high or critical finding exists`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := report.ParseFormat(format, report.AssessmentFormats)
+			if err != nil {
+				return usageErr(err)
+			}
+			if err := checkFailOn(failOnFlag); err != nil {
+				return err
+			}
+			opts := assess.Options{}
+			if date != "" {
+				if opts.Now, err = time.Parse(time.DateOnly, date); err != nil {
+					return usageErr(fmt.Errorf("--date: want YYYY-MM-DD: %w", err))
+				}
+			}
+			m, err := loadModel(args[0])
+			if err != nil {
+				return err
+			}
+			res := assess.Assess(m, opts)
+			o, err := openOutput(cmd, out)
+			if err != nil {
+				return err
+			}
+			if err := o.commit(report.Assessment(o.w, res, f)); err != nil {
+				return err
+			}
+			if out != "" && out != "-" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", out, f)
+			}
+			return failOn(failOnFlag, res.Findings)
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, md, csv, html")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
+	cmd.Flags().StringVar(&failOnFlag, "fail-on", "none", "exit 1 when a finding has this severity or worse: "+fmt.Sprint(finding.Names())+" or none")
+	cmd.Flags().StringVar(&date, "date", "", "assess as of this date (YYYY-MM-DD) instead of today; decides overdue countermeasures")
+	return cmd
+}

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonewarden/zonewarden/internal/catalog"
+	"github.com/zonewarden/zonewarden/internal/finding"
+	"github.com/zonewarden/zonewarden/internal/model"
+)
+
+// loadModel loads and validates a model, checking requirement ids against the catalog.
+// Model errors are usage errors (exit 2) and list every problem.
+func loadModel(path string) (*model.Model, error) {
+	m, err := model.Load(path, model.Options{Requirement: requirementID})
+	if err != nil {
+		var me model.Errors
+		if errors.As(err, &me) {
+			return nil, usageErr(me)
+		}
+		return nil, usageErr(fmt.Errorf("%s: %w", path, err))
+	}
+	return m, nil
+}
+
+// requirementID accepts any spelling of a catalog requirement id and returns the
+// canonical one.
+func requirementID(id string) (string, bool) {
+	canon, ok := catalog.NormalizeID(id)
+	if !ok {
+		return "", false
+	}
+	r, ok := catalog.Default().Lookup(canon)
+	return r.ID, ok
+}
+
+// output is where a command writes: stdout, or a file written whole or not at all.
+type output struct {
+	path string
+	w    io.Writer
+	tmp  *os.File
+}
+
+// openOutput opens path for writing ("" or "-" means stdout). The file is written under
+// a temporary name beside it and renamed on commit, so a failed run never leaves a
+// half-written report that looks complete.
+func openOutput(cmd *cobra.Command, path string) (*output, error) {
+	if path == "" || path == "-" {
+		return &output{w: cmd.OutOrStdout()}, nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("cannot write %s: %w", path, err))
+	}
+	return &output{path: path, w: tmp, tmp: tmp}, nil
+}
+
+// commit finishes the output; after an error it removes the temporary file instead.
+func (o *output) commit(err error) error {
+	if o.tmp == nil {
+		return err
+	}
+	if err == nil {
+		err = o.tmp.Close()
+	} else {
+		o.tmp.Close()
+	}
+	if err == nil {
+		err = os.Rename(o.tmp.Name(), o.path)
+	}
+	if err != nil {
+		os.Remove(o.tmp.Name())
+		return fmt.Errorf("writing %s: %w", o.path, err)
+	}
+	return nil
+}
+
+// failOn checks findings against a --fail-on threshold ("" or "none" = never fail).
+func failOn(threshold string, fs []finding.Finding) error {
+	if threshold == "" || threshold == "none" {
+		return nil
+	}
+	t, err := finding.ParseSeverity(threshold)
+	if err != nil {
+		return usageErr(fmt.Errorf("--fail-on: %w (or none)", err))
+	}
+	if w, ok := finding.Worst(fs); ok && w >= t {
+		return errFindings
+	}
+	return nil
+}
+
+// checkFailOn validates the flag before any work is done.
+func checkFailOn(threshold string) error {
+	if threshold == "" || threshold == "none" {
+		return nil
+	}
+	if _, err := finding.ParseSeverity(threshold); err != nil {
+		return usageErr(fmt.Errorf("--fail-on: %w (or none)", err))
+	}
+	return nil
+}

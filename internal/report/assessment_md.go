@@ -1,0 +1,102 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/zonewarden/zonewarden/internal/assess"
+	"github.com/zonewarden/zonewarden/internal/catalog"
+)
+
+// mdEscape keeps table cells on one line and pipes from splitting them.
+func mdEscape(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+func assessmentMarkdown(w io.Writer, res *assess.Result) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	s := res.Summary
+	p("# %s — IEC 62443 assessment\n\n", mdEscape(res.System.Name))
+	p("Date: %s", res.Date)
+	if res.System.Owner != "" {
+		p(" · Owner: %s", mdEscape(res.System.Owner))
+	}
+	p(" · Model: %s\n\n", strings.Join(res.System.Files, ", "))
+
+	p("## Summary\n\n")
+	p("| | |\n|---|---|\n")
+	p("| Zones at target | %d of %d |\n| Conduits at target | %d of %d |\n", s.ZonesAtTarget, s.Zones, s.ConduitsAtTarget, s.Conduits)
+	p("| FR gaps | %d (%d requirements missing) |\n| Threats above tolerable risk | %d of %d |\n", s.GapCount, s.MissingRequirements, s.IntolerableThreats, s.Threats)
+	p("| Assets / countermeasures | %d / %d |\n| Findings | %s |\n\n", s.Assets, s.Countermeasures, severityLine(res.Findings))
+
+	p("## Security levels\n\nSL-T is the target, SL-A the level achieved by implemented countermeasures, per foundational requirement (FR 1 IAC … FR 7 RA).\n\n")
+	p("| Zone / conduit | Purdue | Residual risk | SL-T | SL-A | Gap | SL-C (lowest) |\n|---|---|---|---|---|---|---|\n")
+	for _, list := range [][]assess.Subject{res.Zones, res.Conduits} {
+		for _, z := range list {
+			purdue := z.Purdue
+			if z.Kind == "conduit" {
+				purdue = "conduit: " + strings.Join(z.Zones, " ↔ ")
+			}
+			slc := "—"
+			if !z.Capability.IsZero() {
+				slc = vec(z.Capability)
+			}
+			p("| %s %s | %s | %s | %s | %s | %s | %s |\n", z.ID, mdEscape(z.Name), purdue, z.Risk.Residual.Name, vec(z.Target), vec(z.Achieved), gapMarks(z.Gap), slc)
+		}
+	}
+
+	p("\n## How each SL-T was set\n\n")
+	for _, t := range res.Risk.Targets {
+		src := "derived"
+		if t.Stated {
+			src = "stated"
+		}
+		p("- **%s** SL-T %s (%s)\n", t.ID, vec(t.Level), src)
+		for _, st := range t.Steps {
+			p("  - %s → %s\n", mdEscape(st.Text), vec(st.Level))
+		}
+	}
+
+	p("\n## Risk register\n\n| Threat | Source (capability) | Targets | Unmitigated | Residual | Tolerable | Countermeasures counted |\n|---|---|---|---|---|---|---|\n")
+	for _, t := range res.Risk.Threats {
+		tol := "yes"
+		if !t.Tolerable {
+			tol = "**no**"
+		}
+		p("| %s %s | %s (%s) | %s | %s (L%d×C%d) | %s (L%d×C%d) | %s | %s |\n", t.ID, mdEscape(t.Name), mdEscape(t.Source), t.Capability,
+			strings.Join(t.Targets, ", "), t.Unmitigated.Name, t.Likelihood, t.Consequence,
+			t.Residual.Name, t.ResidualLikelihood, t.ResidualConsequence, tol, dash(strings.Join(t.Counted, ", ")))
+	}
+
+	p("\n## Gaps\n\n")
+	if len(res.Gaps) == 0 {
+		p("Every zone and conduit meets its target.\n")
+	}
+	for _, g := range res.Gaps {
+		p("### %s — FR %d %s: SL-A %d, SL-T %d\n\n", g.Subject, g.FR, catalog.FRName(g.FR), g.Achieved, g.Target)
+		for _, m := range g.Missing {
+			p("- %s %s (SL %d) — %s\n", m.ID, m.Title, m.LowestSL, m.State)
+		}
+		p("\n")
+	}
+	p("Partial countermeasures do not count toward SL-A until they are implemented.\n")
+
+	p("\n## Remediation plan\n\n| # | Action | Requirements | Where | Lifts | Owner | Due | Score |\n|---|---|---|---|---|---|---|---|\n")
+	for _, a := range res.Plan {
+		p("| %d | %s | %s | %s | %s | %s | %s | %.1f |\n", a.Rank, mdEscape(a.Title), strings.Join(a.Requirements, ", "),
+			strings.Join(a.Subjects, ", "), dash(strings.Join(a.Lifts, "; ")), dash(a.Owner), dash(a.Due), a.Score)
+	}
+
+	p("\n## Findings\n\n")
+	for _, f := range res.Findings {
+		p("- **%s** `%s` %s  \n  Fix: %s", strings.ToUpper(f.Severity.String()), f.Rule, mdEscape(f.Message), mdEscape(f.Fix))
+		if f.Location != "" {
+			p(" (%s)", f.Location)
+		}
+		p("\n")
+	}
+	return nil
+}
+

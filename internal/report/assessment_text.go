@@ -1,0 +1,111 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/zonewarden/zonewarden/internal/assess"
+	"github.com/zonewarden/zonewarden/internal/finding"
+	"github.com/zonewarden/zonewarden/internal/model"
+)
+
+// vec writes an SL vector compactly: "2 2 3 1 2 2 2".
+func vec(v model.SLVector) string {
+	s := make([]string, len(v))
+	for i, l := range v {
+		s[i] = fmt.Sprint(l)
+	}
+	return strings.Join(s, " ")
+}
+
+// gapMarks writes "·" for FRs at target and the shortfall elsewhere: "· 1 · · 2 · ·".
+func gapMarks(v model.SLVector) string {
+	s := make([]string, len(v))
+	for i, l := range v {
+		if l == 0 {
+			s[i] = "·"
+		} else {
+			s[i] = fmt.Sprintf("-%d", l)
+		}
+	}
+	return strings.Join(s, " ")
+}
+
+// tableLimit bounds the plan and finding lists on a terminal; the other formats hold all.
+const tableLimit = 15
+
+func assessmentTable(w io.Writer, res *assess.Result) error {
+	s := res.Summary
+	fmt.Fprintf(w, "%s — IEC 62443 assessment, %s\n\n", res.System.Name, res.Date)
+	fmt.Fprintf(w, "Zones at target: %d of %d   Conduits at target: %d of %d   Gaps: %d FR(s), %d requirement(s)\n",
+		s.ZonesAtTarget, s.Zones, s.ConduitsAtTarget, s.Conduits, s.GapCount, s.MissingRequirements)
+	fmt.Fprintf(w, "Threats above tolerable risk: %d of %d   Findings: %s\n\n", s.IntolerableThreats, s.Threats, severityLine(res.Findings))
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ZONE / CONDUIT\tPURDUE\tRISK\tSL-T (FR1-7)\tSL-A (FR1-7)\tGAP")
+	for _, list := range [][]assess.Subject{res.Zones, res.Conduits} {
+		for _, z := range list {
+			purdue := z.Purdue
+			if z.Kind == "conduit" {
+				purdue = "conduit"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", z.ID, purdue, z.Risk.Residual.Name, vec(z.Target), vec(z.Achieved), gapMarks(z.Gap))
+		}
+	}
+	tw.Flush()
+
+	if len(res.Plan) > 0 {
+		fmt.Fprintf(w, "\nRemediation plan (%d actions, highest risk reduction first)\n", len(res.Plan))
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "#\tACTION\tWHERE\tOWNER\tDUE")
+		for i, a := range res.Plan {
+			if i == tableLimit {
+				fmt.Fprintf(tw, "…\t%d more: see -f md, html or json\t\t\t\n", len(res.Plan)-tableLimit)
+				break
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.Rank, a.Title, shortList(a.Subjects, 3), dash(a.Owner), dash(a.Due))
+		}
+		tw.Flush()
+	}
+	if len(res.Findings) > 0 {
+		fmt.Fprintf(w, "\nFindings (%d, worst first)\n", len(res.Findings))
+		for i, f := range res.Findings {
+			if i == tableLimit {
+				fmt.Fprintf(w, "  … %d more: see -f md, html or json\n", len(res.Findings)-tableLimit)
+				break
+			}
+			fmt.Fprintf(w, "  %-8s %s\n           fix: %s\n", strings.ToUpper(f.Severity.String()), f.Message, f.Fix)
+		}
+	}
+	return nil
+}
+
+func severityLine(fs []finding.Finding) string {
+	n := finding.Count(fs)
+	var parts []string
+	for sev := finding.Critical; sev >= finding.Info; sev-- {
+		if n[sev] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[sev], sev))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func shortList(ids []string, n int) string {
+	if len(ids) <= n {
+		return strings.Join(ids, ", ")
+	}
+	return strings.Join(ids[:n], ", ") + fmt.Sprintf(" +%d", len(ids)-n)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
