@@ -99,4 +99,3 @@ func assessmentMarkdown(w io.Writer, res *assess.Result) error {
 	}
 	return nil
 }
-
