@@ -137,7 +137,7 @@ func conduitChecks(m *model.Model, r *Result, c *model.Conduit) []finding.Findin
 			add("partition/no-dmz", finding.High, "ZCR 3.1,SR 5.1",
 				"route the traffic through a DMZ zone (Purdue 3.5) with two conduits, one on each side",
 				"conduit %s joins Purdue level %s straight to level %s, crossing the enterprise/control boundary without a DMZ", c.ID, hi, lo)
-		case hi-lo > 1 && !(lo == 3 && hi <= 4):
+		case lo < 3.5 && hi-lo > 1:
 			add("partition/skipped-purdue-level", finding.Medium, "ZCR 3.1",
 				"join adjacent levels only, or record why this path is needed",
 				"conduit %s skips Purdue levels: it joins level %s to level %s", c.ID, hi, lo)
