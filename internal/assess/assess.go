@@ -78,8 +78,8 @@ type Subject struct {
 	FRs        []FRStatus      `json:"frs"`
 }
 
-// AtTarget reports whether SL-A meets SL-T on every FR.
-func (s *Subject) AtTarget() bool { return s.Gap.IsZero() }
+// AtTarget reports whether the subject has an SL-T and SL-A meets it on every FR.
+func (s *Subject) AtTarget() bool { return !s.Target.IsZero() && s.Gap.IsZero() }
 
 // FRStatus is one FR of a subject: the requirements behind its SL-A.
 type FRStatus struct {
