@@ -36,7 +36,9 @@ func Load(path string, opts Options) (*Model, error) {
 	}
 	l := &loader{opts: opts, m: &Model{}, seen: map[string]string{}}
 	l.file(path, "", 0, true)
-	l.diags = append(l.diags, validate(l.m, opts)...)
+	if !l.unparsable {
+		l.diags = append(l.diags, validate(l.m, opts)...)
+	}
 	if len(l.diags) > 0 {
 		sortDiagnostics(l.diags)
 		return nil, Errors(l.diags)
@@ -67,6 +69,9 @@ type loader struct {
 	diags []Diagnostic
 	seen  map[string]string // cleaned path → the file that included it
 	stack []string
+	// unparsable: a file could not be read or parsed, so validating what was read would
+	// only add noise (missing version, unknown ids) to the real problem.
+	unparsable bool
 }
 
 func (l *loader) add(p Pos, msg, fix string) {
@@ -117,6 +122,7 @@ func (l *loader) file(path, from string, depth int, root bool) {
 	l.seen[clean] = from
 	data, err := l.opts.ReadFile(clean)
 	if err != nil {
+		l.unparsable = true
 		if from == "" {
 			l.add(Pos{File: clean}, fmt.Sprintf("cannot read the model: %v", err), "check the path")
 		} else {
@@ -135,6 +141,7 @@ func (l *loader) file(path, from string, depth int, root bool) {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		l.decodeErr(clean, nil, err)
+		l.unparsable = true
 		return
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
