@@ -177,6 +177,10 @@ func (l *loader) file(path, from string, depth int, root bool) {
 			}
 			if err := yaml.NodeToValue(mv.Value, &l.m.System, yaml.DisallowUnknownField()); err != nil {
 				l.decodeErr(clean, mv.Value, err)
+				// Read what can be read, so that threats are checked against this
+				// model's categories and scales rather than the defaults.
+				l.m.System = System{}
+				_ = yaml.NodeToValue(mv.Value, &l.m.System)
 			}
 			l.m.System.Pos = nodePos(clean, mv.Key)
 			l.m.System.node, _ = unwrap(mv.Value).(*ast.MappingNode)
