@@ -167,7 +167,7 @@ func (l *loader) file(path, from string, depth int, root bool) {
 				l.add(nodePos(clean, mv.Key), "version belongs in the root model file only", "remove it from the included file")
 				continue
 			}
-			if err := yaml.NodeToValue(mv.Value, &l.m.Version); err != nil {
+			if err := nodeToValue(mv.Value, &l.m.Version); err != nil {
 				l.decodeErr(clean, mv.Value, err)
 			}
 		case "system":
@@ -175,12 +175,12 @@ func (l *loader) file(path, from string, depth int, root bool) {
 				l.add(nodePos(clean, mv.Key), "system belongs in the root model file only", "move it to the root file")
 				continue
 			}
-			if err := yaml.NodeToValue(mv.Value, &l.m.System, yaml.DisallowUnknownField()); err != nil {
+			if err := nodeToValue(mv.Value, &l.m.System, yaml.DisallowUnknownField()); err != nil {
 				l.decodeErr(clean, mv.Value, err)
 				// Read what can be read, so that threats are checked against this
 				// model's categories and scales rather than the defaults.
 				l.m.System = System{}
-				_ = yaml.NodeToValue(mv.Value, &l.m.System)
+				_ = nodeToValue(mv.Value, &l.m.System)
 			}
 			l.m.System.Pos = nodePos(clean, mv.Key)
 			l.m.System.node, _ = unwrap(mv.Value).(*ast.MappingNode)
@@ -262,12 +262,12 @@ func decodeList[T any](l *loader, file string, n ast.Node, dst *[]T, setPos func
 			continue
 		}
 		var v T
-		if err := yaml.NodeToValue(mn, &v, yaml.DisallowUnknownField()); err != nil {
+		if err := nodeToValue(mn, &v, yaml.DisallowUnknownField()); err != nil {
 			l.decodeErr(file, mn, err)
 			// Keep what can still be read, so that validation can go on to report the
 			// other problems without a cascade of "unknown id" errors about this item.
 			v = *new(T)
-			if yaml.NodeToValue(mn, &v) != nil {
+			if nodeToValue(mn, &v) != nil {
 				if id, ok := unwrap(mappingValue(mn, "id")).(*ast.StringNode); ok {
 					l.m.unreadable = append(l.m.unreadable, id.Value)
 				}
@@ -289,4 +289,17 @@ func mappingValue(m *ast.MappingNode, key string) ast.Node {
 		}
 	}
 	return nil
+}
+
+// nodeToValue decodes a node like yaml.NodeToValue, but turns a panic inside the YAML
+// library (fuzzing found nil dereferences on some malformed tagged nodes) into an error
+// at the node, so that hostile input gets a diagnostic instead of a crash.
+func nodeToValue(n ast.Node, v any, opts ...yaml.DecodeOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = nodeError(n, fmt.Sprintf("this value cannot be decoded (YAML library error: %v)", r),
+				"check the YAML syntax around here: tags, indentation and quoting")
+		}
+	}()
+	return yaml.NodeToValue(n, v, opts...)
 }
