@@ -263,3 +263,13 @@ func seq(n int) []int {
 	}
 	return s
 }
+
+// BenchmarkLoadEmbedded measures what the first call to Default costs.
+func BenchmarkLoadEmbedded(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := loadEmbedded(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
