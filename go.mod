@@ -3,9 +3,9 @@ module github.com/zonewarden/zonewarden
 go 1.26
 
 require (
-	github.com/goccy/go-yaml v1.19.2
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 	github.com/spf13/cobra v1.10.2
+	go.yaml.in/yaml/v3 v3.0.6
 )
 
 require (

@@ -66,6 +66,10 @@ func (o *output) commit(err error) error {
 		return err
 	}
 	if err == nil {
+		// CreateTemp makes the file private; a report is an ordinary file.
+		err = o.tmp.Chmod(0o644)
+	}
+	if err == nil {
 		err = o.tmp.Close()
 	} else {
 		o.tmp.Close()

@@ -5,8 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/token"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // Diagnostic is one problem in a model: where, what, and what to do about it.
@@ -21,7 +20,7 @@ func (d Diagnostic) String() string {
 	if d.Pos.File != "" {
 		b.WriteString(d.Pos.File)
 		if d.Pos.Line > 0 {
-			fmt.Fprintf(&b, ":%d:%d", d.Pos.Line, d.Pos.Col)
+			b.WriteString(posString(d.Pos)[len(d.Pos.File):])
 		}
 		b.WriteString(": ")
 	}
@@ -66,29 +65,24 @@ func sortDiagnostics(ds []Diagnostic) {
 
 // nodeErr is an error raised while decoding a node, with the node's position.
 type nodeErr struct {
-	tok *token.Token
-	msg string
-	fix string
+	line, col int
+	msg, fix  string
 }
 
 func (e *nodeErr) Error() string { return e.msg }
 
-func nodeError(n ast.Node, msg, fix string) error {
-	return &nodeErr{tok: n.GetToken(), msg: msg, fix: fix}
-}
-
-func tokenPos(file string, tk *token.Token) Pos {
-	if tk == nil || tk.Position == nil {
-		return Pos{File: file}
+func nodeError(n *yaml.Node, msg, fix string) error {
+	if n == nil {
+		return &nodeErr{msg: msg, fix: fix}
 	}
-	return Pos{File: file, Line: tk.Position.Line, Col: tk.Position.Column}
+	return &nodeErr{line: n.Line, col: n.Column, msg: msg, fix: fix}
 }
 
-func nodePos(file string, n ast.Node) Pos {
+func nodePos(file string, n *yaml.Node) Pos {
 	if n == nil {
 		return Pos{File: file}
 	}
-	return tokenPos(file, n.GetToken())
+	return Pos{File: file, Line: n.Line, Col: n.Column}
 }
 
 // String writes the position as file:line:col.

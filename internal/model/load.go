@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // Options tune Load.
@@ -79,28 +80,58 @@ func (l *loader) add(p Pos, msg, fix string) {
 }
 
 // decodeErr turns an error of the YAML library or of an UnmarshalYAML into a diagnostic.
-func (l *loader) decodeErr(file string, at ast.Node, err error) {
+// The library reports type errors as text with a line number; the column is found from
+// the first node on that line under at.
+func (l *loader) decodeErr(file string, at *yaml.Node, err error) {
 	var ne *nodeErr
 	if errors.As(err, &ne) {
-		l.add(tokenPos(file, ne.tok), ne.msg, ne.fix)
+		l.add(Pos{File: file, Line: ne.line, Col: ne.col}, ne.msg, ne.fix)
 		return
 	}
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		msg := ye.GetMessage()
-		fix := ""
-		var uf *yaml.UnknownFieldError
-		if errors.As(err, &uf) {
-			fix = "check the spelling against docs/model.md; unknown fields are refused so that typos do not go unnoticed"
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		for _, e := range te.Errors {
+			line, msg := splitLine(e)
+			l.add(Pos{File: file, Line: line, Col: columnAt(at, line)}, msg, "see docs/model.md for the type this field takes")
 		}
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			fix = "see docs/model.md for the type this field takes"
-		}
-		l.add(tokenPos(file, ye.GetToken()), msg, fix)
 		return
 	}
-	l.add(nodePos(file, at), err.Error(), "")
+	line, msg := splitLine(strings.TrimPrefix(err.Error(), "yaml: "))
+	l.add(Pos{File: file, Line: line, Col: columnAt(at, line)}, msg, "")
+}
+
+var lineRE = regexp.MustCompile(`^line (\d+): `)
+
+// splitLine takes "line 12: message" apart.
+func splitLine(s string) (int, string) {
+	m := lineRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, s
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n, s[len(m[0]):]
+}
+
+// columnAt returns the column of the first node on line under n, or 0.
+func columnAt(n *yaml.Node, line int) int {
+	if n == nil || line == 0 {
+		return 0
+	}
+	col := 0
+	var walk func(*yaml.Node, int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > 64 {
+			return
+		}
+		if n.Line == line && (col == 0 || n.Column < col) {
+			col = n.Column
+		}
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return col
 }
 
 func (l *loader) file(path, from string, depth int, root bool) {
@@ -138,88 +169,82 @@ func (l *loader) file(path, from string, depth int, root bool) {
 	l.stack = append(l.stack, clean)
 	defer func() { l.stack = l.stack[:len(l.stack)-1] }()
 
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
 		l.decodeErr(clean, nil, err)
 		l.unparsable = true
 		return
 	}
-	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		if root {
 			l.add(Pos{File: clean, Line: 1, Col: 1}, "the model is empty", "start from `zonewarden init`")
 		}
 		return
 	}
-	if len(f.Docs) > 1 {
-		l.add(nodePos(clean, f.Docs[1]), "a model file holds one YAML document", "move the second document to its own file and include it")
-	}
-	body, ok := unwrap(f.Docs[0].Body).(*ast.MappingNode)
-	if !ok {
-		l.add(nodePos(clean, f.Docs[0].Body), "the top level of a model file must be a mapping (version, system, zones, ...)", "see docs/model.md")
+	body := unwrap(doc.Content[0])
+	if body.Kind != yaml.MappingNode {
+		l.add(nodePos(clean, body), "the top level of a model file must be a mapping (version, system, zones, ...)", "see docs/model.md")
 		return
 	}
-	var includes []ast.Node
-	for _, mv := range body.Values {
-		key := mv.Key.String()
-		switch key {
+	l.checkKeys(clean, body, reflect.TypeFor[Model](), "the model's top level")
+	var includes []*yaml.Node
+	for i := 0; i+1 < len(body.Content); i += 2 {
+		key, value := body.Content[i], body.Content[i+1]
+		switch key.Value {
 		case "version":
 			if !root {
-				l.add(nodePos(clean, mv.Key), "version belongs in the root model file only", "remove it from the included file")
+				l.add(nodePos(clean, key), "version belongs in the root model file only", "remove it from the included file")
 				continue
 			}
-			if err := nodeToValue(mv.Value, &l.m.Version); err != nil {
-				l.decodeErr(clean, mv.Value, err)
+			if err := value.Decode(&l.m.Version); err != nil {
+				l.decodeErr(clean, value, err)
 			}
 		case "system":
 			if !root {
-				l.add(nodePos(clean, mv.Key), "system belongs in the root model file only", "move it to the root file")
+				l.add(nodePos(clean, key), "system belongs in the root model file only", "move it to the root file")
 				continue
 			}
-			if err := nodeToValue(mv.Value, &l.m.System, yaml.DisallowUnknownField()); err != nil {
-				l.decodeErr(clean, mv.Value, err)
-				// Read what can be read, so that threats are checked against this
-				// model's categories and scales rather than the defaults.
-				l.m.System = System{}
-				_ = nodeToValue(mv.Value, &l.m.System)
+			// Read what can be read even after an error, so that threats are checked
+			// against this model's categories and scales rather than the defaults.
+			l.checkKeys(clean, unwrap(value), reflect.TypeFor[System](), "system")
+			if err := value.Decode(&l.m.System); err != nil {
+				l.decodeErr(clean, value, err)
 			}
-			l.m.System.Pos = nodePos(clean, mv.Key)
-			l.m.System.node, _ = unwrap(mv.Value).(*ast.MappingNode)
+			l.m.System.Pos = nodePos(clean, key)
+			l.m.System.node = unwrap(value)
 		case "include":
-			seq, ok := unwrap(mv.Value).(*ast.SequenceNode)
-			if !ok {
-				l.add(nodePos(clean, mv.Value), "include must be a list of file paths", "write include: [zones.yaml, assets/*.yaml]")
+			seq := unwrap(value)
+			if seq.Kind != yaml.SequenceNode {
+				l.add(nodePos(clean, value), "include must be a list of file paths", "write include: [zones.yaml, assets/*.yaml]")
 				continue
 			}
-			includes = append(includes, seq.Values...)
+			includes = append(includes, seq.Content...)
 		case "zones":
-			decodeList(l, clean, mv.Value, &l.m.Zones, func(z *Zone, p Pos, n *ast.MappingNode) { z.Pos, z.node = p, n })
+			decodeList(l, clean, value, &l.m.Zones, func(z *Zone, p Pos, n *yaml.Node) { z.Pos, z.node = p, n })
 		case "conduits":
-			decodeList(l, clean, mv.Value, &l.m.Conduits, func(c *Conduit, p Pos, n *ast.MappingNode) {
+			decodeList(l, clean, value, &l.m.Conduits, func(c *Conduit, p Pos, n *yaml.Node) {
 				c.Pos, c.node = p, n
-				if seq, ok := unwrap(mappingValue(n, "allow")).(*ast.SequenceNode); ok {
+				if seq := unwrap(mappingValue(n, "allow")); seq.Kind == yaml.SequenceNode {
 					for i := range c.Allow {
-						if i < len(seq.Values) {
-							c.Allow[i].Pos = nodePos(clean, seq.Values[i])
-							c.Allow[i].node, _ = unwrap(seq.Values[i]).(*ast.MappingNode)
+						if i < len(seq.Content) {
+							c.Allow[i].node = unwrap(seq.Content[i])
+							c.Allow[i].Pos = nodePos(clean, c.Allow[i].node)
 						}
 					}
 				}
 			})
 		case "assets":
-			decodeList(l, clean, mv.Value, &l.m.Assets, func(a *Asset, p Pos, n *ast.MappingNode) { a.Pos, a.node = p, n })
+			decodeList(l, clean, value, &l.m.Assets, func(a *Asset, p Pos, n *yaml.Node) { a.Pos, a.node = p, n })
 		case "threats":
-			decodeList(l, clean, mv.Value, &l.m.Threats, func(t *Threat, p Pos, n *ast.MappingNode) { t.Pos, t.node = p, n })
+			decodeList(l, clean, value, &l.m.Threats, func(t *Threat, p Pos, n *yaml.Node) { t.Pos, t.node = p, n })
 		case "countermeasures":
-			decodeList(l, clean, mv.Value, &l.m.Countermeasures, func(c *Countermeasure, p Pos, n *ast.MappingNode) { c.Pos, c.node = p, n })
-		default:
-			l.add(nodePos(clean, mv.Key), fmt.Sprintf("unknown top-level field %q", key),
-				"the model's top level takes version, system, include, zones, conduits, assets, threats and countermeasures")
+			decodeList(l, clean, value, &l.m.Countermeasures, func(c *Countermeasure, p Pos, n *yaml.Node) { c.Pos, c.node = p, n })
 		}
 	}
 	dir := filepath.Dir(clean)
 	for _, n := range includes {
-		s, ok := unwrap(n).(*ast.StringNode)
-		if !ok || s.Value == "" {
+		s := unwrap(n)
+		if s.Kind != yaml.ScalarNode || s.Value == "" {
 			l.add(nodePos(clean, n), "an include entry must be a file path", "")
 			continue
 		}
@@ -242,64 +267,45 @@ func (l *loader) file(path, from string, depth int, root bool) {
 	}
 }
 
-func posString(p Pos) string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+// posString writes file:line:col, or file:line when the column is not known.
+func posString(p Pos) string {
+	if p.Col == 0 {
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
 
 // decodeList decodes a YAML sequence item by item, so that one bad item does not hide
 // the problems of the others, and records each item's position.
-func decodeList[T any](l *loader, file string, n ast.Node, dst *[]T, setPos func(*T, Pos, *ast.MappingNode)) {
-	if _, isNull := unwrap(n).(*ast.NullNode); isNull {
+func decodeList[T any](l *loader, file string, n *yaml.Node, dst *[]T, setPos func(*T, Pos, *yaml.Node)) {
+	n = unwrap(n)
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		return
 	}
-	seq, ok := unwrap(n).(*ast.SequenceNode)
-	if !ok {
+	if n.Kind != yaml.SequenceNode {
 		l.add(nodePos(file, n), "expected a list (items starting with \"- \")", "see docs/model.md")
 		return
 	}
-	for _, item := range seq.Values {
-		mn, ok := unwrap(item).(*ast.MappingNode)
-		if !ok {
+	typ := reflect.TypeFor[T]()
+	*dst = slices.Grow(*dst, len(n.Content))
+	for _, item := range n.Content {
+		mn := unwrap(item)
+		if mn.Kind != yaml.MappingNode {
 			l.add(nodePos(file, item), "each list item must be a mapping with an id", "")
 			continue
 		}
+		l.checkKeys(file, mn, typ, "")
 		var v T
-		if err := nodeToValue(mn, &v, yaml.DisallowUnknownField()); err != nil {
+		if err := mn.Decode(&v); err != nil {
 			l.decodeErr(file, mn, err)
-			// Keep what can still be read, so that validation can go on to report the
-			// other problems without a cascade of "unknown id" errors about this item.
-			v = *new(T)
-			if nodeToValue(mn, &v) != nil {
-				if id, ok := unwrap(mappingValue(mn, "id")).(*ast.StringNode); ok {
-					l.m.unreadable = append(l.m.unreadable, id.Value)
-				}
-				continue
+			// Keep the item's id, so that validation does not add a cascade of
+			// "unknown id" errors about an item already reported.
+			if id := mappingValue(mn, "id"); id != nil {
+				l.m.unreadable = append(l.m.unreadable, unwrap(id).Value)
 			}
+			continue
 		}
 		setPos(&v, nodePos(file, mn), mn)
 		*dst = append(*dst, v)
 	}
-}
-
-func mappingValue(m *ast.MappingNode, key string) ast.Node {
-	if m == nil {
-		return nil
-	}
-	for _, mv := range m.Values {
-		if mv.Key.String() == key {
-			return mv.Value
-		}
-	}
-	return nil
-}
-
-// nodeToValue decodes a node like yaml.NodeToValue, but turns a panic inside the YAML
-// library (fuzzing found nil dereferences on some malformed tagged nodes) into an error
-// at the node, so that hostile input gets a diagnostic instead of a crash.
-func nodeToValue(n ast.Node, v any, opts ...yaml.DecodeOption) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = nodeError(n, fmt.Sprintf("this value cannot be decoded (YAML library error: %v)", r),
-				"check the YAML syntax around here: tags, indentation and quoting")
-		}
-	}()
-	return yaml.NodeToValue(n, v, opts...)
 }

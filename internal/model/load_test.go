@@ -52,8 +52,8 @@ func TestMinimalLoads(t *testing.T) {
 	if len(m.Zones) != 2 || len(m.Conduits) != 1 || len(m.Assets) != 1 {
 		t.Fatalf("got %d zones, %d conduits, %d assets", len(m.Zones), len(m.Conduits), len(m.Assets))
 	}
-	if got := m.Zones[1].Pos; got.Line != 8 || got.Col != 7 {
-		t.Errorf("zone z-b position = %d:%d, want 8:7", got.Line, got.Col)
+	if got := m.Zones[1].Pos; got.Line != 8 || got.Col != 5 {
+		t.Errorf("zone z-b position = %d:%d, want 8:5", got.Line, got.Col)
 	}
 	if p := m.Conduits[0].Allow[0].Pos; p.Line != 16 {
 		t.Errorf("flow position line = %d, want 16", p.Line)
@@ -88,8 +88,8 @@ func TestBadModels(t *testing.T) {
 		{"no version", "version: 1\n", "", []string{"1:the model has no version"}},
 		{"not applicable without why", "status: implemented}", "status: not-applicable}", []string{"27:not-applicable without a justification"}},
 		{"operations on IT protocol", "protocol: modbus, operations: [read]", "protocol: https, operations: [read]", []string{"16:https has no OT operations"}},
-		{"only the syntax error", "zones:\n", "zones:\n  - id: [\n", []string{"12:must be specified"}},
-		{"syntax error", "zones:\n", "zones:\n  - id: [\n", []string{"12:must be specified"}},
+		{"only the syntax error", "zones:\n", "zones:\n  - id: [\n", []string{"5:did not find expected node content"}},
+		{"syntax error", "zones:\n", "zones:\n  - id: [\n", []string{"5:did not find expected node content"}},
 	}
 	opts := Options{Requirement: func(id string) (string, bool) { return id, strings.HasPrefix(id, "SR ") && id != "SR 9.9" }}
 	for _, tc := range cases {

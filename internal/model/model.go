@@ -3,7 +3,7 @@ package model
 import (
 	"net/netip"
 
-	"github.com/goccy/go-yaml/ast"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // SchemaVersion is the model format version this build reads.
@@ -43,7 +43,7 @@ type System struct {
 	Description string           `yaml:"description" json:"description,omitempty"`
 	Risk        RiskMethod       `yaml:"risk" json:"risk"`
 	Pos         Pos              `yaml:"-" json:"-"`
-	node        *ast.MappingNode // where the fields were written, for diagnostics
+	node        *yaml.Node // where the fields were written, for diagnostics
 }
 
 // RiskMethod is the organisation's risk method: the likelihood and consequence scales,
@@ -87,7 +87,7 @@ type Zone struct {
 
 	Prefixes []netip.Prefix   `yaml:"-" json:"-"`
 	Pos      Pos              `yaml:"-" json:"-"`
-	node     *ast.MappingNode // where the fields were written, for diagnostics
+	node     *yaml.Node // where the fields were written, for diagnostics
 }
 
 // Conduit is a controlled communication path between zones.
@@ -101,7 +101,7 @@ type Conduit struct {
 	Boundary string           `yaml:"boundary" json:"boundary"`
 	Allow    []Flow           `yaml:"allow" json:"allow"`
 	Pos      Pos              `yaml:"-" json:"-"`
-	node     *ast.MappingNode // where the fields were written, for diagnostics
+	node     *yaml.Node // where the fields were written, for diagnostics
 }
 
 // Flow is one allowed communication of a conduit.
@@ -119,7 +119,7 @@ type Flow struct {
 	Operations  []string         `yaml:"operations" json:"operations,omitempty"`
 	Description string           `yaml:"description" json:"description,omitempty"`
 	Pos         Pos              `yaml:"-" json:"-"`
-	node        *ast.MappingNode // where the fields were written, for diagnostics
+	node        *yaml.Node // where the fields were written, for diagnostics
 }
 
 // Asset is a device or software component of the system.
@@ -142,7 +142,7 @@ type Asset struct {
 
 	Addrs []netip.Addr     `yaml:"-" json:"-"`
 	Pos   Pos              `yaml:"-" json:"-"`
-	node  *ast.MappingNode // where the fields were written, for diagnostics
+	node  *yaml.Node // where the fields were written, for diagnostics
 }
 
 // Threat is one threat scenario of the risk assessment (62443-3-2 ZCR 5).
@@ -161,7 +161,7 @@ type Threat struct {
 	Consequences    map[string]int   `yaml:"consequences" json:"consequences"`
 	Countermeasures []string         `yaml:"countermeasures" json:"countermeasures,omitempty"`
 	Pos             Pos              `yaml:"-" json:"-"`
-	node            *ast.MappingNode // where the fields were written, for diagnostics
+	node            *yaml.Node // where the fields were written, for diagnostics
 }
 
 // ThreatSource is who or what could carry a threat out and how capable it is.
@@ -192,7 +192,7 @@ type Countermeasure struct {
 	// ReducesConsequence is how many consequence levels it takes off (default 0).
 	ReducesConsequence *int             `yaml:"reduces_consequence" json:"reduces_consequence,omitempty"`
 	Pos                Pos              `yaml:"-" json:"-"`
-	node               *ast.MappingNode // where the fields were written, for diagnostics
+	node               *yaml.Node // where the fields were written, for diagnostics
 }
 
 // Countermeasure statuses.

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
 )
 
 // NumFR is the number of foundational requirements of IEC 62443.
@@ -106,105 +105,11 @@ func ParseFR(s string) (int, bool) {
 	return n, true
 }
 
-// UnmarshalYAML reads one number or a map of FR to level. Range checks (0–4) are left to
-// validation so that every bad level is reported, not only the first.
-func (v *SLVector) UnmarshalYAML(node ast.Node) error {
-	*v = SLVector{}
-	switch n := unwrap(node).(type) {
-	case *ast.IntegerNode:
-		l, err := intValue(n)
-		if err != nil {
-			return err
-		}
-		*v = Uniform(l)
-		return nil
-	case *ast.MappingNode:
-		for _, mv := range n.Values {
-			key := mv.Key.String()
-			fr, ok := ParseFR(key)
-			if !ok {
-				return nodeError(mv.Key, fmt.Sprintf("unknown foundational requirement %q", key),
-					"use FR1 … FR7 (or IAC, UC, SI, DC, RDF, TRE, RA)")
-			}
-			in, ok := unwrap(mv.Value).(*ast.IntegerNode)
-			if !ok {
-				return nodeError(mv.Value, fmt.Sprintf("security level of %s must be a number 0–4, not %q", key, mv.Value.String()), "")
-			}
-			l, err := intValue(in)
-			if err != nil {
-				return err
-			}
-			v[fr-1] = l
-		}
-		return nil
-	default:
-		return nodeError(node, fmt.Sprintf("a security level must be a number 0–4 or a map such as {FR1: 2, FR5: 3}, not %q", node.String()), "")
-	}
-}
-
-func intValue(n *ast.IntegerNode) (int, error) {
-	switch x := n.Value.(type) {
-	case int64:
-		return int(x), nil
-	case uint64:
-		return int(x), nil
-	case int:
-		return x, nil
-	}
-	return 0, nodeError(n, fmt.Sprintf("%q is not a whole number", n.String()), "")
-}
-
-// unwrap skips tags and anchors to the value node.
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch x := n.(type) {
-		case *ast.TagNode:
-			n = x.Value
-		case *ast.AnchorNode:
-			n = x.Value
-		default:
-			return n
-		}
-	}
-}
-
 // SLTarget is a target security level vector and why it was chosen. In YAML either
 // {level: 3, rationale: "..."} or the level alone (3 or {FR1: 3, ...}).
 type SLTarget struct {
 	Level     SLVector `yaml:"level" json:"level"`
 	Rationale string   `yaml:"rationale" json:"rationale,omitempty"`
-}
-
-// UnmarshalYAML accepts the long and the short form.
-func (t *SLTarget) UnmarshalYAML(node ast.Node) error {
-	if m, ok := unwrap(node).(*ast.MappingNode); ok && len(m.Values) > 0 {
-		k := strings.ToLower(m.Values[0].Key.String())
-		if k == "level" || k == "rationale" {
-			*t = SLTarget{}
-			for _, mv := range m.Values {
-				switch strings.ToLower(mv.Key.String()) {
-				case "level":
-					if err := t.Level.UnmarshalYAML(mv.Value); err != nil {
-						return err
-					}
-				case "rationale":
-					t.Rationale = scalarString(mv.Value)
-				default:
-					return nodeError(mv.Key, fmt.Sprintf("unknown field %q in sl_target", mv.Key.String()), "sl_target takes level and rationale")
-				}
-			}
-			return nil
-		}
-	}
-	t.Rationale = ""
-	return t.Level.UnmarshalYAML(node)
-}
-
-func scalarString(n ast.Node) string {
-	if s, ok := unwrap(n).(*ast.StringNode); ok {
-		return s.Value
-	}
-	return n.String()
 }
 
 // Purdue is a Purdue reference model level: 0, 1, 2, 3, 3.5 (the DMZ), 4 or 5.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml/ast"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
 )
@@ -21,14 +21,14 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]*$`)
 
 // fieldAt returns the position of field key of the element written at node (of item idx
 // when the field is a list and idx >= 0), falling back to the element's own position.
-func fieldAt(elem Pos, node *ast.MappingNode, key string, idx int) Pos {
+func fieldAt(elem Pos, node *yaml.Node, key string, idx int) Pos {
 	v := mappingValue(node, key)
 	if v == nil {
 		return elem
 	}
 	if idx >= 0 {
-		if seq, ok := unwrap(v).(*ast.SequenceNode); ok && idx < len(seq.Values) {
-			return nodePos(elem.File, seq.Values[idx])
+		if seq := unwrap(v); seq.Kind == yaml.SequenceNode && idx < len(seq.Content) {
+			return nodePos(elem.File, seq.Content[idx])
 		}
 	}
 	return nodePos(elem.File, v)
@@ -114,7 +114,7 @@ func firstFile(m *Model) string {
 	return ""
 }
 
-func (v *validator) id(id, kind string, p Pos, node *ast.MappingNode) {
+func (v *validator) id(id, kind string, p Pos, node *yaml.Node) {
 	at := fieldAt(p, node, "id", -1)
 	switch {
 	case id == "":
