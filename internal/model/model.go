@@ -38,11 +38,11 @@ type Model struct {
 
 // System describes the system under consideration and how its risk is judged.
 type System struct {
-	Name        string           `yaml:"name" json:"name"`
-	Owner       string           `yaml:"owner" json:"owner,omitempty"`
-	Description string           `yaml:"description" json:"description,omitempty"`
-	Risk        RiskMethod       `yaml:"risk" json:"risk"`
-	Pos         Pos              `yaml:"-" json:"-"`
+	Name        string     `yaml:"name" json:"name"`
+	Owner       string     `yaml:"owner" json:"owner,omitempty"`
+	Description string     `yaml:"description" json:"description,omitempty"`
+	Risk        RiskMethod `yaml:"risk" json:"risk"`
+	Pos         Pos        `yaml:"-" json:"-"`
 	node        *yaml.Node // where the fields were written, for diagnostics
 }
 
@@ -85,9 +85,9 @@ type Zone struct {
 	SLTarget  *SLTarget `yaml:"sl_target" json:"sl_target,omitempty"`
 	Parent    string    `yaml:"parent" json:"parent,omitempty"`
 
-	Prefixes []netip.Prefix   `yaml:"-" json:"-"`
-	Pos      Pos              `yaml:"-" json:"-"`
-	node     *yaml.Node // where the fields were written, for diagnostics
+	Prefixes []netip.Prefix `yaml:"-" json:"-"`
+	Pos      Pos            `yaml:"-" json:"-"`
+	node     *yaml.Node     // where the fields were written, for diagnostics
 }
 
 // Conduit is a controlled communication path between zones.
@@ -98,9 +98,9 @@ type Conduit struct {
 	Zones       []string  `yaml:"zones" json:"zones"`
 	SLTarget    *SLTarget `yaml:"sl_target" json:"sl_target,omitempty"`
 	// Boundary is the technology at the boundary: firewall, data-diode, vpn, router-acl, none.
-	Boundary string           `yaml:"boundary" json:"boundary"`
-	Allow    []Flow           `yaml:"allow" json:"allow"`
-	Pos      Pos              `yaml:"-" json:"-"`
+	Boundary string     `yaml:"boundary" json:"boundary"`
+	Allow    []Flow     `yaml:"allow" json:"allow"`
+	Pos      Pos        `yaml:"-" json:"-"`
 	node     *yaml.Node // where the fields were written, for diagnostics
 }
 
@@ -116,9 +116,9 @@ type Flow struct {
 	Direction string `yaml:"direction" json:"direction"`
 	// Operations are the OT operation classes allowed (read, write, program, control,
 	// diagnostics); empty means all for an OT protocol.
-	Operations  []string         `yaml:"operations" json:"operations,omitempty"`
-	Description string           `yaml:"description" json:"description,omitempty"`
-	Pos         Pos              `yaml:"-" json:"-"`
+	Operations  []string   `yaml:"operations" json:"operations,omitempty"`
+	Description string     `yaml:"description" json:"description,omitempty"`
+	Pos         Pos        `yaml:"-" json:"-"`
 	node        *yaml.Node // where the fields were written, for diagnostics
 }
 
@@ -140,9 +140,9 @@ type Asset struct {
 	Criticality string    `yaml:"criticality" json:"criticality,omitempty"`
 	SLC         *SLVector `yaml:"sl_capability" json:"sl_capability,omitempty"`
 
-	Addrs []netip.Addr     `yaml:"-" json:"-"`
-	Pos   Pos              `yaml:"-" json:"-"`
-	node  *yaml.Node // where the fields were written, for diagnostics
+	Addrs []netip.Addr `yaml:"-" json:"-"`
+	Pos   Pos          `yaml:"-" json:"-"`
+	node  *yaml.Node   // where the fields were written, for diagnostics
 }
 
 // Threat is one threat scenario of the risk assessment (62443-3-2 ZCR 5).
@@ -158,10 +158,10 @@ type Threat struct {
 	// Likelihood is the level on the likelihood scale before countermeasures.
 	Likelihood int `yaml:"likelihood" json:"likelihood"`
 	// Consequences maps a consequence category to its level on the consequence scale.
-	Consequences    map[string]int   `yaml:"consequences" json:"consequences"`
-	Countermeasures []string         `yaml:"countermeasures" json:"countermeasures,omitempty"`
-	Pos             Pos              `yaml:"-" json:"-"`
-	node            *yaml.Node // where the fields were written, for diagnostics
+	Consequences    map[string]int `yaml:"consequences" json:"consequences"`
+	Countermeasures []string       `yaml:"countermeasures" json:"countermeasures,omitempty"`
+	Pos             Pos            `yaml:"-" json:"-"`
+	node            *yaml.Node     // where the fields were written, for diagnostics
 }
 
 // ThreatSource is who or what could carry a threat out and how capable it is.
@@ -190,8 +190,8 @@ type Countermeasure struct {
 	// that name it, once implemented (default 1).
 	ReducesLikelihood *int `yaml:"reduces_likelihood" json:"reduces_likelihood,omitempty"`
 	// ReducesConsequence is how many consequence levels it takes off (default 0).
-	ReducesConsequence *int             `yaml:"reduces_consequence" json:"reduces_consequence,omitempty"`
-	Pos                Pos              `yaml:"-" json:"-"`
+	ReducesConsequence *int       `yaml:"reduces_consequence" json:"reduces_consequence,omitempty"`
+	Pos                Pos        `yaml:"-" json:"-"`
 	node               *yaml.Node // where the fields were written, for diagnostics
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
 )
 
 // NumFR is the number of foundational requirements of IEC 62443.
