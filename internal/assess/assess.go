@@ -23,7 +23,9 @@ type Options struct {
 
 // Result is the whole assessment: risk, SL-T, SL-A, gaps, plan and findings.
 type Result struct {
-	System   SystemInfo        `json:"system"`
+	// SchemaVersion is the version of docs/schemas/assessment.schema.json the JSON follows.
+	SchemaVersion int               `json:"schema_version"`
+	System        SystemInfo        `json:"system"`
 	Date     string            `json:"date"`
 	Summary  Summary           `json:"summary"`
 	Risk     *risk.Result      `json:"risk"`
@@ -125,6 +127,7 @@ func Assess(m *model.Model, opts Options) *Result {
 	t := newTable(opts.Catalog)
 	rr := risk.Assess(m)
 	res := &Result{
+		SchemaVersion: 1,
 		System: SystemInfo{Name: m.System.Name, Owner: m.System.Owner, Description: m.System.Description, Files: m.Files},
 		Date:   opts.Now.Format(time.DateOnly),
 		Risk:   rr,

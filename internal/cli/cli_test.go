@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -127,5 +129,29 @@ func TestOutputFileIsAtomic(t *testing.T) {
 	code, _, errOut := run(t, "assess", examples["substation"], "-o", filepath.Join(dir, "missing-dir", "r.txt"))
 	if code != 2 || !strings.Contains(errOut, "cannot write") {
 		t.Errorf("unwritable output: exit %d: %s", code, errOut)
+	}
+}
+
+// TestAssessJSONSchema checks the JSON output of both examples against the documented
+// schema in docs/schemas/assessment.schema.json.
+func TestAssessJSONSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	sch, err := c.Compile("../../docs/schemas/assessment.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, path := range examples {
+		code, out, errOut := run(t, "assess", path, "-f", "json", "--date", "2026-11-21")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, errOut)
+		}
+		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(doc); err != nil {
+			t.Errorf("%s: JSON output does not match the schema: %v", name, err)
+		}
 	}
 }

@@ -79,7 +79,8 @@ type Result struct {
 	Zones    []TargetRisk      `json:"zones"`
 	Conduits []TargetRisk      `json:"conduits"`
 	Targets  []Target          `json:"targets"`
-	Findings []finding.Finding `json:"findings"`
+	// Findings are also in the assessment's own list; the JSON carries them once, there.
+	Findings []finding.Finding `json:"-"`
 	byTarget map[string]int
 }
 
