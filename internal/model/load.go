@@ -21,6 +21,8 @@ type Options struct {
 	Requirement func(id string) (canonical string, ok bool)
 	// ReadFile reads a model file; nil means os.ReadFile. Tests and fuzzing use it.
 	ReadFile func(path string) ([]byte, error)
+	// Glob expands an include pattern; nil means filepath.Glob.
+	Glob func(pattern string) ([]string, error)
 }
 
 // maxIncludeDepth bounds include chains so that a hostile model cannot exhaust the stack.
@@ -34,6 +36,9 @@ const maxFileSize = 64 << 20
 func Load(path string, opts Options) (*Model, error) {
 	if opts.ReadFile == nil {
 		opts.ReadFile = os.ReadFile
+	}
+	if opts.Glob == nil {
+		opts.Glob = filepath.Glob
 	}
 	l := &loader{opts: opts, m: &Model{}, seen: map[string]string{}}
 	l.file(path, "", 0, true)
@@ -253,7 +258,7 @@ func (l *loader) file(path, from string, depth int, root bool) {
 			pattern = filepath.Join(dir, pattern)
 		}
 		if strings.ContainsAny(s.Value, "*?[") {
-			matches, err := filepath.Glob(pattern)
+			matches, err := l.opts.Glob(pattern)
 			if err != nil || len(matches) == 0 {
 				l.add(nodePos(clean, n), fmt.Sprintf("include pattern %q matches no file", s.Value), "fix the pattern; it is relative to this file")
 				continue
