@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,14 +101,12 @@ func runCatalog(cmd *cobra.Command, o catalogOptions) error {
 		}
 	}
 
-	if o.output == "" || o.output == "-" {
-		_, err = cmd.OutOrStdout().Write(buf.Bytes())
+	out, err := openOutput(cmd, o.output)
+	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(o.output, buf.Bytes(), 0o644); err != nil {
-		return usageErr(fmt.Errorf("-o: %w", err))
-	}
-	return nil
+	_, err = out.w.Write(buf.Bytes())
+	return out.commit(err)
 }
 
 // catalogFilter checks the flags and turns them into a catalog filter. Every message
