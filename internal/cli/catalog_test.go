@@ -117,7 +117,7 @@ func TestCatalogUsageErrors(t *testing.T) {
 		{[]string{"catalog", "--kind", "cr"}, "--kind CR belongs to 62443-4-2, not 62443-3-3: add --standard 62443-4-2 or --standard all"},
 		{[]string{"catalog", "-f", "xml"}, "want one of table, json, csv, md"},
 		{[]string{"catalog", "extra"}, "unknown command"},
-		{[]string{"catalog", "-o", filepath.Join(t.TempDir(), "missing", "out.json")}, "-o: "},
+		{[]string{"catalog", "-o", filepath.Join(t.TempDir(), "missing", "out.json")}, "cannot write "},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCLI(t, tt.args...)
