@@ -28,7 +28,7 @@ func (l *loader) checkKeysDepth(file string, n *yaml.Node, t reflect.Type, where
 	}
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], unwrap(n.Content[i+1])
+		k, v := n.Content[i], n.Content[i+1]
 		if k.Value == "<<" { // merge key
 			continue
 		}
@@ -47,12 +47,15 @@ func (l *loader) checkKeysDepth(file string, n *yaml.Node, t reflect.Type, where
 				"fields here: "+strings.Join(fields.names, ", ")+"; see docs/model.md")
 			continue
 		}
+		// Aliases are not followed: the anchored node is checked where it is written, and
+		// following them would let a few lines of aliases expand into millions of checks.
 		switch {
+		case v.Kind == yaml.AliasNode:
 		case f.Kind() == reflect.Struct:
 			l.checkKeysDepth(file, v, f, k.Value, depth+1)
 		case f.Kind() == reflect.Slice && f.Elem().Kind() == reflect.Struct && v.Kind == yaml.SequenceNode:
 			for _, item := range v.Content {
-				l.checkKeysDepth(file, unwrap(item), f.Elem(), k.Value+" entry", depth+1)
+				l.checkKeysDepth(file, item, f.Elem(), k.Value+" entry", depth+1)
 			}
 		}
 	}

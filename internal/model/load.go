@@ -299,7 +299,9 @@ func decodeList[T any](l *loader, file string, n *yaml.Node, dst *[]T, setPos fu
 			l.add(nodePos(file, item), "each list item must be a mapping with an id", "")
 			continue
 		}
-		l.checkKeys(file, mn, typ, "")
+		if item.Kind != yaml.AliasNode {
+			l.checkKeys(file, mn, typ, "")
+		}
 		var v T
 		if err := mn.Decode(&v); err != nil {
 			l.decodeErr(file, mn, err)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // minimal is a valid model that the table tests below break one way at a time.
@@ -195,5 +196,26 @@ func TestExamplesLoad(t *testing.T) {
 		if _, err := Load(p, Options{}); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
+	}
+}
+
+// TestAliasBomb: a few lines of nested aliases must not expand into unbounded work.
+func TestAliasBomb(t *testing.T) {
+	src := "version: 1\nsystem: {name: x}\n" +
+		"a: &a [{id: z, name: x}, {id: z, name: x}, {id: z, name: x}, {id: z, name: x}, {id: z, name: x}, {id: z, name: x}, {id: z, name: x}, {id: z, name: x}]\n" +
+		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n" +
+		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n" +
+		"zones: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	done := make(chan error, 1)
+	go func() { _, err := parse(t, src); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("alias bomb accepted")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("alias bomb still running after 10 s")
 	}
 }
