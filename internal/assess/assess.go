@@ -26,14 +26,14 @@ type Result struct {
 	// SchemaVersion is the version of docs/schemas/assessment.schema.json the JSON follows.
 	SchemaVersion int               `json:"schema_version"`
 	System        SystemInfo        `json:"system"`
-	Date     string            `json:"date"`
-	Summary  Summary           `json:"summary"`
-	Risk     *risk.Result      `json:"risk"`
-	Zones    []Subject         `json:"zones"`
-	Conduits []Subject         `json:"conduits"`
-	Gaps     []Gap             `json:"gaps"`
-	Plan     []Action          `json:"plan"`
-	Findings []finding.Finding `json:"findings"`
+	Date          string            `json:"date"`
+	Summary       Summary           `json:"summary"`
+	Risk          *risk.Result      `json:"risk"`
+	Zones         []Subject         `json:"zones"`
+	Conduits      []Subject         `json:"conduits"`
+	Gaps          []Gap             `json:"gaps"`
+	Plan          []Action          `json:"plan"`
+	Findings      []finding.Finding `json:"findings"`
 }
 
 // SystemInfo names the system assessed.
@@ -128,10 +128,10 @@ func Assess(m *model.Model, opts Options) *Result {
 	rr := risk.Assess(m)
 	res := &Result{
 		SchemaVersion: 1,
-		System: SystemInfo{Name: m.System.Name, Owner: m.System.Owner, Description: m.System.Description, Files: m.Files},
-		Date:   opts.Now.Format(time.DateOnly),
-		Risk:   rr,
-		Gaps:   []Gap{},
+		System:        SystemInfo{Name: m.System.Name, Owner: m.System.Owner, Description: m.System.Description, Files: m.Files},
+		Date:          opts.Now.Format(time.DateOnly),
+		Risk:          rr,
+		Gaps:          []Gap{},
 	}
 	zcov, ccov := coverages(m, t)
 	for i := range m.Zones {

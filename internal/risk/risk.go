@@ -74,11 +74,11 @@ type Target struct {
 
 // Result is the whole risk assessment.
 type Result struct {
-	Method   model.RiskMethod  `json:"method"`
-	Threats  []ThreatRisk      `json:"threats"`
-	Zones    []TargetRisk      `json:"zones"`
-	Conduits []TargetRisk      `json:"conduits"`
-	Targets  []Target          `json:"targets"`
+	Method   model.RiskMethod `json:"method"`
+	Threats  []ThreatRisk     `json:"threats"`
+	Zones    []TargetRisk     `json:"zones"`
+	Conduits []TargetRisk     `json:"conduits"`
+	Targets  []Target         `json:"targets"`
 	// Findings are also in the assessment's own list; the JSON carries them once, there.
 	Findings []finding.Finding `json:"-"`
 	byTarget map[string]int
