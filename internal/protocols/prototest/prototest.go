@@ -310,3 +310,39 @@ func ZeekLog(tb testing.TB, path string) []map[string]string {
 	}
 	return rows
 }
+
+// TsharkVerbose runs tshark -r path -Y filter -V and returns its text output, split per
+// frame number. It skips the test when tshark is absent.
+func TsharkVerbose(tb testing.TB, path, filter string) map[int]string {
+	tb.Helper()
+	if !HaveTshark() {
+		tb.Skip("tshark not installed")
+	}
+	cmd := exec.Command("tshark", "-r", path, "-Y", filter, "-V")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("tshark -V %s: %v\n%s", path, err, stderr.String())
+	}
+	frames := map[int]string{}
+	cur := 0
+	var sb strings.Builder
+	flush := func() {
+		if cur != 0 {
+			frames[cur] = sb.String()
+		}
+		sb.Reset()
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		var n int
+		if _, err := fmt.Sscanf(line, "Frame %d:", &n); err == nil && strings.HasPrefix(line, "Frame ") {
+			flush()
+			cur = n
+		}
+		sb.WriteString(line)
+		sb.WriteByte('\n')
+	}
+	flush()
+	return frames
+}
