@@ -196,3 +196,38 @@ func FuzzPDULen(f *testing.F) {
 		}
 	})
 }
+
+// frame builds a link frame with valid CRCs around user data, as a master sends it.
+func frame(user []byte) []byte {
+	b := []byte{0x05, 0x64, byte(5 + len(user)), 0xC4, 0x05, 0x00, 0x64, 0x00}
+	c := crc(b)
+	b = append(b, byte(c), byte(c>>8))
+	for len(user) > 0 {
+		k := min(16, len(user))
+		c = crc(user[:k])
+		b = append(b, user[:k]...)
+		b = append(b, byte(c), byte(c>>8))
+		user = user[k:]
+	}
+	return b
+}
+
+func TestFunctionClasses(t *testing.T) {
+	for _, tt := range []struct {
+		fc   FunctionCode
+		want protocols.OpClass
+	}{
+		{FuncColdRestart, protocols.OpControl}, {FuncWarmRestart, protocols.OpControl}, {FuncStopApp, protocols.OpControl},
+		{FuncDisableUnsolicited, protocols.OpControl}, {FuncDirectOperate, protocols.OpWrite}, {FuncWrite, protocols.OpWrite},
+		{FuncOpenFile, protocols.OpProgram}, {FuncDeleteFile, protocols.OpProgram}, {FuncConfirm, protocols.OpNone},
+		{FuncUnsolicitedResponse, protocols.OpNone},
+	} {
+		var m Message
+		if err := Parse(frame([]byte{0xC0, 0xC0, byte(tt.fc)}), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m.BadCRCs != 0 || m.Function != tt.fc || m.OpClass() != tt.want {
+			t.Errorf("%v: class %v, want %v (bad crcs %d)", tt.fc, m.OpClass(), tt.want, m.BadCRCs)
+		}
+	}
+}

@@ -178,3 +178,23 @@ func FuzzPDULen(f *testing.F) {
 		}
 	})
 }
+
+func TestCommandClasses(t *testing.T) {
+	// Built after the layout of the real C_DC_NA_1 above: a single command, select, on.
+	sc := mustHex(t, "680e08004e002d0106000a0001000081")
+	var m Message
+	if err := Parse(sc, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.TypeID != C_SC_NA_1 || !m.SelectBit || m.OpClass() != protocols.OpWrite {
+		t.Errorf("%v select %v", m.TypeID, m.SelectBit)
+	}
+	for id, want := range map[TypeID]protocols.OpClass{C_RP_NA_1: protocols.OpControl, C_CI_NA_1: protocols.OpRead,
+		C_RD_NA_1: protocols.OpRead, C_TS_TA_1: protocols.OpDiagnostics, P_ME_NA_1: protocols.OpWrite, C_SE_NC_1: protocols.OpWrite,
+		M_ME_NC_1: protocols.OpNone, F_FR_NA_1: protocols.OpProgram} {
+		m := Message{HasASDU: true, TypeID: id}
+		if m.OpClass() != want {
+			t.Errorf("%v: %v, want %v", id, m.OpClass(), want)
+		}
+	}
+}

@@ -240,3 +240,24 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// Built after the layouts of the real PDUs above: a PLC password (security group) and an
+// S7 PDU cut over two COTP DTs.
+func TestParseSecurityAndFragment(t *testing.T) {
+	var m Message
+	pw := mustHex(t, "0300002502f0803207000000010008000c0001120411450100ff0900080102030405060708")
+	if err := Parse(pw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.UD.Group != GroupSecurity || m.UD.Subfunction != SubSecurityPassword || len(m.UD.Data) != 8 || m.OpClass() != protocols.OpControl || !m.IsRequest() {
+		t.Errorf("group %v sub %d class %v", m.UD.Group, m.UD.Subfunction, m.OpClass())
+	}
+	frag := mustHex(t, hexSetupJob)
+	frag[6] = 0x00 // clear EOT: the S7 PDU continues in the next DT
+	if err := Parse(frag, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Payload != PayloadS7 || m.COTP.EOT || m.ROSCTR != 0 {
+		t.Errorf("fragment decoded as %v rosctr %v", m.Payload, m.ROSCTR)
+	}
+}
