@@ -1,0 +1,9 @@
+// Package dnp3 decodes DNP3 over TCP (port 20000): the link frame with its per-block
+// CRCs (checked, bad ones counted), the transport header, the application header with
+// function code and internal indications, and the headers of the first objects, with the
+// control relay output blocks that select, operate and direct operate carry.
+//
+// It parses one link frame from a byte slice into a caller-owned Message without
+// allocating. It does not join transport segments into application fragments (that needs
+// per-connection state) and knows nothing of packets, flows, assets or the plant model.
+package dnp3
