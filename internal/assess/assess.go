@@ -173,15 +173,7 @@ func subject(t *table, rr *risk.Result, id, name, kind string, cov *coverage) Su
 	if tg, ok := rr.Target(id); ok {
 		s.Target = tg.Level
 	}
-	if kind == "zone" {
-		s.Risk, _ = rr.ZoneRisk(id)
-	} else {
-		for _, c := range rr.Conduits {
-			if c.ID == id {
-				s.Risk = c
-			}
-		}
-	}
+	s.Risk, _ = rr.TargetRisk(id)
 	met := cov.met()
 	for fr := 1; fr <= model.NumFR; fr++ {
 		a := t.achieved(fr, met)

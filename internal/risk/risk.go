@@ -93,14 +93,16 @@ func (r *Result) Target(id string) (*Target, bool) {
 	return &r.Targets[i], true
 }
 
-// ZoneRisk returns the risk roll-up of zone id.
-func (r *Result) ZoneRisk(id string) (TargetRisk, bool) {
-	for _, z := range r.Zones {
-		if z.ID == id {
-			return z, true
-		}
+// TargetRisk returns the risk roll-up of the zone or conduit id.
+func (r *Result) TargetRisk(id string) (TargetRisk, bool) {
+	i, ok := r.byTarget[id]
+	if !ok {
+		return TargetRisk{}, false
 	}
-	return TargetRisk{}, false
+	if i < len(r.Zones) {
+		return r.Zones[i], true
+	}
+	return r.Conduits[i-len(r.Zones)], true
 }
 
 // Assess runs the risk assessment of m.
