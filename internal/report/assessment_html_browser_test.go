@@ -105,6 +105,9 @@ const inspectJS = `(() => {
 // that the charts and the diagram render inside the page with no request leaving it,
 // and takes screenshots. -update rewrites docs/img/assessment-report.png.
 func TestAssessmentHTMLInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser: skipped with -short")
+	}
 	bin := chromium()
 	if bin == "" {
 		t.Skip("no Chromium found (install the chromium package, or set ZONEWARDEN_CHROMIUM)")

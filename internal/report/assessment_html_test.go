@@ -29,7 +29,7 @@ const goldenHTML = "internal/report/testdata/water-treatment.golden.html"
 
 // exampleResult assesses the water treatment example as the CLI does. It moves to the
 // repository root first so that the model's file names read as they do for a user.
-func exampleResult(t *testing.T) *assess.Result {
+func exampleResult(t testing.TB) *assess.Result {
 	t.Helper()
 	t.Chdir("../..")
 	m, err := model.Load("examples/water-treatment/plant.yaml", model.Options{Requirement: requirementID})
@@ -49,7 +49,7 @@ func requirementID(id string) (string, bool) {
 	return r.ID, ok
 }
 
-func renderHTML(t *testing.T, res *assess.Result) []byte {
+func renderHTML(t testing.TB, res *assess.Result) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Assessment(&b, res, HTML); err != nil {
@@ -156,6 +156,28 @@ func TestAssessmentHTMLSelfContained(t *testing.T) {
 		}
 	}
 	checkSVGs(t, out)
+}
+
+// TestAssessmentHTMLLinks checks that element ids are unique and that every link
+// inside the report leads to one of them.
+func TestAssessmentHTMLLinks(t *testing.T) {
+	out := string(renderHTML(t, exampleResult(t)))
+	ids := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\sid="([^"]*)"`).FindAllStringSubmatch(out, -1) {
+		if ids[m[1]] {
+			t.Errorf("id %q is used twice", m[1])
+		}
+		ids[m[1]] = true
+	}
+	links := regexp.MustCompile(`href="#([^"]*)"`).FindAllStringSubmatch(out, -1)
+	if len(links) < 50 {
+		t.Errorf("only %d links inside the report", len(links))
+	}
+	for _, m := range links {
+		if !ids[m[1]] {
+			t.Errorf("link to #%s, which is not in the report", m[1])
+		}
+	}
 }
 
 var svgRe = regexp.MustCompile(`(?s)<svg\b.*?</svg>`)
@@ -327,5 +349,16 @@ func TestSummarySentences(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkAssessmentHTML renders the example's report: layout, SVG and template.
+func BenchmarkAssessmentHTML(b *testing.B) {
+	res := exampleResult(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Assessment(io.Discard, res, HTML); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
