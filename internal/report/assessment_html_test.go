@@ -362,3 +362,27 @@ func BenchmarkAssessmentHTML(b *testing.B) {
 		}
 	}
 }
+
+func TestMarkList(t *testing.T) {
+	tests := []struct {
+		safety, wireless, temporary, external bool
+		want                                  string
+	}{
+		{false, false, false, false, ""},
+		{true, false, false, false, "SAFETY"},
+		{false, true, true, false, "WIRELESS TEMP"},
+		{true, true, true, true, "SAFETY WIRELESS TEMP EXTERNAL"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, m := range markList(tt.safety, tt.wireless, tt.temporary, tt.external) {
+			if m.Title == "" {
+				t.Errorf("mark %s has no words for screen readers", m.Text)
+			}
+			got = append(got, m.Text)
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("markList(%v, %v, %v, %v) = %v, want %s", tt.safety, tt.wireless, tt.temporary, tt.external, got, tt.want)
+		}
+	}
+}
