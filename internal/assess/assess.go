@@ -65,12 +65,19 @@ type Summary struct {
 
 // Subject is the assessment of one zone or conduit.
 type Subject struct {
-	ID     string         `json:"id"`
-	Name   string         `json:"name"`
-	Kind   string         `json:"kind"` // zone or conduit
-	Purdue string         `json:"purdue,omitempty"`
-	Zones  []string       `json:"zones,omitempty"` // a conduit's zones
-	Target model.SLVector `json:"sl_target"`
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	Kind   string   `json:"kind"` // zone or conduit
+	Purdue string   `json:"purdue,omitempty"`
+	Zones  []string `json:"zones,omitempty"` // a conduit's zones
+	// Safety, Wireless, Temporary and External repeat a zone's flags from the model.
+	Safety    bool `json:"safety,omitempty"`
+	Wireless  bool `json:"wireless,omitempty"`
+	Temporary bool `json:"temporary,omitempty"`
+	External  bool `json:"external,omitempty"`
+	// Boundary is a conduit's boundary technology (firewall, vpn, data-diode, ...).
+	Boundary string         `json:"boundary,omitempty"`
+	Target   model.SLVector `json:"sl_target"`
 	// Achieved is SL-A: per FR the highest level whose applicable requirements are all met.
 	Achieved model.SLVector `json:"sl_achieved"`
 	// Capability is the lowest SL-C its assets declare per FR (zones only; 0 = unknown).
@@ -141,12 +148,13 @@ func Assess(m *model.Model, opts Options) *Result {
 			s.Purdue = z.Purdue.String()
 		}
 		s.Capability = zoneCapability(m, z.ID)
+		s.Safety, s.Wireless, s.Temporary, s.External = z.Safety, z.Wireless, z.Temporary, z.External
 		res.Zones = append(res.Zones, s)
 	}
 	for i := range m.Conduits {
 		c := &m.Conduits[i]
 		s := subject(t, rr, c.ID, c.Name, "conduit", ccov[c.ID])
-		s.Zones = c.Zones
+		s.Zones, s.Boundary = c.Zones, c.Boundary
 		res.Conduits = append(res.Conduits, s)
 	}
 	for _, list := range [][]Subject{res.Zones, res.Conduits} {

@@ -1,0 +1,8 @@
+// Package svg draws the assessment report's charts as inline SVG, on the server, so the
+// HTML report needs no script and no network: a radar chart of security levels, a zone
+// and conduit diagram laid out in Purdue rows, and a risk matrix heat map.
+//
+// It owns geometry and markup only. It takes plain labels, numbers and CSS class names;
+// it knows nothing of models, assessments or IEC 62443, and leaves colours to the page's
+// stylesheet. Every string it is given is escaped, and links may only point inside the page.
+package svg
