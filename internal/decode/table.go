@@ -125,7 +125,9 @@ func (t *Table) Len() int { return len(t.index) }
 func (t *Table) at(slot int32) *Flow { return &t.chunks[slot>>chunkBits][slot&(chunkSize-1)] }
 
 // Lookup finds or creates the flow of p, which arrived at ts (Unix nanoseconds), and
-// counts p in it. It returns nil when p has no IP layer or the table is full.
+// counts p in it. It returns nil when p has no IP layer or the table is full. The
+// *Flow stays valid until the flow is evicted (OnEvict tells when); a later Lookup
+// may evict idle flows.
 func (t *Table) Lookup(p *Packet, ts int64) (f *Flow, dir Dir, created bool) {
 	key, dir, ok := FlowKeyOf(p)
 	if !ok {

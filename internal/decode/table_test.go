@@ -35,7 +35,7 @@ func TestFlowKey(t *testing.T) {
 	if !ok1 || !ok2 || k1 != k2 || d1 == d2 {
 		t.Fatalf("keys %v/%v dirs %v/%v", k1, k2, d1, d2)
 	}
-	if k1.Src(d1).String() != "10.0.0.9:50000" || k1.Dst(d1).String() != "10.0.0.1:502" || k1.A().String() != "10.0.0.1:502" {
+	if k1.SrcPort(d1) != 50000 || k1.DstPort(d1) != 502 || k1.Src(d1).String() != "10.0.0.9:50000" || k1.Dst(d1).String() != "10.0.0.1:502" || k1.A().String() != "10.0.0.1:502" {
 		t.Errorf("endpoints: src %v dst %v a %v", k1.Src(d1), k1.Dst(d1), k1.A())
 	}
 	if got := k1.String(); got != "tcp 10.0.0.1:502 <-> 10.0.0.9:50000" {

@@ -421,3 +421,17 @@ func ParseIO(b []byte, m *Message) error {
 	}
 	return nil
 }
+
+// ParseDatagram decodes a UDP datagram by its ports: class-0/1 I/O on PortIO
+// (ParseIO), encapsulation messages such as ListIdentity broadcasts and their replies
+// on Port (Parse). Other ports give ErrNotENIP.
+func ParseDatagram(srcPort, dstPort uint16, b []byte, m *Message) error {
+	switch {
+	case srcPort == PortIO || dstPort == PortIO:
+		return ParseIO(b, m)
+	case srcPort == Port || dstPort == Port:
+		return Parse(b, m)
+	}
+	m.reset()
+	return ErrNotENIP
+}

@@ -1,7 +1,6 @@
 package enip_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -217,4 +216,18 @@ func BenchmarkParseSendUnitData(b *testing.B) {
 	}
 }
 
-var _ = fmt.Sprint
+
+func TestParseDatagram(t *testing.T) {
+	var m enip.Message
+	if err := enip.ParseDatagram(2222, 2222, pduIO, &m); err != nil || !m.IO {
+		t.Errorf("I/O datagram: %v io=%v", err, m.IO)
+	}
+	// A ListIdentity reply broadcast over UDP has the same bytes as over TCP.
+	if err := enip.ParseDatagram(enip.Port, 52000, pduListIdentityReply, &m); err != nil || !m.HasIdentity ||
+		string(m.Identity.ProductName) != "1756-ENBT/A" {
+		t.Errorf("ListIdentity datagram: %v %q", err, m.Identity.ProductName)
+	}
+	if err := enip.ParseDatagram(53, 5353, pduIO, &m); err != enip.ErrNotENIP {
+		t.Errorf("DNS ports: %v", err)
+	}
+}
