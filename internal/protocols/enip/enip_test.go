@@ -216,7 +216,6 @@ func BenchmarkParseSendUnitData(b *testing.B) {
 	}
 }
 
-
 func TestParseDatagram(t *testing.T) {
 	var m enip.Message
 	if err := enip.ParseDatagram(2222, 2222, pduIO, &m); err != nil || !m.IO {
