@@ -56,7 +56,7 @@ func FuzzReassembly(f *testing.F) {
 			stream = append(stream, p...)
 		}
 		var c collector
-		tab := decode.NewTable(decode.Config{})
+		tab := decode.NewTable(decode.Config{MaxFlows: 2})
 		pk := tcpPacket("10.0.0.9:50000", "10.0.0.1:102", decode.SYN, 41, nil)
 		f0, dir, _ := tab.Lookup(pk, 1)
 		f0.Framer = tpktLen
@@ -87,7 +87,7 @@ func FuzzReassembly(f *testing.F) {
 		}
 
 		// The raw input as a stream of arbitrary bytes, with a 64-byte bound.
-		tab = decode.NewTable(decode.Config{MaxStreamBuffer: 64})
+		tab = decode.NewTable(decode.Config{MaxFlows: 2, MaxStreamBuffer: 64})
 		var c2 collector
 		pk.Seq, pk.TCPFlags = 1, decode.ACK
 		f1, dir1, _ := tab.Lookup(pk, 1)
