@@ -1,0 +1,179 @@
+package capturetest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"github.com/zonewarden/zonewarden/internal/capture"
+)
+
+// EnvCaptures names the directory of the public ICS captures.
+const EnvCaptures = "ZONEWARDEN_CAPTURES"
+
+// Dir returns the public captures directory, or skips the test when it is not set.
+func Dir(tb testing.TB) string {
+	tb.Helper()
+	d := os.Getenv(EnvCaptures)
+	if d == "" {
+		tb.Skip(EnvCaptures + " is not set; skipping test on public captures")
+	}
+	return d
+}
+
+// Path returns the path of a capture relative to the captures directory (skips as Dir).
+func Path(tb testing.TB, rel string) string {
+	tb.Helper()
+	p := filepath.Join(Dir(tb), rel)
+	if _, err := os.Stat(p); err != nil {
+		tb.Fatalf("capture %s: %v", rel, err)
+	}
+	return p
+}
+
+// Packet is one packet held in memory.
+type Packet struct {
+	Data []byte
+	Info capture.CaptureInfo
+}
+
+// Load reads a whole capture into memory (copies, since sources reuse buffers).
+func Load(tb testing.TB, path string) []Packet {
+	tb.Helper()
+	f, err := capture.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var pkts []Packet
+	for {
+		data, ci, err := f.ReadPacket()
+		if errors.Is(err, io.EOF) {
+			return pkts
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		pkts = append(pkts, Packet{Data: bytes.Clone(data), Info: ci})
+	}
+}
+
+// Tshark returns the tshark binary, or skips the test when tshark is not installed.
+func Tshark(tb testing.TB) string {
+	tb.Helper()
+	p, err := exec.LookPath("tshark")
+	if err != nil {
+		tb.Skip("tshark is not installed; skipping comparison with tshark")
+	}
+	return p
+}
+
+// TsharkFields runs tshark on file and returns one row per displayed packet with the
+// given fields (tab separated by tshark, split here). filter may be empty. Every row
+// starts with frame.number, which is prepended to fields.
+func TsharkFields(tb testing.TB, file, filter string, fields ...string) [][]string {
+	tb.Helper()
+	args := []string{"-n", "-r", file, "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,",
+		"-e", "frame.number"}
+	if filter != "" {
+		args = append(args, "-Y", filter)
+	}
+	for _, f := range fields {
+		args = append(args, "-e", f)
+	}
+	cmd := exec.Command(Tshark(tb), args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("tshark %v: %v\n%s", args, err, stderr.String())
+	}
+	var rows [][]string
+	for _, line := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		rows = append(rows, strings.Split(line, "\t"))
+	}
+	return rows
+}
+
+// Frame is one packet to write into a synthetic capture.
+type Frame struct {
+	Data      []byte
+	Time      time.Time
+	Interface int // pcapng interface index
+	OrigLen   int // 0: len(Data)
+}
+
+// Pcap builds a pcap file (nanosecond timestamps) with the given link type and frames.
+func Pcap(tb testing.TB, lt layers.LinkType, frames ...Frame) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	w := pcapgo.NewWriterNanos(&buf)
+	if err := w.WriteFileHeader(65535, lt); err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range frames {
+		if err := w.WritePacket(ci(f), f.Data); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return buf.Bytes()
+}
+
+// PcapNG builds a pcapng file with one interface per link type in lts (nanosecond
+// resolution) and the given frames.
+func PcapNG(tb testing.TB, lts []layers.LinkType, frames ...Frame) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	w, err := pcapgo.NewNgWriterInterface(&buf, pcapgo.NgInterface{Name: "if0", LinkType: lts[0], TimestampResolution: 9, SnapLength: 65535},
+		pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "zonewarden tests"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i, lt := range lts[1:] {
+		if _, err := w.AddInterface(pcapgo.NgInterface{Name: "if" + string(rune('1'+i)), LinkType: lt, TimestampResolution: 9, SnapLength: 65535}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for _, f := range frames {
+		c := ci(f)
+		c.InterfaceIndex = f.Interface
+		if err := w.WritePacket(c, f.Data); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func ci(f Frame) gopacket.CaptureInfo {
+	n := f.OrigLen
+	if n == 0 {
+		n = len(f.Data)
+	}
+	return gopacket.CaptureInfo{Timestamp: f.Time, CaptureLength: len(f.Data), Length: n, InterfaceIndex: f.Interface}
+}
+
+// WriteTemp writes b to a file in a fresh temporary directory and returns its path.
+func WriteTemp(tb testing.TB, name string, b []byte) string {
+	tb.Helper()
+	p := filepath.Join(tb.TempDir(), name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}

@@ -1,0 +1,197 @@
+package capture
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// Format is a capture file format.
+type Format uint8
+
+const (
+	FormatPcap Format = iota + 1
+	FormatPcapNG
+)
+
+func (f Format) String() string {
+	switch f {
+	case FormatPcap:
+		return "pcap"
+	case FormatPcapNG:
+		return "pcapng"
+	}
+	return "unknown"
+}
+
+// readBufferSize is the read-ahead for capture files: large enough that a file is read
+// in few system calls, small enough not to matter on an edge gateway.
+const readBufferSize = 1 << 16
+
+// File is a Source over a pcap or pcapng file, optionally gzip-compressed.
+type File struct {
+	name       string
+	format     Format
+	compressed bool
+	closers    []io.Closer
+
+	pcap *pcapgo.Reader
+	ng   *pcapgo.NgReader
+
+	stats Stats
+	done  bool
+}
+
+// Open opens the capture file at path. The error names the file; it wraps
+// ErrNotCapture when the file is neither pcap nor pcapng.
+func Open(path string) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open capture: %w", err)
+	}
+	c, err := NewReader(path, f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	c.closers = append(c.closers, f)
+	return c, nil
+}
+
+// NewReader reads a capture from r; name is used in errors. Close does not close r.
+func NewReader(name string, r io.Reader) (*File, error) {
+	c := &File{name: name}
+	br := bufio.NewReaderSize(r, readBufferSize)
+	magic, err := br.Peek(4)
+	if err != nil {
+		return nil, c.headerError(ErrNotCapture, fmt.Errorf("file shorter than a capture header (%d bytes)", len(magic)))
+	}
+	if magic[0] == 0x1f && magic[1] == 0x8b { // gzip (RFC 1952)
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, c.headerError(ErrCorrupt, fmt.Errorf("gzip: %w", err))
+		}
+		c.compressed = true
+		c.closers = append(c.closers, zr)
+		br = bufio.NewReaderSize(zr, readBufferSize)
+		if magic, err = br.Peek(4); err != nil {
+			return nil, c.headerError(ErrNotCapture, fmt.Errorf("gzip stream shorter than a capture header: %w", err))
+		}
+	}
+	switch {
+	case isPcapMagic(magic):
+		c.format = FormatPcap
+		c.pcap, err = pcapgo.NewReader(br)
+	case magic[0] == 0x0a && magic[1] == 0x0d && magic[2] == 0x0d && magic[3] == 0x0a:
+		c.format = FormatPcapNG
+		// Mixed link types: a pcapng file may hold interfaces of different kinds
+		// (Ethernet and Linux cooked, say); we decode each packet by its own link type
+		// rather than drop the packets of all but the first interface.
+		c.ng, err = pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true})
+	default:
+		return nil, c.headerError(ErrNotCapture, fmt.Errorf("unknown magic number % x", magic))
+	}
+	if err != nil {
+		return nil, c.headerError(kindOf(err), err)
+	}
+	return c, nil
+}
+
+func isPcapMagic(m []byte) bool {
+	switch string(m) {
+	case "\xd4\xc3\xb2\xa1", "\xa1\xb2\xc3\xd4", // microseconds, little and big endian
+		"\x4d\x3c\xb2\xa1", "\xa1\xb2\x3c\x4d": // nanoseconds
+		return true
+	}
+	return false
+}
+
+func (c *File) headerError(kind, err error) error {
+	return &Error{File: c.name, Kind: kind, Err: err}
+}
+
+func kindOf(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return ErrTruncated
+	}
+	return ErrCorrupt
+}
+
+// ReadPacket returns the next packet. See Source.
+func (c *File) ReadPacket() ([]byte, CaptureInfo, error) {
+	if c.done {
+		return nil, CaptureInfo{}, io.EOF
+	}
+	var (
+		data []byte
+		gci  gopacket.CaptureInfo
+		err  error
+		lt   layers.LinkType
+	)
+	if c.pcap != nil {
+		data, gci, err = c.pcap.ZeroCopyReadPacketData()
+		lt = c.pcap.LinkType()
+		// pcapgo reports io.EOF when the file ends right after a packet header; that
+		// packet is missing, so it is a truncation, not the end of the capture.
+		if err == io.EOF && gci.CaptureLength > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+	} else {
+		data, gci, err = c.ng.ZeroCopyReadPacketData()
+		if err == nil && len(gci.AncillaryData) > 0 {
+			lt, _ = gci.AncillaryData[0].(layers.LinkType)
+		}
+	}
+	if err != nil {
+		c.done = true
+		if err == io.EOF {
+			return nil, CaptureInfo{}, io.EOF
+		}
+		c.stats.Anomalies++
+		return nil, CaptureInfo{}, &Error{File: c.name, Packet: c.stats.Packets + 1, Kind: kindOf(err), Err: err}
+	}
+	c.stats.Packets++
+	c.stats.Bytes += uint64(len(data))
+	return data, CaptureInfo{
+		Number:         c.stats.Packets,
+		Timestamp:      gci.Timestamp,
+		CaptureLength:  gci.CaptureLength,
+		Length:         gci.Length,
+		InterfaceIndex: gci.InterfaceIndex,
+		LinkType:       lt,
+	}, nil
+}
+
+// Name is the file name given to Open or NewReader.
+func (c *File) Name() string { return c.name }
+
+// Format reports whether the file is pcap or pcapng.
+func (c *File) Format() Format { return c.format }
+
+// Compressed reports whether the file was gzip-compressed.
+func (c *File) Compressed() bool { return c.compressed }
+
+// Stats reports what has been read so far.
+func (c *File) Stats() Stats { return c.stats }
+
+// Close releases the file.
+func (c *File) Close() error {
+	var errs []error
+	for i := len(c.closers) - 1; i >= 0; i-- {
+		if err := c.closers[i].Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	c.closers = nil
+	c.done = true
+	return errors.Join(errs...)
+}
+
+var _ Source = (*File)(nil)

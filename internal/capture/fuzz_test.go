@@ -1,0 +1,59 @@
+package capture_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/zonewarden/zonewarden/internal/capture"
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
+)
+
+// FuzzReader feeds arbitrary bytes to the capture reader: it must end with io.EOF or
+// one *capture.Error, never panic, and hand out consistent packets.
+func FuzzReader(f *testing.F) {
+	t0 := time.Unix(1595660608, 241506000)
+	frames := []capturetest.Frame{{Data: modbusRequest, Time: t0}, {Data: modbusRequest[:40], Time: t0, OrigLen: len(modbusRequest)}}
+	pcap := capturetest.Pcap(f, layers.LinkTypeEthernet, frames...)
+	ng := capturetest.PcapNG(f, []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL2},
+		append(frames, capturetest.Frame{Data: sll2Frame, Interface: 1, Time: t0})...)
+	for _, seed := range [][]byte{pcap, ng, gz(pcap), gz(ng), pcap[:50], ng[:len(ng)-3], []byte("not a capture")} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := capture.NewReader("fuzz", bytes.NewReader(b))
+		if err != nil {
+			var ce *capture.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("open error is not a *capture.Error: %v", err)
+			}
+			return
+		}
+		for n := uint64(1); ; n++ {
+			data, ci, err := c.ReadPacket()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				var ce *capture.Error
+				if !errors.As(err, &ce) || ce.Packet != n {
+					t.Fatalf("error %v at packet %d", err, n)
+				}
+				if _, _, err := c.ReadPacket(); err != io.EOF {
+					t.Fatalf("read after error: %v", err)
+				}
+				return
+			}
+			if ci.Number != n || len(data) != ci.CaptureLength {
+				t.Fatalf("packet %d: %+v with %d bytes", n, ci, len(data))
+			}
+			if n > uint64(len(b)) {
+				t.Fatalf("%d packets from %d bytes", n, len(b))
+			}
+		}
+	})
+}

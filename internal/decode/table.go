@@ -1,0 +1,253 @@
+package decode
+
+import "time"
+
+// PDULenFunc is a protocol's TCP framing function: the total length of the PDU that
+// starts at b[0]; 0 and no error when b is too short to tell; an error when b cannot
+// be the start of a PDU of that protocol.
+type PDULenFunc func(b []byte) (int, error)
+
+// PDUSink receives each complete PDU cut from a TCP stream. pdu is only valid during
+// the call: it aliases the packet or the flow's stream buffer.
+type PDUSink interface {
+	PDU(f *Flow, dir Dir, pdu []byte)
+}
+
+// Flow is the state of one conversation. Callers may set App, Framer and User; the
+// table maintains the rest.
+type Flow struct {
+	Key FlowKey
+	// Orig is the direction of packets sent by the side that opened the conversation:
+	// the sender of a SYN, or else the sender of the first packet seen.
+	Orig                Dir
+	FirstSeen, LastSeen int64 // packet times, Unix nanoseconds
+	Packets             [2]uint64
+	IPBytes             [2]uint64 // IP packet lengths as their headers give them
+	PayloadBytes        [2]uint64 // transport payload lengths as their headers give them
+	TCPFlags            [2]TCPFlags
+
+	// App is the caller's tag for the protocol the flow carries (0: not classified).
+	App uint16
+	// Framer cuts the flow's TCP stream into PDUs for Table.Reassemble; nil: none.
+	Framer PDULenFunc
+	// User is the caller's per-flow state (protocol request tracking, say).
+	User any
+
+	streams [2]stream
+	slot    int32
+	active  bool
+}
+
+// FromOrig reports whether direction d is from the flow's originator.
+func (f *Flow) FromOrig(d Dir) bool { return d == f.Orig }
+
+// Config bounds a Table. Zero fields take the defaults.
+type Config struct {
+	// MaxFlows is the hard bound on flows held at once (default 65536). When the table
+	// is full, packets of new conversations are counted (Stats.TableFull) but not tracked.
+	MaxFlows int
+	// IdleTimeout evicts flows that saw no packet for this long in capture time
+	// (default 5 minutes).
+	IdleTimeout time.Duration
+	// MaxStreamBuffer bounds each direction's TCP reassembly buffer (default 128 KiB,
+	// above the largest EtherNet/IP encapsulation PDU).
+	MaxStreamBuffer int
+	// OnEvict, if set, is called with each flow leaving the table (idle, or Flush),
+	// before its memory is reused.
+	OnEvict func(*Flow)
+	// IsServerPort tells which side of a conversation first seen without its SYN is
+	// the server: if the first packet comes from a server port to a port that is not
+	// one, its receiver is taken as the originator (as Zeek does with its likely
+	// server ports). Default: ports below 1024.
+	IsServerPort func(port uint16) bool
+}
+
+const (
+	defaultMaxFlows        = 1 << 16
+	defaultIdleTimeout     = 5 * time.Minute
+	defaultMaxStreamBuffer = 128 << 10
+	chunkBits              = 10 // flows are allocated in chunks of 1024 so *Flow stays valid
+	chunkSize              = 1 << chunkBits
+)
+
+// TableStats counts the table's work and its anomalies.
+type TableStats struct {
+	Created   uint64 // flows created
+	Evicted   uint64 // flows removed (idle timeout or Flush)
+	TableFull uint64 // packets of new conversations not tracked because the table was full
+
+	// TCP stream handling.
+	PDUs          uint64 // PDUs handed to sinks
+	MidStream     uint64 // streams picked up without seeing their SYN
+	Retransmitted uint64 // segments whose bytes had been delivered already (dropped)
+	Gaps          uint64 // jumps forward in a stream: bytes never seen, partial PDU dropped
+	SnapCut       uint64 // segments the capture cut short; stream resumes at the next one
+	Overflows     uint64 // PDUs larger than MaxStreamBuffer (skipped, buffer reset)
+	FramingErrors uint64 // bytes the flow's protocol did not recognise (rest of segment dropped)
+}
+
+// Table tracks flows with a hard bound on their number. It is not safe for
+// concurrent use.
+type Table struct {
+	cfg    Config
+	index  map[FlowKey]int32
+	chunks [][]Flow
+	n      int32 // slots handed out so far
+	free   []int32
+	now    int64 // latest packet time seen
+	swept  int64 // packet time of the last idle sweep
+	stats  TableStats
+}
+
+// NewTable returns an empty table.
+func NewTable(cfg Config) *Table {
+	if cfg.MaxFlows <= 0 {
+		cfg.MaxFlows = defaultMaxFlows
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = defaultIdleTimeout
+	}
+	if cfg.MaxStreamBuffer <= 0 {
+		cfg.MaxStreamBuffer = defaultMaxStreamBuffer
+	}
+	if cfg.IsServerPort == nil {
+		cfg.IsServerPort = func(port uint16) bool { return port < 1024 }
+	}
+	return &Table{cfg: cfg, index: make(map[FlowKey]int32, min(cfg.MaxFlows, 4096))}
+}
+
+// Stats returns the table's counters.
+func (t *Table) Stats() TableStats { return t.stats }
+
+// Len is the number of flows held.
+func (t *Table) Len() int { return len(t.index) }
+
+func (t *Table) at(slot int32) *Flow { return &t.chunks[slot>>chunkBits][slot&(chunkSize-1)] }
+
+// Lookup finds or creates the flow of p, which arrived at ts (Unix nanoseconds), and
+// counts p in it. It returns nil when p has no IP layer or the table is full. The
+// *Flow stays valid until the flow is evicted (OnEvict tells when); a later Lookup
+// may evict idle flows.
+func (t *Table) Lookup(p *Packet, ts int64) (f *Flow, dir Dir, created bool) {
+	key, dir, ok := FlowKeyOf(p)
+	if !ok {
+		return nil, 0, false
+	}
+	if ts > t.now {
+		t.now = ts
+	}
+	if sweepEvery := int64(t.cfg.IdleTimeout) / 8; t.now-t.swept > sweepEvery {
+		t.expire()
+	}
+	if slot, ok := t.index[key]; ok {
+		f = t.at(slot)
+	} else {
+		if f = t.create(key); f == nil {
+			return nil, dir, false
+		}
+		created = true
+		f.FirstSeen = ts
+		f.Orig = dir
+		switch {
+		case p.Layers&LayerTCP != 0 && p.TCPFlags&(SYN|ACK) == SYN|ACK:
+			f.Orig = dir.Reverse() // the SYN was missed; its receiver answers here
+		case p.TCPFlags&SYN == 0 && t.cfg.IsServerPort(p.SrcPort) && !t.cfg.IsServerPort(p.DstPort):
+			f.Orig = dir.Reverse() // picked up mid-session with a server's packet
+		}
+	}
+	if ts > f.LastSeen {
+		f.LastSeen = ts
+	}
+	f.Packets[dir]++
+	f.IPBytes[dir] += uint64(p.IPLength)
+	if p.Layers&(LayerTCP|LayerUDP) != 0 {
+		f.PayloadBytes[dir] += uint64(p.PayloadLen)
+	}
+	f.TCPFlags[dir] |= p.TCPFlags
+	if p.Layers&LayerTCP != 0 && p.TCPFlags&(SYN|ACK) == SYN {
+		f.Orig = dir
+	}
+	return f, dir, created
+}
+
+func (t *Table) create(key FlowKey) *Flow {
+	if len(t.index) >= t.cfg.MaxFlows {
+		// Make room from idle flows, at most once per second of capture time so a
+		// table full of live flows does not sweep on every packet.
+		if t.now-t.swept >= int64(time.Second) {
+			t.expire()
+		}
+		if len(t.index) >= t.cfg.MaxFlows {
+			t.stats.TableFull++
+			return nil
+		}
+	}
+	var slot int32
+	if n := len(t.free); n > 0 {
+		slot = t.free[n-1]
+		t.free = t.free[:n-1]
+	} else {
+		slot = t.n
+		t.n++
+		if int(slot>>chunkBits) == len(t.chunks) {
+			t.chunks = append(t.chunks, make([]Flow, chunkSize))
+		}
+	}
+	f := t.at(slot)
+	f.Key = key
+	f.slot = slot
+	f.active = true
+	t.index[key] = slot
+	t.stats.Created++
+	return f
+}
+
+// expire evicts the flows idle for longer than the idle timeout.
+func (t *Table) expire() {
+	t.swept = t.now
+	limit := t.now - int64(t.cfg.IdleTimeout)
+	for slot := int32(0); slot < t.n; slot++ {
+		if f := t.at(slot); f.active && f.LastSeen < limit {
+			t.evict(f)
+		}
+	}
+}
+
+// Flush evicts every flow (at the end of a capture), calling OnEvict for each.
+func (t *Table) Flush() {
+	for slot := int32(0); slot < t.n; slot++ {
+		if f := t.at(slot); f.active {
+			t.evict(f)
+		}
+	}
+}
+
+// Range calls fn for each flow held until fn returns false.
+func (t *Table) Range(fn func(*Flow) bool) {
+	for slot := int32(0); slot < t.n; slot++ {
+		if f := t.at(slot); f.active && !fn(f) {
+			return
+		}
+	}
+}
+
+// maxKeptBuffer is the largest stream buffer a reused slot keeps; bigger ones are
+// released so that one burst of large PDUs does not pin memory for good.
+const maxKeptBuffer = 16 << 10
+
+func (t *Table) evict(f *Flow) {
+	if t.cfg.OnEvict != nil {
+		t.cfg.OnEvict(f)
+	}
+	delete(t.index, f.Key)
+	t.stats.Evicted++
+	slot := f.slot
+	bufs := [2][]byte{f.streams[0].buf[:0], f.streams[1].buf[:0]}
+	*f = Flow{}
+	for i, b := range bufs {
+		if cap(b) <= maxKeptBuffer {
+			f.streams[i].buf = b
+		}
+	}
+	t.free = append(t.free, slot)
+}

@@ -1,0 +1,143 @@
+package decode_test
+
+import (
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/zonewarden/zonewarden/internal/decode"
+)
+
+func tcpPacket(src, dst string, flags decode.TCPFlags, seq uint32, payload []byte) *decode.Packet {
+	s, d := netip.MustParseAddrPort(src), netip.MustParseAddrPort(dst)
+	l := decode.LayerIPv4
+	if s.Addr().Is6() {
+		l = decode.LayerIPv6
+	}
+	return &decode.Packet{Layers: l | decode.LayerTCP, SrcIP: s.Addr(), DstIP: d.Addr(), SrcPort: s.Port(), DstPort: d.Port(),
+		IPProto: decode.ProtoTCP, TCPFlags: flags, Seq: seq, Payload: payload, PayloadLen: len(payload), IPLength: 40 + len(payload)}
+}
+
+func udpPacket(src, dst string) *decode.Packet {
+	p := tcpPacket(src, dst, 0, 0, []byte{1, 2, 3})
+	p.Layers = p.Layers&^decode.LayerTCP | decode.LayerUDP
+	p.IPProto = decode.ProtoUDP
+	return p
+}
+
+func TestFlowKey(t *testing.T) {
+	req := tcpPacket("10.0.0.9:50000", "10.0.0.1:502", decode.PSH|decode.ACK, 1, nil)
+	resp := tcpPacket("10.0.0.1:502", "10.0.0.9:50000", decode.PSH|decode.ACK, 1, nil)
+	k1, d1, ok1 := decode.FlowKeyOf(req)
+	k2, d2, ok2 := decode.FlowKeyOf(resp)
+	if !ok1 || !ok2 || k1 != k2 || d1 == d2 {
+		t.Fatalf("keys %v/%v dirs %v/%v", k1, k2, d1, d2)
+	}
+	if k1.SrcPort(d1) != 50000 || k1.DstPort(d1) != 502 || k1.Src(d1).String() != "10.0.0.9:50000" || k1.Dst(d1).String() != "10.0.0.1:502" || k1.A().String() != "10.0.0.1:502" {
+		t.Errorf("endpoints: src %v dst %v a %v", k1.Src(d1), k1.Dst(d1), k1.A())
+	}
+	if got := k1.String(); got != "tcp 10.0.0.1:502 <-> 10.0.0.9:50000" {
+		t.Errorf("String %q", got)
+	}
+	// Same addresses and ports over UDP, or over IPv6, are other conversations.
+	ku, _, _ := decode.FlowKeyOf(udpPacket("10.0.0.9:50000", "10.0.0.1:502"))
+	k6, _, _ := decode.FlowKeyOf(tcpPacket("[::ffff:10.0.0.9]:50000", "[::ffff:10.0.0.1]:502", 0, 0, nil))
+	if ku == k1 || k6 == k1 {
+		t.Errorf("UDP or IPv6 key equals the TCP/IPv4 key")
+	}
+	// Same host talking to itself: ports decide the order.
+	kl, dl, _ := decode.FlowKeyOf(tcpPacket("127.0.0.1:47785", "127.0.0.1:502", 0, 0, nil))
+	if kl.A().Port() != 502 || dl != decode.DirBA {
+		t.Errorf("loopback key %v dir %v", kl, dl)
+	}
+	if _, _, ok := decode.FlowKeyOf(&decode.Packet{Layers: decode.LayerEthernet | decode.LayerARP}); ok {
+		t.Error("ARP packet has a flow key")
+	}
+}
+
+func TestTableOriginator(t *testing.T) {
+	tests := []struct {
+		name  string
+		first *decode.Packet
+		orig  string
+	}{
+		{"SYN", tcpPacket("10.0.0.9:50000", "10.0.0.1:502", decode.SYN, 100, nil), "10.0.0.9:50000"},
+		{"SYN-ACK seen first", tcpPacket("10.0.0.1:502", "10.0.0.9:50000", decode.SYN|decode.ACK, 100, nil), "10.0.0.9:50000"},
+		{"mid-session, server speaks first", tcpPacket("10.0.0.1:502", "10.0.0.9:50000", decode.PSH|decode.ACK, 100, []byte{1}), "10.0.0.9:50000"},
+		{"mid-session, no server port", tcpPacket("10.0.0.1:44818", "10.0.0.9:50000", decode.PSH|decode.ACK, 100, []byte{1}), "10.0.0.1:44818"},
+		{"UDP", udpPacket("10.0.0.1:2222", "10.0.0.9:2222"), "10.0.0.1:2222"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tab := decode.NewTable(decode.Config{})
+			f, dir, created := tab.Lookup(tc.first, 1)
+			if f == nil || !created {
+				t.Fatal("no flow created")
+			}
+			if got := f.Key.Src(f.Orig).String(); got != tc.orig {
+				t.Errorf("originator %s, want %s", got, tc.orig)
+			}
+			if f.Packets[dir] != 1 || f.IPBytes[dir] != uint64(tc.first.IPLength) {
+				t.Errorf("counters %v %v", f.Packets, f.IPBytes)
+			}
+		})
+	}
+}
+
+func TestTableBoundAndExpiry(t *testing.T) {
+	var evicted []string
+	tab := decode.NewTable(decode.Config{MaxFlows: 2, IdleTimeout: time.Minute, OnEvict: func(f *decode.Flow) {
+		evicted = append(evicted, f.Key.String())
+	}})
+	sec := int64(time.Second)
+	a := udpPacket("10.0.0.1:1000", "10.0.0.2:2222")
+	b := udpPacket("10.0.0.1:1001", "10.0.0.2:2222")
+	c := udpPacket("10.0.0.1:1002", "10.0.0.2:2222")
+	if f, _, _ := tab.Lookup(a, 0); f == nil {
+		t.Fatal("a not tracked")
+	}
+	fb, _, _ := tab.Lookup(b, 30*sec)
+	if f, _, _ := tab.Lookup(c, 40*sec); f != nil {
+		t.Fatal("third flow tracked in a table of two")
+	}
+	if s := tab.Stats(); s.TableFull != 1 || tab.Len() != 2 {
+		t.Fatalf("stats %+v len %d", s, tab.Len())
+	}
+	// At 70 s, a (last seen at 0) is idle for more than a minute: it makes room for c.
+	fc, _, created := tab.Lookup(c, 70*sec)
+	if fc == nil || !created || len(evicted) != 1 || evicted[0] != "udp 10.0.0.1:1000 <-> 10.0.0.2:2222" {
+		t.Fatalf("c %v created %v evicted %v", fc, created, evicted)
+	}
+	if got, _, _ := tab.Lookup(b, 71*sec); got != fb || got.Packets[0] != 2 {
+		t.Errorf("flow b moved or lost its counters: %p %p", got, fb)
+	}
+	tab.Flush()
+	if tab.Len() != 0 || len(evicted) != 3 || tab.Stats().Evicted != 3 {
+		t.Errorf("after flush: len %d evicted %v", tab.Len(), evicted)
+	}
+}
+
+// TestTableManyFlows checks that *Flow stays valid while the table grows and
+// that the bound holds under a flood of new conversations.
+func TestTableManyFlows(t *testing.T) {
+	tab := decode.NewTable(decode.Config{MaxFlows: 5000})
+	var first *decode.Flow
+	var d decode.Decoder
+	var p decode.Packet
+	frame := append([]byte(nil), frameIO...)
+	for i := range 20000 {
+		frame[28], frame[29] = byte(i>>8), byte(i) // vary the source address
+		if err := d.Decode(layers.LinkTypeEthernet, frame, &p); err != nil {
+			t.Fatal(err)
+		}
+		f, _, _ := tab.Lookup(&p, int64(i))
+		if i == 0 {
+			first = f
+		}
+	}
+	if tab.Len() != 5000 || tab.Stats().TableFull != 15000 || first.Packets[0]+first.Packets[1] != 1 {
+		t.Errorf("len %d stats %+v first %+v", tab.Len(), tab.Stats(), first.Packets)
+	}
+}

@@ -1,0 +1,13 @@
+// Package enip parses EtherNet/IP: the encapsulation layer (TCP and UDP port 44818)
+// with its commands, the common packet format items, ListIdentity replies, connected
+// and unconnected messaging, class-1 I/O datagrams (UDP port 2222), and the CIP
+// messages carried inside - service, request path (logical and symbolic segments),
+// status, Unconnected_Send and Multiple_Service_Packet embedding, and the Identity
+// object read with Get_Attributes_All. Parsing allocates nothing; byte-slice fields
+// alias the PDU.
+//
+// It must not know about flows, captures or the plant model: it is handed one PDU at
+// a time (PDULen frames the TCP stream) and its Message is turned into observations by
+// later stages. Pairing, the only state it keeps, follows one connection's requests so
+// responses, which carry no path, can be tied to the object they answer.
+package enip
