@@ -5,7 +5,7 @@ import (
 	"slices"
 )
 
-//go:generate go run ../../../scripts/gen-enip-vendors -vendors 1 -devtypes 12,14 -o vendors_gen.go
+//go:generate go run ../../../scripts/gen-enip-vendors -all -o vendors_gen.go
 
 type idName struct {
 	id   uint16
