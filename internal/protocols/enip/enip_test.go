@@ -174,7 +174,7 @@ func TestVendorTable(t *testing.T) {
 	if got := enip.DeviceTypeName(12); got != "Communications Adapter" {
 		t.Errorf("device type 12: %q", got)
 	}
-	if enip.VendorName(65535) != "" || enip.DeviceTypeName(0) != "" {
+	if enip.VendorName(65535) != "" || enip.DeviceTypeName(65535) != "" {
 		t.Error("unknown ids have names")
 	}
 }
