@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -16,7 +18,7 @@ func Assessment(w io.Writer, res *assess.Result, f Format) error {
 	case Table:
 		return assessmentTable(w, res)
 	case JSON:
-		return writeJSON(w, res)
+		return assessmentJSON(w, res)
 	case Markdown:
 		return assessmentMarkdown(w, res)
 	case CSV:
@@ -27,11 +29,65 @@ func Assessment(w io.Writer, res *assess.Result, f Format) error {
 	return fmt.Errorf("assessment: format %q is not supported", f)
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+// assessmentJSON writes the result as writeJSON would, but one zone, conduit, gap,
+// action or finding at a time, so that the JSON of a plant with thousands of zones is
+// never held in memory whole.
+func assessmentJSON(w io.Writer, res *assess.Result) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var buf bytes.Buffer
+	// put writes v indented for its depth, without the newline the encoder appends.
+	put := func(v any, prefix string) error {
+		buf.Reset()
+		e := json.NewEncoder(&buf)
+		e.SetEscapeHTML(false)
+		e.SetIndent(prefix, "  ")
+		if err := e.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
+	bw.WriteString("{")
+	for i, f := range []struct {
+		name string
+		v    any
+	}{{"schema_version", res.SchemaVersion}, {"system", res.System}, {"date", res.Date}, {"summary", res.Summary}, {"risk", res.Risk}} {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		fmt.Fprintf(bw, "\n  %q: ", f.name)
+		if err := put(f.v, "  "); err != nil {
+			return err
+		}
+	}
+	for _, l := range []struct {
+		name string
+		n    int
+		item func(i int) any
+	}{
+		{"zones", len(res.Zones), func(i int) any { return &res.Zones[i] }},
+		{"conduits", len(res.Conduits), func(i int) any { return &res.Conduits[i] }},
+		{"gaps", len(res.Gaps), func(i int) any { return &res.Gaps[i] }},
+		{"plan", len(res.Plan), func(i int) any { return &res.Plan[i] }},
+		{"findings", len(res.Findings), func(i int) any { return &res.Findings[i] }},
+	} {
+		fmt.Fprintf(bw, ",\n  %q: [", l.name)
+		for i := 0; i < l.n; i++ {
+			if i > 0 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n    ")
+			if err := put(l.item(i), "    "); err != nil {
+				return err
+			}
+		}
+		if l.n > 0 {
+			bw.WriteString("\n  ")
+		}
+		bw.WriteString("]")
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }
 
 // gapCSV writes one row per missing requirement of each gap: the list a team works

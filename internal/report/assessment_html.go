@@ -189,7 +189,12 @@ func newHTMLView(res *assess.Result) *htmlView {
 	for i := range res.Conduits {
 		v.Conduits = append(v.Conduits, newSubjectView(&res.Conduits[i], anchors, rm))
 	}
-	v.Diagram = template.HTML(zoneDiagram(res, v.Zones, v.Conduits).SVG())
+	if len(v.Zones) <= maxDiagramZones {
+		v.Diagram = template.HTML(zoneDiagram(res, v.Zones, v.Conduits).SVG())
+	} else {
+		v.Diagram = template.HTML(fmt.Sprintf(`<p class="note">The diagram is drawn for plants of up to %d zones; this one has %d, more than a page can show legibly. The security level tables below hold the same facts, zone by zone.</p>`,
+			maxDiagramZones, len(v.Zones)))
+	}
 	v.Figures, v.Severities = headline(res)
 	v.Sentences = summarySentences(res)
 	v.riskSection(res, anchors)
@@ -246,6 +251,12 @@ func links(ids []string, anchors map[string]string) []link {
 
 // where groups an action's subjects into zones and conduits.
 func where(ids []string, zones, conduits []subjectView, anchors map[string]string) []whereGroup {
+	// Sets, not list scans: a plan on a large plant has thousands of actions × subjects.
+	wanted := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		wanted[id] = true
+	}
+	placed := make(map[string]bool, len(ids))
 	var out []whereGroup
 	for _, kind := range []struct {
 		name string
@@ -257,8 +268,9 @@ func where(ids []string, zones, conduits []subjectView, anchors map[string]strin
 			if s.Missing > 0 {
 				short++
 			}
-			if slices.Contains(ids, s.ID) {
+			if wanted[s.ID] {
 				g.IDs = append(g.IDs, s.ID)
+				placed[s.ID] = true
 			}
 		}
 		if len(g.IDs) == 0 {
@@ -271,7 +283,7 @@ func where(ids []string, zones, conduits []subjectView, anchors map[string]strin
 	// Subjects the result does not list as zones or conduits are still shown.
 	var other []string
 	for _, id := range ids {
-		if !slices.ContainsFunc(out, func(g whereGroup) bool { return slices.Contains(g.IDs, id) }) {
+		if !placed[id] {
 			other = append(other, id)
 		}
 	}
@@ -353,9 +365,12 @@ func newSubjectView(s *assess.Subject, anchors map[string]string, rm *model.Risk
 	return v
 }
 
+// maxDiagramZones bounds the zone diagram: past it no page shows the boxes legibly, and
+// the layout's search for few crossings grows faster than linearly with the zones.
+const maxDiagramZones = 150
+
 // zoneMarks are the badges that set a zone apart in the diagram: safety, wireless,
-// temporary and external zones. assess.Subject does not carry those flags of the model
-// yet, so no zone is marked until it does; the diagram draws whatever this returns.
+// temporary and external zones.
 func zoneMarks(s *assess.Subject) []svg.Mark {
 	return markList(s.Safety, s.Wireless, s.Temporary, s.External)
 }
