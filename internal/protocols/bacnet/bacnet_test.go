@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
 // Real datagrams from bacnet_example.pcap, bacnet_error_reject_abort.pcap and
@@ -29,15 +30,6 @@ const (
 	hexForwarded    = "8104001aac1420c8bac0010030010c0c00000001194d3e91003f"
 	hexBVLCResult   = "810000060030"
 )
-
-func mustHex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestParse(t *testing.T) {
 	tests := []struct {
@@ -147,7 +139,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
-			if err := Parse(mustHex(t, tt.hex), &m); err != nil {
+			if err := Parse(prototest.MustHex(t, tt.hex), &m); err != nil {
 				t.Fatal(err)
 			}
 			tt.check(t, &m)
@@ -167,7 +159,7 @@ func TestErrors(t *testing.T) {
 		{"tag length overflow", "810a001101040005010c0cff0000011dfe", "property"},
 	} {
 		var m Message
-		if err := Parse(mustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
+		if err := Parse(prototest.MustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
@@ -188,7 +180,7 @@ func TestVendorName(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	var m Message
 	for _, h := range []string{hexRPAckName, hexIAm, hexWrite, hexSegmented} {
-		b := mustHex(t, h)
+		b := prototest.MustHex(t, h)
 		if n := testing.AllocsPerRun(100, func() { _ = Parse(b, &m) }); n != 0 {
 			t.Errorf("Parse allocates %v times", n)
 		}
@@ -196,7 +188,7 @@ func TestParseAllocs(t *testing.T) {
 }
 
 func BenchmarkParse(b *testing.B) {
-	pdus := [][]byte{mustHex(b, hexRPAckName), mustHex(b, hexIAm), mustHex(b, hexRPObjectName), mustHex(b, hexWhoIsRemote)}
+	pdus := [][]byte{prototest.MustHex(b, hexRPAckName), prototest.MustHex(b, hexIAm), prototest.MustHex(b, hexRPObjectName), prototest.MustHex(b, hexWhoIsRemote)}
 	var m Message
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -211,7 +203,7 @@ var fuzzSeeds = []string{hexRPObjectName, hexRPAckName, hexRPAckModel, hexWhoIsR
 
 func FuzzParse(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(mustHex(f, h))
+		f.Add(prototest.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Message

@@ -1,11 +1,11 @@
 package dnp3
 
 import (
-	"encoding/hex"
 	"strings"
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
 // Real frames from dnp3_example.pcap.
@@ -17,15 +17,6 @@ const (
 	hexSelect    = "056418c405006400feddccc7030c011701084201f40100000000d2fd000000ffff"
 	hexOperate   = "056418c405006400feddcdc8040c011701084201f40100000000f4e8000000ffff"
 )
-
-func mustHex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestParse(t *testing.T) {
 	tests := []struct {
@@ -93,7 +84,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
-			if err := Parse(mustHex(t, tt.hex), &m); err != nil {
+			if err := Parse(prototest.MustHex(t, tt.hex), &m); err != nil {
 				t.Fatal(err)
 			}
 			tt.check(t, &m)
@@ -102,7 +93,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestBadCRCsCounted(t *testing.T) {
-	b := mustHex(t, hexSelect)
+	b := prototest.MustHex(t, hexSelect)
 	b[4] ^= 1  // header
 	b[12] ^= 1 // first block
 	var m Message
@@ -121,7 +112,7 @@ func TestErrors(t *testing.T) {
 		{"truncated", hexSelect[:40], "shorter"},
 	} {
 		var m Message
-		if err := Parse(mustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
+		if err := Parse(prototest.MustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
@@ -133,7 +124,7 @@ func TestPDULen(t *testing.T) {
 		n    int
 		fail bool
 	}{{"", 0, false}, {"05", 0, false}, {"0564", 0, false}, {"05640b", 18, false}, {"0564ff", 292, false}, {"0564050000", 10, false}, {"0663", 0, true}} {
-		n, err := PDULen(mustHex(t, tt.hex))
+		n, err := PDULen(prototest.MustHex(t, tt.hex))
 		if n != tt.n || (err != nil) != tt.fail {
 			t.Errorf("PDULen(%s) = %d, %v", tt.hex, n, err)
 		}
@@ -143,7 +134,7 @@ func TestPDULen(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	var m Message
 	for _, h := range []string{hexRespFirst, hexSelect, hexRead} {
-		b := mustHex(t, h)
+		b := prototest.MustHex(t, h)
 		if n := testing.AllocsPerRun(100, func() { _ = Parse(b, &m) }); n != 0 {
 			t.Errorf("Parse allocates %v times", n)
 		}
@@ -151,7 +142,7 @@ func TestParseAllocs(t *testing.T) {
 }
 
 func BenchmarkParse(b *testing.B) {
-	pdus := [][]byte{mustHex(b, hexRespFirst), mustHex(b, hexSelect), mustHex(b, hexRead), mustHex(b, hexResp)}
+	pdus := [][]byte{prototest.MustHex(b, hexRespFirst), prototest.MustHex(b, hexSelect), prototest.MustHex(b, hexRead), prototest.MustHex(b, hexResp)}
 	var m Message
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -165,7 +156,7 @@ var fuzzSeeds = []string{hexRead, hexReadMulti, hexRespFirst, hexResp, hexSelect
 
 func FuzzParse(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(mustHex(f, h))
+		f.Add(prototest.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Message
@@ -187,7 +178,7 @@ func FuzzParse(f *testing.F) {
 
 func FuzzPDULen(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(mustHex(f, h))
+		f.Add(prototest.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n, err := PDULen(b)

@@ -1,11 +1,11 @@
 package iec104
 
 import (
-	"encoding/hex"
 	"strings"
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
 // Real APDUs from iec104.pcap and write.pcapng.
@@ -21,15 +21,6 @@ const (
 	hexSegment    = "681c0a0012007d010d0001000000000100010b546573742046696c652031"
 	hexSCTime     = "68154c0008001e0103000a000d000001c75d170884070d"
 )
-
-func mustHex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestParse(t *testing.T) {
 	tests := []struct {
@@ -97,7 +88,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
-			if err := Parse(mustHex(t, tt.hex), &m); err != nil {
+			if err := Parse(prototest.MustHex(t, tt.hex), &m); err != nil {
 				t.Fatal(err)
 			}
 			tt.check(t, &m)
@@ -114,7 +105,7 @@ func TestErrors(t *testing.T) {
 		{"u with data", "68054300000000", "longer"},
 	} {
 		var m Message
-		if err := Parse(mustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
+		if err := Parse(prototest.MustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
@@ -131,7 +122,7 @@ func TestTypeNames(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	var m Message
 	for _, h := range []string{hexSPIntGrp, hexDCAct, hexTestFRAct} {
-		b := mustHex(t, h)
+		b := prototest.MustHex(t, h)
 		if n := testing.AllocsPerRun(100, func() { _ = Parse(b, &m) }); n != 0 {
 			t.Errorf("Parse allocates %v times", n)
 		}
@@ -139,7 +130,7 @@ func TestParseAllocs(t *testing.T) {
 }
 
 func BenchmarkParse(b *testing.B) {
-	pdus := [][]byte{mustHex(b, hexSPIntGrp), mustHex(b, hexDCAct), mustHex(b, hexSFormat), mustHex(b, hexSCTime)}
+	pdus := [][]byte{prototest.MustHex(b, hexSPIntGrp), prototest.MustHex(b, hexDCAct), prototest.MustHex(b, hexSFormat), prototest.MustHex(b, hexSCTime)}
 	var m Message
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -153,7 +144,7 @@ var fuzzSeeds = []string{hexTestFRAct, hexStartDTAct, hexSFormat, hexInterro, he
 
 func FuzzParse(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(mustHex(f, h))
+		f.Add(prototest.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Message
@@ -169,7 +160,7 @@ func FuzzParse(f *testing.F) {
 
 func FuzzPDULen(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(mustHex(f, h))
+		f.Add(prototest.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n, err := PDULen(b)
@@ -181,7 +172,7 @@ func FuzzPDULen(f *testing.F) {
 
 func TestCommandClasses(t *testing.T) {
 	// Built after the layout of the real C_DC_NA_1 above: a single command, select, on.
-	sc := mustHex(t, "680e08004e002d0106000a0001000081")
+	sc := prototest.MustHex(t, "680e08004e002d0106000a0001000081")
 	var m Message
 	if err := Parse(sc, &m); err != nil {
 		t.Fatal(err)

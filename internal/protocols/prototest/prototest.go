@@ -1,6 +1,7 @@
 package prototest
 
 import (
+	"encoding/hex"
 	"bufio"
 	"bytes"
 	"errors"
@@ -345,4 +346,15 @@ func TsharkVerbose(tb testing.TB, path, filter string) map[int]string {
 	}
 	flush()
 	return frames
+}
+
+// MustHex decodes a hex string of packet bytes written in a test, failing the test on a
+// typo.
+func MustHex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -2,6 +2,8 @@ package s7comm
 
 import (
 	"testing"
+
+	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
 var fuzzSeeds = []string{hexCR, hexSetupJob, hexSZLReq, hexSZL0011, hexSZL001C, hexStartUpl, hexStartAck,
@@ -9,7 +11,7 @@ var fuzzSeeds = []string{hexCR, hexSetupJob, hexSZLReq, hexSZL0011, hexSZL001C, 
 
 func FuzzParse(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(mustHex(f, h))
+		f.Add(prototest.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Message
@@ -26,7 +28,7 @@ func FuzzParse(f *testing.F) {
 
 func FuzzPDULen(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(mustHex(f, h))
+		f.Add(prototest.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n, err := PDULen(b)
