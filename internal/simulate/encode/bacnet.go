@@ -41,25 +41,35 @@ func bvlcEnd(b []byte, start int) []byte {
 	return b
 }
 
-// BACnetWhoIs appends a global Who-Is broadcast.
-func BACnetWhoIs(b []byte) []byte {
-	b, st := bvlc(b, true)
-	b = append(b, 0x01, 0x20, 0xff, 0xff, 0x00, 0xff) // NPDU: global broadcast, hop count 255
+// BACnetWhoIs appends a Who-Is: a global broadcast, or directed at one device across
+// routers (broadcast false).
+func BACnetWhoIs(b []byte, broadcast bool) []byte {
+	b, st := bvlc(b, broadcast)
+	b = npduUnconfirmed(b, broadcast)
 	b = append(b, 0x10, bacnetWhoIs)
 	return bvlcEnd(b, st)
 }
 
-// BACnetIAm appends an I-Am for device instance with vendor identifier vendor, sent by
-// broadcast as devices answer Who-Is.
-func BACnetIAm(b []byte, instance uint32, vendor uint16) []byte {
-	b, st := bvlc(b, true)
-	b = append(b, 0x01, 0x20, 0xff, 0xff, 0x00, 0xff)
+// BACnetIAm appends an I-Am for device instance with vendor identifier vendor, by
+// broadcast as devices answer a broadcast Who-Is, or directed.
+func BACnetIAm(b []byte, instance uint32, vendor uint16, broadcast bool) []byte {
+	b, st := bvlc(b, broadcast)
+	b = npduUnconfirmed(b, broadcast)
 	b = append(b, 0x10, bacnetIAm)
 	b = u32be(append(b, 0xc4), BACnetObject(BACnetObjectDevice, instance))
 	b = u16be(append(b, 0x22), 1476) // max APDU length accepted
 	b = append(b, 0x91, 0x03)        // segmentation: none
 	b = appUnsigned(b, uint32(vendor))
 	return bvlcEnd(b, st)
+}
+
+// npduUnconfirmed appends the NPDU of an unconfirmed service: to every network (global
+// broadcast, hop count 255) or to the local one.
+func npduUnconfirmed(b []byte, global bool) []byte {
+	if global {
+		return append(b, 0x01, 0x20, 0xff, 0xff, 0x00, 0xff)
+	}
+	return append(b, 0x01, 0x00)
 }
 
 // BACnetReadProperty appends a confirmed ReadProperty request.

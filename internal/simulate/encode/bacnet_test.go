@@ -9,8 +9,8 @@ import (
 func TestBACnetTshark(t *testing.T) {
 	var c capture
 	dev := BACnetObject(BACnetObjectDevice, 120001)
-	c.udp(0, 47808, 47808, BACnetWhoIs(nil))
-	c.udp(1, 47808, 47808, BACnetIAm(nil, 120001, 5))
+	c.udp(0, 47808, 47808, BACnetWhoIs(nil, true))
+	c.udp(1, 47808, 47808, BACnetIAm(nil, 120001, 5, true))
 	c.udp(0, 47808, 47808, BACnetReadProperty(nil, 1, dev, BACnetPropVendorName))
 	b, st := BACnetReadPropertyAckStart(nil, 1, dev, BACnetPropVendorName)
 	c.udp(1, 47808, 47808, BACnetReadPropertyAckEnd(BACnetText(b, "Johnson Controls"), st))
@@ -47,7 +47,7 @@ func indexOf(s, sub string) int {
 
 func TestBACnetDissector(t *testing.T) {
 	var m bacnet.Message
-	if err := bacnet.Parse(BACnetIAm(nil, 120001, 5), &m); err != nil || m.Device.Instance() != 120001 || m.VendorID != 5 {
+	if err := bacnet.Parse(BACnetIAm(nil, 120001, 5, true), &m); err != nil || m.Device.Instance() != 120001 || m.VendorID != 5 {
 		t.Errorf("I-Am: %v %+v", err, m)
 	}
 	dev := BACnetObject(BACnetObjectDevice, 9)

@@ -282,3 +282,39 @@ func CIPForwardCloseReply(b []byte, f *ForwardOpen) []byte {
 	b = u32le(b, f.OrigSerial)
 	return append(b, 0, 0)
 }
+
+// CIPFileInitiateDownloadRequest appends a File object Initiate_Download announcing a
+// file of size bytes, revision major.minor, named name.
+func CIPFileInitiateDownloadRequest(b []byte, instance uint16, size uint32, major, minor uint8, name string) []byte {
+	b = CIPRequest(b, CIPFileInitiateDownload, CIPClassFile, instance, 0)
+	b = u32le(b, size)
+	b = append(b, major, minor)
+	// STRINGI: one string, language "eng", type STRING (0xda), character set 4 (ISO 8859-1).
+	name = clipN(name, 64)
+	b = append(b, 1, 'e', 'n', 'g', 0xda)
+	b = u16le(b, 4)
+	b = append(b, byte(len(name)))
+	return append(b, name...)
+}
+
+// CIPFileInitiateDownloadReply appends the File object's answer: incremental burn
+// (none), burn time and the transfer size it accepts.
+func CIPFileInitiateDownloadReply(b []byte, transfer uint8) []byte {
+	b = CIPResponse(b, CIPFileInitiateDownload, 0)
+	b = u32le(b, 0)
+	b = u16le(b, 0)
+	return append(b, transfer)
+}
+
+// CIPFileDownloadTransferRequest appends one Download_Transfer carrying n bytes of the
+// file; kind is 0 first, 1 middle, 2 last, 4 first and last.
+func CIPFileDownloadTransferRequest(b []byte, instance uint16, number, kind uint8, n int, f *Filler) []byte {
+	b = CIPRequest(b, CIPFileDownloadTransfer, CIPClassFile, instance, 0)
+	b = append(b, number, kind)
+	return f.Append(b, n)
+}
+
+// CIPFileDownloadTransferReply appends the answer to a Download_Transfer.
+func CIPFileDownloadTransferReply(b []byte, number uint8) []byte {
+	return append(CIPResponse(b, CIPFileDownloadTransfer, 0), number)
+}
