@@ -50,7 +50,8 @@ func dcpHeader(b []byte, service, typ uint8, xid uint32) ([]byte, int) {
 	b = append(b, service, typ)
 	b = u32be(b, xid)
 	b = u16be(b, 0)
-	return u16be(b, 0), len(b)
+	at := len(b)
+	return u16be(b, 0), at
 }
 
 // DCPIdentifyResponse appends a device's answer to Identify.
@@ -69,7 +70,7 @@ func DCPIdentifyResponse(b []byte, xid uint32, id *DCPIdentity) []byte {
 	copy(v[4:], id.Mask[:])
 	copy(v[8:], id.GW[:])
 	b = dcpBlock(b, 1, 2, 1, v[:12], "") // IP set
-	putU16be(b, at-2, len(b)-start)
+	putU16be(b, at, len(b)-start)
 	return b
 }
 
@@ -81,7 +82,7 @@ func DCPSetIP(b []byte, xid uint32, ip, mask, gw [4]byte) []byte {
 	b = append(b, ip[:]...)
 	b = append(b, mask[:]...)
 	b = append(b, gw[:]...)
-	putU16be(b, at-2, len(b)-start)
+	putU16be(b, at, len(b)-start)
 	return b
 }
 
@@ -90,6 +91,6 @@ func DCPSetResponse(b []byte, xid uint32) []byte {
 	b, at := dcpHeader(b, 4, 1, xid)
 	start := len(b)
 	b = append(b, 5, 4, 0, 3, 1, 2, 0, 0) // control/response: option 1/2, no error; padded
-	putU16be(b, at-2, len(b)-start)
+	putU16be(b, at, len(b)-start)
 	return b
 }

@@ -130,7 +130,11 @@ func (c *capture) check(t *testing.T, fields ...string) []string {
 	bad := tshark(t, "-r", path, "-Y", `_ws.malformed || _ws.expert.severity >= "Error"`, "-T", "fields", "-e", "frame.number", "-e", "_ws.col.Protocol", "-e", "_ws.expert.message", "-e", "_ws.col.Info")
 	if strings.TrimSpace(bad) != "" {
 		t.Errorf("tshark reports malformed packets or errors:\n%s", bad)
-		t.Log(tshark(t, "-r", path, "-V"))
+		out := tshark(t, "-r", path, "-V", "-Y", `_ws.malformed || _ws.expert.severity >= "Error"`)
+		if len(out) > 6000 {
+			out = out[len(out)-6000:]
+		}
+		t.Log(out)
 	}
 	if len(fields) == 0 {
 		return nil
