@@ -56,7 +56,7 @@ var synOptions = []byte{2, 4, 0x05, 0xb4, 1, 1, 4, 2}
 // persistent conversation opens a new connection of the same pair after it closes.
 type conv struct {
 	origin
-	arpFlow *flowStat // counts the ARP that resolves the peer, nil across zones
+	arp *origin // counts the ARP that resolves the peer; nil across zones
 
 	udp   bool
 	ends  [2]*host
@@ -85,7 +85,7 @@ func (s *sim) newConv(client, server *host, port uint16, udp bool, fl *flowStat,
 	c.ports[srv] = port
 	c.owd = s.pathDelay(client, server)
 	if client.zone == server.zone {
-		c.arpFlow = s.arpFlow(client, server)
+		c.arp = &origin{fl: s.arpFlow(client, server)}
 	}
 	return c
 }
@@ -146,8 +146,9 @@ func (c *conv) begin(s *sim) int64 {
 	c.ackOwed = [2]bool{}
 	c.ackAt = -1
 	c.off = 0
-	if c.arpFlow != nil && s.needARP(c.ends[cli], c.ends[srv]) {
-		s.sendARP(c.arpFlow, c.ends[cli], c.ends[srv], wire.ARPRequest)
+	if c.arp != nil && s.needARP(c.ends[cli], c.ends[srv]) {
+		c.arp.ev = c.ev
+		s.sendARP(c.arp, c.ends[cli], c.ends[srv], wire.ARPRequest)
 		c.state = stARPReply
 		return c.owd
 	}
@@ -171,7 +172,7 @@ func (c *conv) step(s *sim) int64 {
 	case stStart:
 		return c.begin(s)
 	case stARPReply:
-		s.sendARP(c.arpFlow, c.ends[srv], c.ends[cli], wire.ARPReply)
+		s.sendARP(c.arp, c.ends[srv], c.ends[cli], wire.ARPReply)
 		c.state = stOpen
 		return c.owd + s.between(20_000, 200_000)
 	case stOpen:

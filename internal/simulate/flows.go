@@ -159,7 +159,8 @@ func (p *plant) pairs() []pair {
 // schedulePlant starts every conversation of the plant's normal traffic.
 func (s *sim) schedulePlant() {
 	skippedProto := map[string]bool{}
-	for _, pr := range s.p.pairs() {
+	s.pairs = s.p.pairs()
+	for _, pr := range s.pairs {
 		if !s.startPair(pr) && !skippedProto[pr.proto.Name+pr.conduit] {
 			skippedProto[pr.proto.Name+pr.conduit] = true
 			s.p.skipped = append(s.p.skipped, Skipped{

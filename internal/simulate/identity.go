@@ -40,7 +40,8 @@ type identities struct {
 	software string
 	appURI   string
 	appName  string
-	banner   string
+	banner   string // telnet and console banner
+	sshID    string // SSH identification string
 
 	entry    [numRev]*Identity
 	revealed []*Identity
@@ -180,8 +181,20 @@ func deriveIdentity(h *host) {
 		id.appName = h.name
 	}
 	id.entry[revOPCUA] = &Identity{Protocol: "opcua", ApplicationURI: id.appURI, ApplicationName: id.appName}
-	id.entry[revSSH] = &Identity{Protocol: "ssh"}
-	id.entry[revTelnet] = &Identity{Protocol: "telnet"}
+	id.banner = strings.TrimSpace(vendor + " " + mdl)
+	if id.banner == "" {
+		id.banner = h.name
+	}
+	switch {
+	case strings.HasPrefix(normVendor(vendor), "cisco"):
+		id.sshID = "SSH-2.0-Cisco-1.25"
+	case h.windows:
+		id.sshID = "SSH-2.0-OpenSSH_for_Windows_8.1"
+	default:
+		id.sshID = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"
+	}
+	id.entry[revSSH] = &Identity{Protocol: "ssh", Banner: id.sshID}
+	id.entry[revTelnet] = &Identity{Protocol: "telnet", Banner: id.banner}
 }
 
 func clip(s string, n int) string {

@@ -21,11 +21,11 @@ var bacnetIdentityProps = []int{encode.BACnetPropObjectName, encode.BACnetPropVe
 // shared network, directed across routers), the device object's identity properties,
 // then present-value polls.
 type bacnetProto struct {
-	fresh   bool
-	cycles  int
-	invoke  uint8
-	bcast   bool
-	value   float32
+	fresh  bool
+	cycles int
+	invoke uint8
+	bcast  bool
+	value  float32
 }
 
 func newBACnet(s *sim, sameZone bool) *bacnetProto {

@@ -55,6 +55,7 @@ type enipApp struct {
 	pending  bool
 	cur      enipOp
 	scripted bool
+	script   []enipOp
 	done     bool
 	fill     encode.Filler
 }
@@ -89,7 +90,13 @@ func (a *enipApp) refill(s *sim) {
 
 // closing queues the orderly end of a connection.
 func (a *enipApp) closing() {
-	a.queue = append(a.queue[:0], enipOp{kind: enForwardClose}, enipOp{kind: enUnregister})
+	a.queue = a.queue[:0]
+	if a.fo.OTConnID != 0 {
+		a.queue = append(a.queue, enipOp{kind: enForwardClose})
+	}
+	if a.session != 0 {
+		a.queue = append(a.queue, enipOp{kind: enUnregister})
+	}
 	a.qi = 0
 	a.done = true
 }
@@ -108,15 +115,22 @@ func (a *enipApp) next(s *sim, c *conv, m *message) bool {
 			return false
 		}
 		if a.scripted {
-			return false
-		}
-		if a.cycles == 1 {
+			if a.script == nil {
+				a.closing()
+			} else {
+				a.queue, a.qi, a.script = append(a.queue[:0], a.script...), 0, nil
+			}
+		} else if a.cycles == 1 {
 			a.closing()
 		} else {
 			if a.cycles > 0 {
 				a.cycles--
 			}
 			a.refill(s)
+		}
+		if len(a.queue) == 0 {
+			a.done = false
+			return false
 		}
 	}
 	wait := s.between(2e6, 8e6)

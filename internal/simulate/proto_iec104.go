@@ -27,18 +27,18 @@ const (
 // spontaneous measurements and indications acknowledged with S-frames, TESTFR when the
 // link is idle, and commands where the conduit allows them.
 type iec104Proto struct {
-	ops       opSet
-	fresh     bool
-	cycles    int
-	cycle     int
-	sent      [2]uint16 // I-frames sent by each side (N(S) of the next one)
-	unacked   int       // server I-frames the client has not yet acknowledged
-	ca        uint16
-	oa        uint8
-	values    [6]float32
-	scripted  bool
-	script    []step
-	negative  bool
+	ops      opSet
+	fresh    bool
+	cycles   int
+	cycle    int
+	sent     [2]uint16 // I-frames sent by each side (N(S) of the next one)
+	unacked  int       // server I-frames the client has not yet acknowledged
+	ca       uint16
+	oa       uint8
+	values   [6]float32
+	scripted bool
+	script   []step
+	negative bool
 }
 
 func newIEC104(s *sim, ops opSet, ca uint16) *iec104Proto {

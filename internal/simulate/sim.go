@@ -93,6 +93,9 @@ type sim struct {
 	flowIx map[flowKey]*flowStat
 	events []*eventRec
 	sc     *scenario
+	pairs  []pair
+	dcp    []*dcpActor
+	goose  []*gooseActor
 }
 
 // Run simulates the plant m as opts say and writes the capture to w. It returns the
@@ -257,12 +260,12 @@ func (s *sim) needARP(a, b *host) bool {
 }
 
 // sendARP sends an ARP request from a for b's address, or a's reply to b.
-func (s *sim) sendARP(fl *flowStat, a, b *host, op uint16) {
+func (s *sim) sendARP(o *origin, a, b *host, op uint16) {
 	e := wire.Eth{Dst: b.mac, Src: a.mac, VLAN: a.zone.vlan}
 	tha := b.mac
 	if op == wire.ARPRequest {
 		e.Dst, tha = wire.Broadcast, wire.MAC{}
 	}
 	s.frame = wire.AppendARP(s.frame[:0], &e, op, a.mac, a.ip, tha, b.ip)
-	s.emit(&origin{fl: fl}, protocols.OpNone, false)
+	s.emit(o, protocols.OpNone, false)
 }

@@ -40,10 +40,3 @@ func (s *sim) startPair(p pair) bool {
 // startDelay staggers the first session of each pair over the first seconds, so that
 // even a short capture holds every conversation from its start.
 func (s *sim) startDelay() int64 { return s.between(1e6, 2500e6) }
-
-// startIT starts the IT protocols' conversations.
-func (s *sim) startIT(p pair) bool { return false }
-
-// scheduleServices starts what runs inside zones regardless of conduits: switches'
-// LLDP and CDP, DHCP of workstations and laptops.
-func (s *sim) scheduleServices() {}

@@ -222,6 +222,9 @@ func (s *sim) truth() *Truth {
 	for _, f := range s.flows {
 		if f.packets > 0 {
 			sent[f.src.idx] = true
+			if f.dst != nil {
+				sent[f.dst.idx] = true // answers are counted in the initiator's flow
+			}
 		}
 	}
 	for _, h := range s.p.hosts {
@@ -237,7 +240,7 @@ func (s *sim) truth() *Truth {
 			a.Identities = append(a.Identities, *id)
 		}
 		if !sent[h.idx] && h.asset != nil {
-			t.NotSimulated = append(t.NotSimulated, Skipped{What: "asset " + h.id, Reason: "no traffic: no conduit or intra-zone service gives it anything to send"})
+			t.NotSimulated = append(t.NotSimulated, Skipped{What: "asset " + h.id, Reason: "no traffic: no conduit or service inside its zone involves it"})
 			continue
 		}
 		t.Assets = append(t.Assets, a)
