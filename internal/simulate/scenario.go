@@ -133,6 +133,12 @@ func first(hs []*host) *host {
 // PROFINET device if there is one (DCP works on Ethernet only), else the network of
 // the first controller the plant's OT protocols reach.
 func (a *attack) chooseTargets() {
+	for _, d := range a.s.dcp {
+		if d.h.zone.prefix.IsValid() {
+			a.zone = d.h.zone
+			return
+		}
+	}
 	for _, proto := range []string{"profinet", "s7comm", "enip", "modbus", "dnp3", "iec104", "bacnet", "opcua"} {
 		if h := first(a.serversOf(proto)); h != nil && h.zone.prefix.IsValid() {
 			a.zone = h.zone
@@ -745,9 +751,9 @@ func (a *attack) iec104Command() (*injection, string) {
 func (a *attack) dcpSetIP() (*injection, string) {
 	h := a.unknown()
 	var dev *host
-	for _, p := range a.s.pairs {
-		if p.proto.Name == "profinet" && h != nil && p.srv.zone == h.zone {
-			dev = p.srv
+	for _, d := range a.s.dcp {
+		if h != nil && d.h.zone == h.zone {
+			dev = d.devices[0]
 			break
 		}
 	}

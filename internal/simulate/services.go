@@ -29,6 +29,7 @@ func (s *sim) scheduleServices() {
 		}
 	}
 	for _, z := range s.p.zones {
+		s.zoneProfinet(z)
 		var dc, clock *host
 		for _, h := range z.hosts {
 			if h.kind == "domain-controller" && h.hasIP && dc == nil {
@@ -187,8 +188,30 @@ type dcpActor struct {
 	next    int // device to answer next, -1 for the request
 }
 
-// startDCP registers a PROFINET pair: DCP runs on Ethernet, so only devices on the
-// controller's own network answer.
+// profinetCapable reports whether h speaks PROFINET: a controller or field device of a
+// vendor with a PROFINET vendor id.
+func profinetCapable(h *host) bool {
+	return (model.IsControlKind(h.kind) || h.kind == "gateway") && profinetVendor(vendorOf(h)) != 0
+}
+
+// zoneProfinet lets a PROFINET controller identify the PROFINET devices of its own
+// network, as controllers do when they start and engineers do when they look for nodes.
+func (s *sim) zoneProfinet(z *zone) {
+	for _, c := range z.hosts {
+		if c.kind != "plc" && c.kind != "dcs-controller" || !profinetCapable(c) {
+			continue
+		}
+		for _, d := range z.hosts {
+			if d != c && profinetCapable(d) {
+				s.startDCP(pair{cli: c, srv: d})
+			}
+		}
+		return
+	}
+}
+
+// startDCP registers a PROFINET controller and device: DCP runs on Ethernet, so only
+// devices on the controller's own network answer.
 func (s *sim) startDCP(p pair) bool {
 	if p.cli.zone != p.srv.zone {
 		s.p.skipped = append(s.p.skipped, Skipped{What: "profinet from " + p.cli.id + " to " + p.srv.id,

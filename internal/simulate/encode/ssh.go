@@ -39,7 +39,7 @@ func SSHKexInit(b []byte, f *Filler) []byte {
 	b, st := sshStart(b)
 	b = f.Append(append(b, 20), 16)
 	b = sshNameList(b, "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,diffie-hellman-group14-sha256")
-	b = sshNameList(b, "ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256")
+	b = sshNameList(b, "ssh-rsa,rsa-sha2-512,rsa-sha2-256")
 	for range 2 {
 		b = sshNameList(b, "chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com")
 	}
@@ -62,15 +62,23 @@ func SSHKexECDHInit(b []byte, f *Filler) []byte {
 	return sshEnd(b, st, f)
 }
 
-// SSHKexECDHReply appends the server's host key (ed25519), public key and signature.
+// SSHKexECDHReply appends the server's host key (RSA, 2048 bits), its ephemeral public
+// key and the exchange hash signature (ssh-rsa, as the SSH servers of network devices
+// still sign).
 func SSHKexECDHReply(b []byte, f *Filler) []byte {
 	b, st := sshStart(b)
 	b = append(b, 31)
-	b = u32be(b, 4+11+4+32)
-	b = sshBlob(sshNameList(b, "ssh-ed25519"), 32, f)
+	keyAt := len(b)
+	b = u32be(b, 0)
+	b = sshNameList(b, "ssh-rsa")
+	b = append(u32be(b, 3), 1, 0, 1) // e = 65537
+	b = u32be(b, 257)                // n: a positive 2048-bit number
+	b = append(b, 0, 0xc1)
+	b = f.Append(b, 255)
+	be.PutUint32(b[keyAt:], uint32(len(b)-keyAt-4))
 	b = sshBlob(b, 32, f)
-	b = u32be(b, 4+11+4+64)
-	b = sshBlob(sshNameList(b, "ssh-ed25519"), 64, f)
+	b = u32be(b, 4+7+4+256)
+	b = sshBlob(sshNameList(b, "ssh-rsa"), 256, f)
 	return sshEnd(b, st, f)
 }
 
