@@ -171,6 +171,9 @@ func deriveIdentity(h *host) {
 		id.sysDescr = h.kind
 	}
 	id.platform = strings.TrimSpace(vendor + " " + mdl)
+	if strings.HasPrefix(normVendor(vendor), "cisco") && mdl != "" {
+		id.platform = "cisco " + mdl // as Cisco devices name their platform in CDP
+	}
 	id.software = fw
 	id.entry[revLLDP] = &Identity{Protocol: "lldp", SystemName: h.id, SystemDescription: id.sysDescr}
 	id.entry[revCDP] = &Identity{Protocol: "cdp", SystemName: h.id, Platform: id.platform, SoftwareVersion: id.sysDescr}

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gopacket/gopacket/macs"
 
@@ -200,7 +201,8 @@ func fnv32(s string) uint32 {
 }
 
 // assetMAC returns the asset's MAC: the first one the model gives; otherwise one with the
-// OUI registered to its vendor (or a NIC vendor usual for its kind) and the lower half
+// OUI registered to its vendor (or, for computers and devices of unknown vendor, a NIC
+// vendor usual for its kind) and the lower half
 // derived from the asset id, so that a model always gives the same addresses.
 func assetMAC(a *model.Asset, ouis map[string][3]byte, used map[wire.MAC]bool) (wire.MAC, string) {
 	for _, s := range a.MACs {
@@ -208,9 +210,11 @@ func assetMAC(a *model.Asset, ouis map[string][3]byte, used map[wire.MAC]bool) (
 			return wire.MAC(hw), "model"
 		}
 	}
+	// A computer's vendor in the model is usually its software's (AVEVA, Siemens WinCC);
+	// its network card comes from a PC maker.
 	oui, ok := ouis[normVendor(a.Vendor)]
 	from := "vendor oui"
-	if !ok {
+	if !ok || windowsKinds[a.Kind] {
 		oui = kindOUI(a.Kind)
 		from = "kind oui"
 	}
@@ -276,11 +280,11 @@ func vendorOUIs(m *model.Model) map[string][3]byte {
 		exact  bool
 	}
 	best := map[string]cand{}
-	for prefix, org := range macs.ValidMACPrefixMap {
-		o := normVendor(org)
+	for _, e := range normalizedOUIs() {
+		prefix, o := e.prefix, e.org
 		for v := range want {
-			exact := strings.HasPrefix(o+" ", v+" ")
-			if !exact && !(len(o) >= 5 && strings.HasPrefix(v+" ", o+" ")) {
+			exact := wordPrefix(o, v)
+			if !exact && !(len(o) >= 5 && wordPrefix(v, o)) {
 				continue
 			}
 			c, ok := best[v]
@@ -293,6 +297,26 @@ func vendorOUIs(m *model.Model) map[string][3]byte {
 		out[v] = c.prefix
 	}
 	return out
+}
+
+type ouiEntry struct {
+	prefix [3]byte
+	org    string // normalised organisation name
+}
+
+// normalizedOUIs is the IEEE registry with normalised names, built once per process.
+var normalizedOUIs = sync.OnceValue(func() []ouiEntry {
+	out := make([]ouiEntry, 0, len(macs.ValidMACPrefixMap))
+	for prefix, org := range macs.ValidMACPrefixMap {
+		out = append(out, ouiEntry{prefix, normVendor(org)})
+	}
+	return out
+})
+
+// wordPrefix reports whether s starts with the words of p (p followed by a space or
+// the end of s).
+func wordPrefix(s, p string) bool {
+	return strings.HasPrefix(s, p) && (len(s) == len(p) || s[len(p)] == ' ')
 }
 
 func less3(a, b [3]byte) bool {
@@ -313,8 +337,9 @@ func lookupVendor(table []vendorID, name string) (vendorID, bool) {
 	if len(v) < 3 {
 		return vendorID{}, false
 	}
-	for _, e := range table {
-		if normVendor(e.Name) == v {
+	norm := normalizedTable(table)
+	for i, e := range table {
+		if norm[i] == v {
 			return e, true
 		}
 	}
@@ -323,10 +348,9 @@ func lookupVendor(table []vendorID, name string) (vendorID, bool) {
 		first = v[:i]
 	}
 	var cands []vendorID
-	for _, e := range table {
-		n := normVendor(e.Name)
-		if strings.HasPrefix(n+" ", v+" ") || (len(n) >= 5 && strings.HasPrefix(v+" ", n+" ")) ||
-			(len(first) >= 5 && strings.HasPrefix(n+" ", first+" ")) {
+	for i, e := range table {
+		n := norm[i]
+		if wordPrefix(n, v) || (len(n) >= 5 && wordPrefix(v, n)) || (len(first) >= 5 && wordPrefix(n, first)) {
 			cands = append(cands, e)
 		}
 	}
@@ -335,4 +359,28 @@ func lookupVendor(table []vendorID, name string) (vendorID, bool) {
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].ID < cands[j].ID })
 	return cands[0], true
+}
+
+var (
+	normCIP    = sync.OnceValue(func() []string { return normNames(cipVendors) })
+	normBACnet = sync.OnceValue(func() []string { return normNames(bacnetVendors) })
+)
+
+func normNames(t []vendorID) []string {
+	out := make([]string, len(t))
+	for i, e := range t {
+		out[i] = normVendor(e.Name)
+	}
+	return out
+}
+
+// normalizedTable returns the normalised names of one of the vendor registries.
+func normalizedTable(t []vendorID) []string {
+	if len(t) > 0 && len(cipVendors) > 0 && &t[0] == &cipVendors[0] {
+		return normCIP()
+	}
+	if len(t) > 0 && len(bacnetVendors) > 0 && &t[0] == &bacnetVendors[0] {
+		return normBACnet()
+	}
+	return normNames(t)
 }

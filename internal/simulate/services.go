@@ -108,22 +108,14 @@ type cdpActor struct {
 
 func (a *cdpActor) step(s *sim) int64 {
 	h := a.h
-	in := encode.CDPInfo{DeviceID: h.id, SoftwareVersion: h.ident.sysDescr, Platform: "cisco " + modelOf(h), PortID: "GigabitEthernet1/1",
+	in := encode.CDPInfo{DeviceID: h.id, SoftwareVersion: h.ident.sysDescr, Platform: h.ident.platform, PortID: "GigabitEthernet1/1",
 		IP: h.ip, Caps: 0x28, NativeVLAN: h.zone.vlan}
-	h.ident.entry[revCDP].Platform = in.Platform
 	s.aux = encode.CDP(s.aux[:0], &in)
 	e := wire.Eth{Dst: encode.CDPMulticast, Src: h.mac}
 	s.frame = wire.AppendSNAP(s.frame[:0], &e, [3]byte{0, 0, 0x0c}, 0x2000, s.aux)
 	s.emit(&origin{fl: a.fl}, protocols.OpNone, false)
 	h.reveal(revCDP)
 	return s.jitter(60e9, 0.02)
-}
-
-func modelOf(h *host) string {
-	if h.asset == nil || h.asset.Model == "" {
-		return h.kind
-	}
-	return h.asset.Model
 }
 
 // dhcpActor renews a workstation's address: a broadcast DHCPREQUEST naming the host and

@@ -169,6 +169,7 @@ func (s *sim) loop(ctx context.Context) error {
 			}
 		}
 		if end >= 0 && s.q.peek() >= end {
+			s.now = end // the capture covers the whole duration
 			break
 		}
 		if size > 0 && s.w.Written() >= size {
