@@ -167,11 +167,15 @@ func checkIdentities(t *testing.T, tr *Truth, frames []frame) {
 
 // eventFilters say what tshark must see in an event's key frames.
 var eventFilters = map[string]func(frame) bool{
-	"unknown_device":            func(f frame) bool { return strings.Contains(f["frame.protocols"], "dhcp") || strings.Contains(f["frame.protocols"], "arp") },
-	"port_scan":                 func(f frame) bool { return f["tcp.flags.syn"] == "1" && f["tcp.flags.ack"] == "0" },
-	"listidentity_sweep":        func(f frame) bool { return f["enip.command"] == "0x0063" },
-	"enterprise_modbus":         func(f frame) bool { return f["modbus.func_code"] != "" },
-	"unauthorized_write":        func(f frame) bool { return has(f["modbus.func_code"], "6", "16") || strings.Contains(f["cip.service"], "0x4d") || strings.Contains(f["cip.service"], "0xcd") },
+	"unknown_device": func(f frame) bool {
+		return strings.Contains(f["frame.protocols"], "dhcp") || strings.Contains(f["frame.protocols"], "arp")
+	},
+	"port_scan":          func(f frame) bool { return f["tcp.flags.syn"] == "1" && f["tcp.flags.ack"] == "0" },
+	"listidentity_sweep": func(f frame) bool { return f["enip.command"] == "0x0063" },
+	"enterprise_modbus":  func(f frame) bool { return f["modbus.func_code"] != "" },
+	"unauthorized_write": func(f frame) bool {
+		return has(f["modbus.func_code"], "6", "16") || strings.Contains(f["cip.service"], "0x4d") || strings.Contains(f["cip.service"], "0xcd")
+	},
 	"s7_cpu_stop":               func(f frame) bool { return f["s7comm.param.func"] == "0x29" },
 	"s7_program_download":       func(f frame) bool { return has(f["s7comm.param.func"], "0x1a", "0x1b", "0x1c", "0x28") },
 	"cip_program_download":      func(f frame) bool { return has(f["cip.service"], "0x4c", "0xcc", "0x50", "0xd0") },
