@@ -193,13 +193,17 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v <= 0 {
+	if err != nil || !(v > 0) { // also rejects NaN
 		return 0, fmt.Errorf("%q is not a size (use such as 500MB, 1GB or 2GiB)", s)
 	}
-	if v*float64(mult) > 1<<50 {
+	n := v * float64(mult)
+	if n > 1<<50 {
 		return 0, fmt.Errorf("%q is too large", s)
 	}
-	return int64(v * float64(mult)), nil
+	if n < 1 {
+		return 0, fmt.Errorf("%q is less than a byte", s)
+	}
+	return int64(n), nil
 }
 
 func humanBytes(n int64) string {
