@@ -25,7 +25,24 @@ const (
 	itUnbind
 	itTelnetOpts
 	itTelnetText
+	itRecord // one TLS record of arg encrypted bytes
 )
+
+// rdpRecord is the most encrypted data one TLS record of an RDP session carries: a
+// record then fits one TCP segment. tshark 4.0 does not follow RDP's switch to TLS and
+// reads each segment as TPKT, so a segment must never start inside a record, where
+// random bytes could pass for a TPKT header.
+const rdpRecord = mss - 5
+
+// records queues n encrypted bytes from side as TLS records that each fill a segment.
+func records(q *stepQueue, from, n int, delay int64) {
+	for n > 0 {
+		m := min(n, rdpRecord)
+		q.add(step{kind: itRecord, from: from, arg: m, delay: delay})
+		n -= m
+		delay = 12_000 // back to back
+	}
+}
 
 // domainOf is the DNS domain the simulator gives a plant: the system name's first word.
 func domainOf(s *sim) string {
@@ -70,9 +87,12 @@ func (p *tlsProto) refill(s *sim, q *stepQueue) bool {
 		if p.rdp {
 			q.req(itX224, protocols.OpNone)
 			p.rounds = 200 + s.rng.IntN(3000) // screen updates in an interactive session
-		} else {
-			p.rounds = 1 + s.rng.IntN(6)
+			q.req(itHello, protocols.OpNone)
+			records(q, srv, 1800+s.rng.IntN(2500), 12_000)
+			q.add(step{kind: itFinished, from: cli})
+			return true
 		}
+		p.rounds = 1 + s.rng.IntN(6)
 		q.req(itHello, protocols.OpNone)
 		q.add(step{kind: itFinished, from: cli})
 		return true
@@ -87,7 +107,7 @@ func (p *tlsProto) refill(s *sim, q *stepQueue) bool {
 		if s.rng.IntN(4) == 0 {
 			q.add(step{kind: itRequest, from: cli, delay: s.between(50e6, 2e9)})
 		}
-		q.add(step{kind: itResponse, from: srv, delay: s.between(30e6, 400e6)})
+		records(q, srv, 80+s.rng.IntN(3000), s.between(30e6, 400e6))
 		return true
 	}
 	q.add(step{kind: itRequest, from: cli, delay: s.between(20e6, 5e9)})
@@ -106,10 +126,15 @@ func (p *tlsProto) build(s *sim, c *conv, st *step, b []byte) []byte {
 		if st.from == cli {
 			return encode.TLSClientHello(b, p.sni, p.alpn, &p.fill)
 		}
+		if p.rdp {
+			return encode.TLSServerHelloCCS(b, &p.fill)
+		}
 		return encode.TLSServerHello(b, 1800+s.rng.IntN(2500), &p.fill)
+	case itRecord:
+		return encode.TLSAppData(b, st.arg, &p.fill)
 	case itFinished:
 		b = encode.TLSClientFinished(b, &p.fill)
-		return encode.TLSAppData(b, 200+s.rng.IntN(600), &p.fill)
+		return encode.TLSAppData(b, 200+s.rng.IntN(600), &p.fill) // fits one segment
 	case itRequest:
 		return encode.TLSAppData(b, 60+s.rng.IntN(500), &p.fill)
 	case itResponse:

@@ -99,6 +99,11 @@ func TLSClientHello(b []byte, sni string, alpn []string, f *Filler) []byte {
 // and the encrypted rest of the server's handshake (extensions, certificate, verify,
 // finished) as one application data record of certLen bytes.
 func TLSServerHello(b []byte, certLen int, f *Filler) []byte {
+	return TLSAppData(TLSServerHelloCCS(b, f), certLen, f)
+}
+
+// TLSServerHelloCCS appends the ServerHello and the ChangeCipherSpec alone.
+func TLSServerHelloCCS(b []byte, f *Filler) []byte {
 	b, rec := tlsRecord(b, tlsHandshake, 0x0303)
 	b = append(b, 2, 0, 0, 0)
 	hs := len(b)
@@ -114,8 +119,7 @@ func TLSServerHello(b []byte, certLen int, f *Filler) []byte {
 	n := len(b) - hs
 	b[hs-3], b[hs-2], b[hs-1] = byte(n>>16), byte(n>>8), byte(n)
 	b = tlsEndRecord(b, rec)
-	b = append(b, tlsChangeCipherSpec, 3, 3, 0, 1, 1)
-	return TLSAppData(b, certLen, f)
+	return append(b, tlsChangeCipherSpec, 3, 3, 0, 1, 1)
 }
 
 // TLSClientFinished appends the client's ChangeCipherSpec and encrypted Finished.
