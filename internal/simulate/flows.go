@@ -175,7 +175,7 @@ func (s *sim) schedulePlant() {
 // notSimulated explains why a protocol is left out.
 func notSimulated(proto string) string {
 	switch proto {
-	case "pi", "sql", "iec61850-mms", "kerberos", "s7comm-plus", "modbus-tls":
+	case "pi", "sql", "kerberos", "s7comm-plus", "modbus-tls":
 		return "not simulated yet: its encoding is not implemented, and the simulator never emits bytes a dissector would flag as malformed"
 	}
 	return "not simulated: " + strings.ReplaceAll(proto, "-", " ") + " has no encoder"

@@ -22,6 +22,7 @@ const (
 	revSSH
 	revTelnet
 	revHTTP
+	revMMS
 	numRev
 )
 
@@ -45,6 +46,7 @@ type identities struct {
 
 	entry    [numRev]*Identity
 	revealed []*Identity
+	mms      *Identity // the MMS identity (kept after it is revealed: every connection asks)
 }
 
 type bacnetIdentity struct {
@@ -197,6 +199,16 @@ func deriveIdentity(h *host) {
 		id.sshID = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"
 	}
 	id.entry[revSSH] = &Identity{Protocol: "ssh", Banner: id.sshID}
+	mmsRev := fw
+	if mmsRev == "" {
+		mmsRev = "1.0"
+	}
+	mmsVendor := vendor
+	if mmsVendor == "" {
+		mmsVendor = "unknown"
+	}
+	id.mms = &Identity{Protocol: "iec61850_mms", Vendor: clip(mmsVendor, 200), ModelName: clip(product, 200), Revision: clip(mmsRev, 200)}
+	id.entry[revMMS] = id.mms
 	id.entry[revTelnet] = &Identity{Protocol: "telnet", Banner: id.banner}
 }
 

@@ -20,6 +20,8 @@ func (s *sim) startPair(p pair) bool {
 		a, udp = newStepApp(s, newBACnet(s, p.cli.zone == p.srv.zone)), true
 	case "opcua":
 		a = newStepApp(s, newOPCUA(s, p.cli, p.srv, p.port))
+	case "iec61850-mms":
+		a = newStepApp(s, newMMS(s, p.srv))
 	default:
 		return s.startIT(p)
 	}

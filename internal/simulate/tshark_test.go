@@ -23,7 +23,7 @@ var frameFields = []string{
 	"bacapp.vendor_identifier", "bacapp.instance_number",
 	"pn_dcp.suboption_device_nameofstation", "pn_dcp.suboption_vendor_id", "pn_dcp.suboption_device_id", "pn_dcp.service_id",
 	"lldp.tlv.system.name", "cdp.deviceid", "cdp.platform", "dhcp.option.hostname", "dhcp.option.vendor_class_id",
-	"opcua.ApplicationUri", "ssh.protocol",
+	"opcua.ApplicationUri", "ssh.protocol", "mms.vendorName", "mms.modelName", "mms.revision",
 	"dnp3.al.func", "iec60870_asdu.typeid", "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.reset", "frame.comment",
 }
 
@@ -160,6 +160,10 @@ func checkIdentities(t *testing.T, tr *Truth, frames []frame) {
 				expect(a.ID, "opcua.ApplicationUri", id.ApplicationURI)
 			case "ssh":
 				expect(a.ID, "ssh.protocol", id.Banner)
+			case "iec61850_mms":
+				expect(a.ID, "mms.vendorName", id.Vendor)
+				expect(a.ID, "mms.modelName", id.ModelName)
+				expect(a.ID, "mms.revision", id.Revision)
 			}
 		}
 	}
