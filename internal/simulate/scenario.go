@@ -212,7 +212,10 @@ func (a *attack) unknownDevice() (*injection, string) {
 	ev := a.newEvent("unknown_device", "T0864",
 		"A device that is not in the model (a single-board computer) joins the "+h.zone.id+" network: it asks for an address with DHCP and announces itself with ARP.",
 		"dhcp", protocols.OpNone, h, nil)
-	return &injection{rec: ev, start: func(s *sim) { s.at(0, &appearActor{h: h, ev: ev}) }}, ""
+	return &injection{rec: ev, start: func(s *sim) {
+		s.at(0, &appearActor{h: h, ev: ev, dhcp: s.flow(h, nil, "dhcp", "udp", 67, "255.255.255.255", "", true),
+			arp: s.flow(h, nil, "arp", "l2", 0, "ff:ff:ff:ff:ff:ff", "", true)})
+	}}, ""
 }
 
 // appearActor is the unknown device joining the network: DHCP discover, ARP probe and
@@ -221,6 +224,8 @@ type appearActor struct {
 	h     *host
 	ev    *eventRec
 	state int
+	dhcp  *flowStat
+	arp   *flowStat
 }
 
 func (a *appearActor) step(s *sim) int64 {
@@ -233,7 +238,7 @@ func (a *appearActor) step(s *sim) int64 {
 		e := wire.Eth{Dst: wire.Broadcast, Src: h.mac, VLAN: h.zone.vlan}
 		ip := wire.IPv4{Dst: [4]byte{255, 255, 255, 255}, ID: h.nextIPID(), TTL: 64}
 		s.frame = wire.AppendUDP(s.frame[:0], &e, &ip, 68, 67, s.aux)
-		s.emit(&origin{fl: s.flow(h, nil, "dhcp", "udp", 67, "255.255.255.255", "", true), ev: a.ev}, protocols.OpNone, true)
+		s.emit(&origin{fl: a.dhcp, ev: a.ev}, protocols.OpNone, true)
 		h.reveal(revDHCP)
 	case 1, 2:
 		// An ARP probe for its address (sender 0.0.0.0), then a gratuitous announcement.
@@ -243,7 +248,7 @@ func (a *appearActor) step(s *sim) int64 {
 			spa = [4]byte{}
 		}
 		s.frame = wire.AppendARP(s.frame[:0], &e, wire.ARPRequest, h.mac, spa, wire.MAC{}, h.ip)
-		s.emit(&origin{fl: s.flow(h, nil, "arp", "l2", 0, "ff:ff:ff:ff:ff:ff", "", true), ev: a.ev}, protocols.OpNone, true)
+		s.emit(&origin{fl: a.arp, ev: a.ev}, protocols.OpNone, true)
 	default:
 		return -1
 	}
@@ -381,8 +386,14 @@ func (a *attack) listIdentitySweep() (*injection, string) {
 		fmt.Sprintf("The unknown device sends an EtherNet/IP ListIdentity to every address of %s/24; each EtherNet/IP device answers with its vendor, product, revision and serial.", netip.AddrFrom4(base)),
 		"enip", protocols.OpRead, h, nil)
 	return &injection{rec: ev, start: func(s *sim) {
-		s.at(s.between(1e6, 20e6), &sweepActor{src: h, base: base, ev: ev, responders: responders, hosts: hosts, port: h.ephemeral(),
-			fl: s.flow(h, nil, "enip", "udp", 44818, netip.AddrFrom4(base).String()+"/24", "", true)})
+		sw := &sweepActor{src: h, base: base, ev: ev, responders: responders, hosts: hosts, port: h.ephemeral(),
+			fl:     s.flow(h, nil, "enip", "udp", 44818, netip.AddrFrom4(base).String()+"/24", "", true),
+			arpFl:  s.flow(h, nil, "arp", "l2", 0, "ff:ff:ff:ff:ff:ff", "", true),
+			respFl: map[*host]*flowStat{}}
+		for _, d := range responders {
+			sw.respFl[d] = s.flow(d, h, "enip", "udp", sw.port, "", "", true)
+		}
+		s.at(s.between(1e6, 20e6), sw)
 	}}, ""
 }
 
@@ -395,6 +406,8 @@ type sweepActor struct {
 	base       [4]byte
 	ev         *eventRec
 	fl         *flowStat
+	arpFl      *flowStat
+	respFl     map[*host]*flowStat
 	responders map[[4]byte]*host
 	hosts      map[[4]byte]*host
 	port       uint16
@@ -421,7 +434,7 @@ func (a *sweepActor) step(s *sim) int64 {
 		if local {
 			e := wire.Eth{Dst: wire.Broadcast, Src: a.src.mac, VLAN: a.src.zone.vlan}
 			s.frame = wire.AppendARP(s.frame[:0], &e, wire.ARPRequest, a.src.mac, a.src.ip, wire.MAC{}, ip)
-			s.emit(&origin{fl: s.flow(a.src, nil, "arp", "l2", 0, "ff:ff:ff:ff:ff:ff", "", true), ev: a.ev}, protocols.OpNone, false)
+			s.emit(&origin{fl: a.arpFl, ev: a.ev}, protocols.OpNone, false)
 			if a.target == nil {
 				return s.between(1e6, 3e6)
 			}
@@ -453,7 +466,7 @@ func (a *sweepActor) step(s *sim) int64 {
 	case 3: // a device answers
 		d := a.target
 		s.aux = encode.ENIPListIdentityResponse(s.aux[:0], uint64(a.n), &d.ident.enip)
-		s.udpRaw(&origin{fl: s.flow(d, a.src, "enip", "udp", a.port, "", "", true), ev: a.ev}, d, a.src, 44818, a.port, s.aux, true, protocols.OpRead)
+		s.udpRaw(&origin{fl: a.respFl[d], ev: a.ev}, d, a.src, 44818, a.port, s.aux, true, protocols.OpRead)
 		d.reveal(revENIP)
 	}
 	a.phase = 0

@@ -124,6 +124,7 @@ type dhcpActor struct {
 	h      *host
 	server *host
 	fl     *flowStat
+	ackFl  *flowStat
 	xid    uint32
 	ack    bool
 }
@@ -133,6 +134,7 @@ func (s *sim) newDHCP(h *host) *dhcpActor {
 	for _, o := range h.zone.hosts {
 		if o.kind == "domain-controller" && o.hasIP {
 			a.server = o
+			a.ackFl = s.flow(o, h, "dhcp", "udp", 68, "", "", false)
 			break
 		}
 	}
@@ -150,7 +152,7 @@ func (a *dhcpActor) step(s *sim) int64 {
 		e := wire.Eth{Dst: h.mac, Src: srv.mac, VLAN: h.zone.vlan}
 		ip := wire.IPv4{Src: srv.ip, Dst: h.ip, ID: srv.nextIPID(), TTL: srv.ttl}
 		s.frame = wire.AppendUDP(s.frame[:0], &e, &ip, 67, 68, s.aux)
-		s.emit(&origin{fl: s.flow(srv, h, "dhcp", "udp", 68, "", "", false)}, protocols.OpNone, false)
+		s.emit(&origin{fl: a.ackFl}, protocols.OpNone, false)
 		return s.jitter(4*3600e9, 0.1) // renew at half the lease
 	}
 	a.xid = s.rng.Uint32()

@@ -322,3 +322,24 @@ func haveTshark() bool {
 	_, err := exec.LookPath("tshark")
 	return err == nil
 }
+
+// failingWriter accepts n bytes, then fails as a full disk does.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, fmt.Errorf("no space left on device")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+func TestWriteError(t *testing.T) {
+	m := load(t, plants["water-treatment"])
+	_, err := Run(context.Background(), m, Options{Seed: 1, Size: 50 << 20}, &failingWriter{n: 3 << 20})
+	if err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Errorf("a failing writer gave %v", err)
+	}
+}
