@@ -34,7 +34,6 @@ const (
 	stStart = iota
 	stARPReply
 	stOpen
-	stSYN
 	stSYNACK
 	stACK
 	stData
