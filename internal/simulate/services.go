@@ -15,9 +15,12 @@ func newFiller(seed uint64) encode.Filler { return encode.NewFiller(seed) }
 
 // scheduleServices starts what runs inside zones without a conduit: switches' LLDP and
 // CDP, DHCP of workstations and laptops, name resolution and time from a server in the
-// same zone.
+// same zone. External zones' own networks are outside the plant and not captured.
 func (s *sim) scheduleServices() {
 	for _, h := range s.p.hosts {
+		if h.zone.external {
+			continue
+		}
 		if infrastructureKinds[h.kind] || (model.IsControlKind(h.kind) && profinetVendor(vendorOf(h)) != 0) {
 			s.at(s.between(1e6, 3e9), &lldpActor{h: h, fl: s.flow(h, nil, "lldp", "l2", 0, wire.MAC(encode.LLDPMulticast).String(), "", false)})
 		}
@@ -29,6 +32,9 @@ func (s *sim) scheduleServices() {
 		}
 	}
 	for _, z := range s.p.zones {
+		if z.external {
+			continue
+		}
 		s.zoneProfinet(z)
 		var dc, clock *host
 		for _, h := range z.hosts {

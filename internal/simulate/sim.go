@@ -62,12 +62,12 @@ type Options struct {
 }
 
 // ErrNothing says the model gives the simulator nothing to do.
-var ErrNothing = errors.New("the model has no assets and no conduits: nothing to simulate (add assets with addresses and the conduits between their zones)")
+var ErrNothing = errors.New("nothing to simulate: no asset of the model has anything to send (add assets with addresses and the conduits between their zones)")
 
 // Check reports whether m gives the simulator anything to simulate.
 func Check(m *model.Model) error {
 	if len(m.Assets) == 0 && len(m.Conduits) == 0 {
-		return ErrNothing
+		return fmt.Errorf("the model has no assets and no conduits: %w", ErrNothing)
 	}
 	if len(m.Assets) == 0 {
 		return fmt.Errorf("the model has conduits but no assets: nothing to simulate (add the assets that talk over them)")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -99,10 +100,10 @@ func TestNothingToSimulate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Check(m); err != ErrNothing {
+	if err := Check(m); !errors.Is(err, ErrNothing) {
 		t.Errorf("Check(empty) = %v, want ErrNothing", err)
 	}
-	if _, err := Run(context.Background(), m, Options{Duration: time.Second}, io.Discard); err != ErrNothing {
+	if _, err := Run(context.Background(), m, Options{Duration: time.Second}, io.Discard); !errors.Is(err, ErrNothing) {
 		t.Errorf("Run(empty) = %v, want ErrNothing", err)
 	}
 }
@@ -157,7 +158,7 @@ assets:
 				t.Fatal(err)
 			}
 			for _, sc := range []Scenario{Normal, Attack} {
-				if _, err := Run(context.Background(), m, Options{Seed: 3, Scenario: sc, Duration: 20 * time.Second}, io.Discard); err != nil && err != ErrNothing {
+				if _, err := Run(context.Background(), m, Options{Seed: 3, Scenario: sc, Duration: 20 * time.Second}, io.Discard); err != nil && !errors.Is(err, ErrNothing) {
 					t.Errorf("%v: %v", sc, err)
 				}
 			}
