@@ -9,7 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-1GB}
-out=${2:-$(mktemp -d)}
+if [ -n "${2:-}" ]; then
+  out=$2
+else
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT # a temporary gigabyte is not left behind
+fi
 mkdir -p "$out"
 bin="$out/zonewarden"
 go build -o "$bin" ./cmd/zonewarden
