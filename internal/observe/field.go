@@ -5,34 +5,34 @@ package observe
 type Field uint8
 
 const (
-	FieldVendor             Field = iota + 1 // manufacturer's name
-	FieldVendorID                            // the protocol's vendor number (CIP, BACnet, PROFINET)
-	FieldProductName                         // product name as the device states it
-	FieldProductCode                         // the vendor's product code
-	FieldModel                               // model name
-	FieldDeviceType                          // device profile (CIP device type)
-	FieldFirmware                            // firmware or software revision
-	FieldHardware                            // hardware revision
-	FieldSerial                              // serial number
-	FieldOrderNumber                         // order number (Siemens MLFB)
-	FieldName                                // the name given to the device (station, PLC, object name)
-	FieldModuleName                          // the module's name (S7)
-	FieldPlantID                             // plant designation (S7)
-	FieldLocation                            // location designation
-	FieldDescription                         // free text
-	FieldApplicationName                     // software application name (OPC UA)
-	FieldApplicationURI                      // OPC UA application URI
-	FieldProductURI                          // OPC UA product URI
-	FieldEndpointURL                         // OPC UA endpoint URL the device serves
-	FieldSecurityPolicy                      // OPC UA security policy offered or used
-	FieldDeviceInstance                      // BACnet device object instance
-	FieldStationAddress                      // DNP3 link address, IEC 104 common address
-	FieldRackSlot                            // S7 rack and slot from the COTP TSAP
-	FieldProtocolVersion                     // protocol version that identifies a family (S7comm-plus)
-	FieldDeviceRole                          // role the device claims (PROFINET device role, bridge)
-	FieldDeviceID                            // the vendor's device number (PROFINET)
-	FieldState                               // device state (CIP)
-	FieldCopyright                           // copyright string (S7)
+	FieldVendor          Field = iota + 1 // manufacturer's name
+	FieldVendorID                         // the protocol's vendor number (CIP, BACnet, PROFINET)
+	FieldProductName                      // product name as the device states it
+	FieldProductCode                      // the vendor's product code
+	FieldModel                            // model name
+	FieldDeviceType                       // device profile (CIP device type)
+	FieldFirmware                         // firmware or software revision
+	FieldHardware                         // hardware revision
+	FieldSerial                           // serial number
+	FieldOrderNumber                      // order number (Siemens MLFB)
+	FieldName                             // the name given to the device (station, PLC, object name)
+	FieldModuleName                       // the module's name (S7)
+	FieldPlantID                          // plant designation (S7)
+	FieldLocation                         // location designation
+	FieldDescription                      // free text
+	FieldApplicationName                  // software application name (OPC UA)
+	FieldApplicationURI                   // OPC UA application URI
+	FieldProductURI                       // OPC UA product URI
+	FieldEndpointURL                      // OPC UA endpoint URL the device serves
+	FieldSecurityPolicy                   // OPC UA security policy offered or used
+	FieldDeviceInstance                   // BACnet device object instance
+	FieldStationAddress                   // DNP3 link address, IEC 104 common address
+	FieldRackSlot                         // S7 rack and slot from the COTP TSAP
+	FieldProtocolVersion                  // protocol version that identifies a family (S7comm-plus)
+	FieldDeviceRole                       // role the device claims (PROFINET device role, bridge)
+	FieldDeviceID                         // the vendor's device number (PROFINET)
+	FieldState                            // device state (CIP)
+	FieldCopyright                        // copyright string (S7)
 	numFields
 )
 

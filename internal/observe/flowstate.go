@@ -40,7 +40,7 @@ type flowState struct {
 
 	anomalies [numFlowAnomalies]uint32
 	at        Provenance
-	ext       any // the handler's per-flow state
+	ext       any    // the handler's per-flow state
 	extOwner  App    // the protocol whose handler set ext
 	once      uint32 // Conn.Once bits
 }

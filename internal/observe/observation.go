@@ -180,13 +180,13 @@ type Flow struct {
 	Proto          uint8 // IP protocol; 0 for a conversation of a non-IP protocol
 	// EtherType of a non-IP conversation, which has no Key, Client or Server: its ends
 	// are MAC[0] and MAC[1].
-	EtherType uint16
-	App            App   // 0: not recognised
-	First, Last    int64 // Unix nanoseconds
-	Packets        [2]uint64
-	IPBytes        [2]uint64
-	PayloadBytes   [2]uint64
-	TCPFlags       [2]decode.TCPFlags
+	EtherType    uint16
+	App          App   // 0: not recognised
+	First, Last  int64 // Unix nanoseconds
+	Packets      [2]uint64
+	IPBytes      [2]uint64
+	PayloadBytes [2]uint64
+	TCPFlags     [2]decode.TCPFlags
 	// MAC is the link-layer source address of each side's packets (a router's when the
 	// side is beyond one); HasMAC is false for captures without MACs.
 	MAC      [2][6]byte
