@@ -73,6 +73,9 @@ func (c *Conn) Op(code uint32, class protocols.OpClass) {
 
 // Anomaly counts trouble found in the flow.
 func (c *Conn) Anomaly(a FlowAnomaly) {
+	if a == AnomalyMalformed {
+		c.p.stats.Malformed++
+	}
 	if c.st != nil && a < numFlowAnomalies {
 		c.st.anomalies[a]++
 	}
