@@ -21,6 +21,8 @@ func Open(ctx context.Context, iface, filter string) (*Source, error) {
 	return nil, errors.New("live capture needs Linux (AF_PACKET)")
 }
 
-func (*Source) ReadPacket() ([]byte, capture.CaptureInfo, error) { return nil, capture.CaptureInfo{}, io.EOF }
-func (*Source) Stats() capture.Stats                              { return capture.Stats{} }
-func (*Source) Close() error                                      { return nil }
+func (*Source) ReadPacket() ([]byte, capture.CaptureInfo, error) {
+	return nil, capture.CaptureInfo{}, io.EOF
+}
+func (*Source) Stats() capture.Stats { return capture.Stats{} }
+func (*Source) Close() error         { return nil }
