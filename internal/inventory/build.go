@@ -123,6 +123,9 @@ func (r *resolver) ipAsset(ip netip.Addr) *asset {
 // nil for group addresses. The MAC decides when it holds the IP; a router's MAC does not
 // name the devices beyond it, so their IP does.
 func (r *resolver) resolve(mac [6]byte, hasMAC bool, ip netip.Addr) *asset {
+	if hasMAC && isGroupMAC(mac) {
+		return nil // a broadcast or multicast destination
+	}
 	if ip.IsValid() {
 		if !usableIP(ip) {
 			return nil
@@ -171,7 +174,7 @@ func (b *Builder) Build(files []string) *Inventory {
 	b.attachFacts(r, fileName)
 	flows := b.buildFlows(r, fileName)
 	inv := &Inventory{SchemaVersion: SchemaVersion, Generator: "zonewarden", Flows: flows}
-	inv.Anomalies = b.addressAnomalies(r)
+	inv.Anomalies = append([]Anomaly{}, b.addressAnomalies(r)...)
 	inv.Assets = finishAssets(r)
 	inv.Sources = b.buildSources(fileName)
 	inv.Anomalies = append(inv.Anomalies, b.limitAnomalies()...)

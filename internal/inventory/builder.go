@@ -178,6 +178,18 @@ func hops(ttl uint8) uint8 {
 	return 0
 }
 
+// earlier orders provenances by time, then capture, then packet, so that the first
+// sighting does not depend on how the work was split among workers.
+func earlier(a, b observe.Provenance) bool {
+	if a.Time != b.Time {
+		return a.Time < b.Time
+	}
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	return a.Packet < b.Packet
+}
+
 // Identity implements observe.Sink.
 func (b *Builder) Identity(id *observe.Identity) {
 	k := idKey{subject: id.Subject, field: id.Field, app: id.App}
@@ -200,7 +212,7 @@ func (b *Builder) Identity(id *observe.Identity) {
 		if v := &r.values[i]; v.value == string(id.Value) {
 			v.count++
 			v.conf = max(v.conf, id.Confidence)
-			if id.At.Time < v.at.Time {
+			if earlier(id.At, v.at) {
 				v.at = id.At
 			}
 			return
@@ -242,9 +254,10 @@ func (b *Builder) Flow(f *observe.Flow) {
 }
 
 func (r *convRec) addFlow(f *observe.Flow) {
-	if f.First < r.first {
-		r.first, r.at = f.First, f.At
+	if earlier(f.At, r.at) {
+		r.at = f.At
 	}
+	r.first = min(r.first, f.First)
 	r.last = max(r.last, f.Last)
 	r.conns++
 	for i := range 2 {
@@ -401,7 +414,7 @@ func (b *Builder) Merge(o *Builder) {
 				if m := &mine.values[i]; m.value == v.value {
 					m.count += v.count
 					m.conf = max(m.conf, v.conf)
-					if v.at.File < m.at.File || v.at.File == m.at.File && v.at.Time < m.at.Time {
+					if earlier(v.at, m.at) {
 						m.at = v.at
 					}
 					continue values
@@ -422,9 +435,10 @@ func (b *Builder) Merge(o *Builder) {
 			b.convs[k] = r
 			continue
 		}
-		if r.first < mine.first {
-			mine.first, mine.at = r.first, r.at
+		if earlier(r.at, mine.at) {
+			mine.at = r.at
 		}
+		mine.first = min(mine.first, r.first)
 		mine.last = max(mine.last, r.last)
 		mine.conns += r.conns
 		for i := range 2 {

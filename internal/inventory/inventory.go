@@ -3,13 +3,13 @@ package inventory
 import "time"
 
 // SchemaVersion is the version of the inventory's JSON form (docs/schemas/inventory.schema.json).
-const SchemaVersion = "1"
+const SchemaVersion = 1
 
 // Inventory is what discovery found: the captures read, the assets with their identity,
 // role and Purdue level, and the conversations between them. Its JSON form is
 // documented by docs/schemas/inventory.schema.json; field names never change meaning.
 type Inventory struct {
-	SchemaVersion string    `json:"schema_version"`
+	SchemaVersion int       `json:"schema_version"`
 	Generator     string    `json:"generator"`
 	Sources       []Source  `json:"sources"`
 	Summary       Summary   `json:"summary"`

@@ -26,6 +26,7 @@ type flowState struct {
 	raw     bool  // TCP protocol without framing: handler gets segments
 	bound   [2]bool
 	mac     [2][6]byte // source MAC by decode.Dir
+	dstMAC  [2][6]byte // destination MAC by decode.Dir (a broadcast, a router, or the peer)
 	hasVLAN bool
 	vlan    uint16
 	pdus    uint64

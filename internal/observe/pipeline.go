@@ -290,6 +290,7 @@ func macIsZero(m *[6]byte) bool { return *m == [6]byte{} }
 func (p *Pipeline) bind(st *flowState, dir decode.Dir, pk *decode.Packet) {
 	st.bound[dir] = true
 	st.mac[dir] = pk.SrcMAC
+	st.dstMAC[dir] = pk.DstMAC
 	h := &p.host
 	*h = Host{MAC: pk.SrcMAC, HasMAC: !macIsZero(&pk.SrcMAC), IP: pk.SrcIP, How: BindSource, TTL: pk.TTL,
 		VLAN: st.vlan, HasVLAN: st.hasVLAN, At: p.conn.Provenance()}
@@ -412,6 +413,11 @@ func (p *Pipeline) fillFlow(o *Flow, st *flowState, orig decode.Dir) {
 	resp := orig.Reverse()
 	o.MAC = [2][6]byte{st.mac[orig], st.mac[resp]}
 	o.HasMAC = [2]bool{st.bound[orig] && !macIsZero(&st.mac[orig]), st.bound[resp] && !macIsZero(&st.mac[resp])}
+	if !st.bound[resp] && st.bound[orig] && !macIsZero(&st.dstMAC[orig]) {
+		// The server never answered: name it by where the client sent (a broadcast
+		// address, a router, or the server's own MAC).
+		o.MAC[1], o.HasMAC[1] = st.dstMAC[orig], true
+	}
 	o.VLAN, o.HasVLAN = st.vlan, st.hasVLAN
 	o.PDUs = st.pdus
 	for i := range st.ops[:st.nops] {
