@@ -7,7 +7,7 @@ import (
 
 // maxOps is how many kinds of operation a flow counts by name; conversations use few
 // (a Modbus poller two or three function codes), and the rest are counted in OpsOver.
-const maxOps = 16
+const maxOps = 24
 
 // maxFramingBeforeGivingUp is how many framing errors a flow may give before any PDU was
 // cut from it, after which its port is taken to lie about its protocol.
