@@ -36,6 +36,9 @@ func CSV(w io.Writer, inv *inventory.Inventory) error {
 			a.Role.Name, a.Role.Confidence, level, protocolsText(a), strconv.Itoa(a.Peers), timeText(a.FirstSeen),
 			timeText(a.LastSeen), strconv.FormatUint(a.Sent.Packets, 10), strconv.FormatUint(a.Received.Packets, 10),
 			strconv.FormatUint(a.Sent.Bytes, 10), strconv.FormatUint(a.Received.Bytes, 10)}
+		for i := range row {
+			row[i] = cellSafe(row[i])
+		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -49,4 +52,13 @@ func timeText(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// cellSafe keeps a spreadsheet from taking a value for a formula: identity strings come
+// from the network, and a device can name itself "=HYPERLINK(...)".
+func cellSafe(s string) string {
+	if len(s) > 1 && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

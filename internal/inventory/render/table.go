@@ -25,7 +25,7 @@ func Table(w io.Writer, inv *inventory.Inventory) error {
 		if a.Behind != "" {
 			id = strings.TrimPrefix(id+", via "+a.Behind, ", ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s (%s)\t%s\t%s\n", addresses(a), dash(a.MAC), dash(clip(a.MACVendor, 24)), dash(clip(id, 72)),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s (%s)\t%s\t%s\n", clip(addresses(a), 60), dash(a.MAC), dash(clip(a.MACVendor, 24)), dash(clip(id, 72)),
 			a.Role.Name, a.Role.Confidence, purdueText(a.Purdue), clip(protocolsText(a), 48))
 	}
 	fmt.Fprintln(tw)
@@ -44,7 +44,7 @@ func Table(w io.Writer, inv *inventory.Inventory) error {
 		fmt.Fprintln(tw)
 		fmt.Fprintln(tw, "ANOMALY\tDETAIL")
 		for _, an := range inv.Anomalies {
-			fmt.Fprintf(tw, "%s\t%s\n", an.Kind, an.Detail)
+			fmt.Fprintf(tw, "%s\t%s\n", an.Kind, clip(an.Detail, 200))
 		}
 	}
 	fmt.Fprintln(tw)
@@ -58,7 +58,7 @@ func Table(w io.Writer, inv *inventory.Inventory) error {
 		for _, c := range src.Anomalies {
 			an = append(an, fmt.Sprintf("%s ×%s", c.Kind, thousands(c.Count)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", src.File, thousands(src.Packets), status, dash(strings.Join(an, ", ")))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clip(src.File, 200), thousands(src.Packets), clip(status, 200), dash(strings.Join(an, ", ")))
 	}
 	return tw.Flush()
 }
@@ -70,11 +70,17 @@ func dash(s string) string {
 	return s
 }
 
-// clip shortens s to n runes for a table cell.
+// clip shortens s to n runes for a table cell, and replaces control characters: names
+// come from the network, and escape sequences must not reach the terminal.
 func clip(s string, n int) string {
-	r := []rune(s)
+	r := []rune(strings.Map(func(c rune) rune {
+		if c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 {
+			return '?'
+		}
+		return c
+	}, s))
 	if len(r) <= n {
-		return s
+		return string(r)
 	}
 	return string(r[:n-1]) + "…"
 }
