@@ -18,6 +18,7 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/capture"
 	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
+	"github.com/zonewarden/zonewarden/internal/decode"
 )
 
 var (
@@ -237,6 +238,25 @@ func TestRunFilesBadInput(t *testing.T) {
 		}
 		if flows != 1 || truncated != 1 {
 			t.Errorf("workers %d: %d flows, %d truncated sources", w, flows, truncated)
+		}
+	}
+}
+
+// TestQuickShardAgrees: the reader's quick hash sends every packet of the public
+// captures to the worker the full decode would.
+func TestQuickShardAgrees(t *testing.T) {
+	var d decode.Decoder
+	var p decode.Packet
+	for _, file := range allPublicCaptures(t) {
+		for _, pk := range capturetest.Load(t, file) {
+			if d.Decode(pk.Info.LinkType, pk.Data, &p) != nil {
+				continue
+			}
+			for _, n := range []int{2, 3, 7} {
+				if q, ok := quickShard(pk.Info.LinkType, pk.Data, n); ok && q != shardOf(&p, n) {
+					t.Errorf("%s packet %d: quick shard %d, decoded %d of %d", filepath.Base(file), pk.Info.Number, q, shardOf(&p, n), n)
+				}
+			}
 		}
 	}
 }

@@ -10,6 +10,9 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
 	"github.com/zonewarden/zonewarden/internal/decode"
@@ -176,9 +179,15 @@ type batch struct {
 	recs []batchRec
 }
 
+// batchRec is one packet of a batch: its bytes in data, and its capture information
+// packed (a CaptureInfo holds a time.Time, twice the size).
 type batchRec struct {
 	off, n int32
-	ci     capture.CaptureInfo
+	length int32
+	iface  int32
+	ts     int64
+	number uint64
+	lt     layers.LinkType
 }
 
 const (
@@ -230,10 +239,13 @@ func runFileSharded(ctx context.Context, pipes []*Pipeline, file int, path strin
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var ci capture.CaptureInfo
 			for b := range work[i] {
 				for j := range b.recs {
 					r := &b.recs[j]
-					p.Packet(b.data[r.off:r.off+r.n], &r.ci)
+					ci = capture.CaptureInfo{Number: r.number, Timestamp: time.Unix(0, r.ts), CaptureLength: int(r.n),
+						Length: int(r.length), InterfaceIndex: int(r.iface), LinkType: r.lt}
+					p.Packet(b.data[r.off:r.off+r.n], &ci)
 				}
 				b.data, b.recs = b.data[:0], b.recs[:0]
 				free <- b
@@ -285,8 +297,8 @@ func readSharded(ctx context.Context, src capture.Source, work []chan *batch, fr
 			}
 			return err
 		}
-		shard := 0
-		if dec.Decode(ci.LinkType, data, &pk) == nil {
+		shard, ok := quickShard(ci.LinkType, data, len(work))
+		if !ok && dec.Decode(ci.LinkType, data, &pk) == nil {
 			shard = shardOf(&pk, len(work))
 		}
 		b := cur[shard]
@@ -300,7 +312,8 @@ func readSharded(ctx context.Context, src capture.Source, work []chan *batch, fr
 		}
 		off := len(b.data)
 		b.data = append(b.data, data...)
-		b.recs = append(b.recs, batchRec{off: int32(off), n: int32(len(data)), ci: ci})
+		b.recs = append(b.recs, batchRec{off: int32(off), n: int32(len(data)), length: int32(ci.Length), iface: int32(ci.InterfaceIndex),
+			ts: ci.Timestamp.UnixNano(), number: ci.Number, lt: ci.LinkType})
 		n++
 		if n%progressEvery == 0 {
 			if prog != nil {
@@ -315,12 +328,89 @@ func readSharded(ctx context.Context, src capture.Source, work []chan *batch, fr
 }
 
 // shardOf picks the worker of a packet's flow: a hash of its two endpoints that is the
-// same in both directions. Packets without IP go to worker 0.
+// same in both directions (IPv6 by addresses alone, as quickShard). Packets without IP go
+// to worker 0.
 func shardOf(p *decode.Packet, n int) int {
 	if p.Layers&(decode.LayerIPv4|decode.LayerIPv6) == 0 {
 		return 0
 	}
-	return int((endpointHash(p.SrcIP.As16(), p.SrcPort) ^ endpointHash(p.DstIP.As16(), p.DstPort)) % uint64(n))
+	sp, dp := p.SrcPort, p.DstPort
+	if p.Layers&decode.LayerIPv6 != 0 {
+		sp, dp = 0, 0
+	}
+	return int((endpointHash(p.SrcIP.As16(), sp) ^ endpointHash(p.DstIP.As16(), dp)) % uint64(n))
+}
+
+// quickShard is shardOf without decoding the whole packet: it finds the IP addresses
+// (and, for IPv4 TCP and UDP, the ports) of Ethernet, Linux cooked and raw IP frames.
+// It must send every packet of a flow where shardOf does: the ports are only used where
+// package decode takes them for the flow key too (IPv6 is hashed by addresses alone, as
+// extension headers could hide the ports). ok is false when it cannot tell.
+func quickShard(lt layers.LinkType, b []byte, n int) (shard int, ok bool) {
+	var et uint16
+	off := 0
+	switch lt {
+	case layers.LinkTypeEthernet:
+		if len(b) < 14 {
+			return 0, false
+		}
+		et, off = binary.BigEndian.Uint16(b[12:]), 14
+		for et == decode.EtherTypeVLAN || et == decode.EtherTypeQinQ || et == decode.EtherTypeQinQ1 {
+			if len(b) < off+4 {
+				return 0, false
+			}
+			et, off = binary.BigEndian.Uint16(b[off+2:]), off+4
+		}
+	case layers.LinkTypeLinuxSLL:
+		if len(b) < 16 {
+			return 0, false
+		}
+		et, off = binary.BigEndian.Uint16(b[14:]), 16
+	case layers.LinkTypeRaw:
+		if len(b) < 1 {
+			return 0, false
+		}
+		switch b[0] >> 4 {
+		case 4:
+			et = decode.EtherTypeIPv4
+		case 6:
+			et = decode.EtherTypeIPv6
+		}
+	default:
+		return 0, false
+	}
+	ip := b[off:]
+	var a, z [16]byte
+	var ap, zp uint16
+	switch et {
+	case decode.EtherTypeIPv4:
+		if len(ip) < 20 || ip[0]>>4 != 4 {
+			return 0, false
+		}
+		ihl := int(ip[0]&0x0f) * 4
+		a = netipAs16(ip[12:16])
+		z = netipAs16(ip[16:20])
+		frag := binary.BigEndian.Uint16(ip[6:]) & 0x1fff
+		if (ip[9] == decode.ProtoTCP || ip[9] == decode.ProtoUDP) && frag == 0 {
+			if ihl < 20 || len(ip) < ihl+4 {
+				return 0, false
+			}
+			ap, zp = binary.BigEndian.Uint16(ip[ihl:]), binary.BigEndian.Uint16(ip[ihl+2:])
+		}
+	case decode.EtherTypeIPv6:
+		if len(ip) < 40 {
+			return 0, false
+		}
+		a, z = [16]byte(ip[8:24]), [16]byte(ip[24:40])
+	default:
+		return 0, true // not IP: worker 0, as shardOf
+	}
+	return int((endpointHash(a, ap) ^ endpointHash(z, zp)) % uint64(n)), true
+}
+
+// netipAs16 spreads an IPv4 address as netip.Addr.As16 does (IPv4-mapped IPv6).
+func netipAs16(v4 []byte) [16]byte {
+	return [16]byte{10: 0xff, 11: 0xff, 12: v4[0], 13: v4[1], 14: v4[2], 15: v4[3]}
 }
 
 func endpointHash(a [16]byte, port uint16) uint64 {
