@@ -201,13 +201,13 @@ func startProgress(w io.Writer, show bool, total int64, prog *observe.Progress) 
 				pkts := prog.Packets.Load()
 				rate := float64(pkts-lastPkts) / now.Sub(last).Seconds()
 				lastPkts, last = pkts, now
+				bar.Describe(fmt.Sprintf("%s packets, %s packets/s, %s", humanCount(pkts), humanCount(uint64(rate)),
+					time.Since(start).Round(time.Second)))
 				if total >= 0 {
 					bar.Set64(int64(prog.Bytes.Load()))
 				} else {
 					bar.Set64(int64(pkts))
 				}
-				bar.Describe(fmt.Sprintf("%s packets, %s packets/s, %s", humanCount(pkts), humanCount(uint64(rate)),
-					time.Since(start).Round(time.Second)))
 			}
 		}
 	}()

@@ -17,6 +17,8 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/zonewarden/zonewarden/internal/observe"
 )
 
 // The synthetic plant of the discover golden tests: frames built here around protocol
@@ -437,4 +439,24 @@ func TestDiscoverWorkersAgree(t *testing.T) {
 		}
 	}
 	_ = bytes.MinRead
+}
+
+func TestProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	prog := &observe.Progress{}
+	stop := startProgress(&buf, true, 1000, prog)
+	prog.Bytes.Store(500)
+	prog.Packets.Store(20000)
+	time.Sleep(700 * time.Millisecond) // two redraws: the bar shows the bytes of the one before
+
+	stop()
+	out := buf.String()
+	if !strings.Contains(out, "20k packets") || !strings.Contains(out, "packets/s") || !strings.Contains(out, "50%") {
+		t.Errorf("progress bar %q", out)
+	}
+	buf.Reset()
+	startProgress(&buf, false, 1000, prog)()
+	if buf.Len() != 0 {
+		t.Errorf("progress shown when not asked: %q", buf.String())
+	}
 }
