@@ -1,0 +1,86 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/zonewarden/zonewarden/internal/inventory"
+)
+
+// Table writes the inventory for a terminal: the assets, the conversations, the
+// anomalies and the captures read.
+func Table(w io.Writer, inv *inventory.Inventory) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	s := &inv.Summary
+	fmt.Fprintf(tw, "%d assets, %d conversations, %s packets from %d source(s)\n\n", s.Assets, s.Flows, thousands(s.Packets), len(inv.Sources))
+	fmt.Fprintln(tw, "ADDRESS\tMAC\tMAC VENDOR\tIDENTITY\tROLE\tPURDUE\tPROTOCOLS")
+	for i := range inv.Assets {
+		a := &inv.Assets[i]
+		id := identityLine(a.Identity)
+		if name := a.Identity["name"]; name != "" && !strings.Contains(id, name) {
+			id = strings.TrimSuffix(name+", "+id, ", ")
+		}
+		if a.Behind != "" {
+			id = strings.TrimPrefix(id+", via "+a.Behind, ", ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s (%s)\t%s\t%s\n", clip(addresses(a), 60), dash(a.MAC), dash(clip(a.MACVendor, 24)), dash(clip(id, 72)),
+			a.Role.Name, a.Role.Confidence, purdueText(a.Purdue), clip(protocolsText(a), 48))
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "CLIENT\tSERVER\tPROTOCOL\tCONNS\tPACKETS\tBYTES\tOPERATIONS")
+	for i := range inv.Flows {
+		f := &inv.Flows[i]
+		server := endText(f.Server)
+		if f.ServerPort != 0 {
+			server += fmt.Sprintf(":%d", f.ServerPort)
+		}
+		proto := f.Protocol + "/" + f.Transport
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", endText(f.Client), server, proto, f.Connections,
+			thousands(f.ToServer.Packets+f.ToClient.Packets), thousands(f.ToServer.Bytes+f.ToClient.Bytes), clip(operationsText(f, 4), 90))
+	}
+	if len(inv.Anomalies) > 0 {
+		fmt.Fprintln(tw)
+		fmt.Fprintln(tw, "ANOMALY\tDETAIL")
+		for _, an := range inv.Anomalies {
+			fmt.Fprintf(tw, "%s\t%s\n", an.Kind, clip(an.Detail, 200))
+		}
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "SOURCE\tPACKETS\tSTATUS\tANOMALIES")
+	for _, src := range inv.Sources {
+		status := "complete"
+		if !src.Complete {
+			status = "incomplete: " + src.Error
+		}
+		var an []string
+		for _, c := range src.Anomalies {
+			an = append(an, fmt.Sprintf("%s ×%s", c.Kind, thousands(c.Count)))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clip(src.File, 200), thousands(src.Packets), clip(status, 200), dash(strings.Join(an, ", ")))
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// clip shortens s to n runes for a table cell, and replaces control characters: names
+// come from the network, and escape sequences must not reach the terminal.
+func clip(s string, n int) string {
+	r := []rune(strings.Map(func(c rune) rune {
+		if c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 {
+			return '?'
+		}
+		return c
+	}, s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n-1]) + "…"
+}

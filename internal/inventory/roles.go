@@ -1,0 +1,252 @@
+package inventory
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/protocols"
+)
+
+// Roles, in the order that breaks ties between equal scores.
+const (
+	RoleController    = "controller"              // PLC, RTU, IED, I/O device: serves industrial protocols
+	RoleEngineering   = "engineering_workstation" // programs controllers
+	RoleHMISCADA      = "hmi_scada"               // polls and commands controllers
+	RoleHistorian     = "historian"               // collects process data
+	RoleNetworkDevice = "network_device"          // routes or bridges
+	RoleITHost        = "it_host"                 // no industrial protocol
+	RoleUnknown       = "unknown"
+)
+
+var roleOrder = []string{RoleController, RoleEngineering, RoleHMISCADA, RoleHistorian, RoleNetworkDevice, RoleITHost}
+
+// otProtocols are the industrial protocols: serving one makes a controller, using one a
+// client of controllers.
+var otProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "dnp3": true, "iec104": true,
+	"bacnet": true, "opcua": true, "profinet": true}
+
+// identityProtocols are those in which a device describes itself (ListIdentity, SZL,
+// 43/14, I-Am, DCP): a device that answers them is industrial equipment.
+var identityProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "bacnet": true, "profinet": true}
+
+// historianPorts are server ports of process historians: AVEVA/OSIsoft PI Data Archive
+// and PI AF, GE Proficy Historian.
+var historianPorts = map[uint16]string{5450: "PI Data Archive", 5457: "PI AF", 5459: "PI AF", 14000: "Proficy Historian"}
+
+// databasePorts are server ports of SQL databases, which historians are often built on.
+var databasePorts = map[uint16]string{1433: "Microsoft SQL Server", 1521: "Oracle", 3306: "MySQL", 5432: "PostgreSQL"}
+
+type roleScore struct {
+	score    int
+	evidence []string
+}
+
+type roleScores map[string]*roleScore
+
+func (s roleScores) add(role string, score int, format string, args ...any) {
+	r := s[role]
+	if r == nil {
+		r = &roleScore{}
+		s[role] = r
+	}
+	r.score += score
+	r.evidence = append(r.evidence, fmt.Sprintf(format, args...))
+}
+
+func plural(n int, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	if strings.HasSuffix(one, "s") {
+		return fmt.Sprintf("%d %ses", n, one)
+	}
+	return fmt.Sprintf("%d %ss", n, one)
+}
+
+// inferRole weighs what an asset did and said into a role, with the evidence.
+func inferRole(a *asset) Role {
+	s := roleScores{}
+	keys := slices.SortedFunc(func(yield func(protoKey) bool) {
+		for k := range a.protos {
+			if !yield(k) {
+				return
+			}
+		}
+	}, func(x, y protoKey) int {
+		return cmp.Or(strings.Compare(x.app.String(), y.app.String()), cmp.Compare(boolInt(x.server), boolInt(y.server)),
+			strings.Compare(x.transport, y.transport), cmp.Compare(x.port, y.port))
+	})
+	var ot, other bool
+	for _, k := range keys {
+		u := a.protos[k]
+		name := k.app.String()
+		peers := len(u.peers)
+		if !otProtocols[name] {
+			if name != "stp" {
+				other = true
+			}
+			if k.server {
+				if what, ok := historianPorts[k.port]; ok {
+					s.add(RoleHistorian, 5, "serves %s (%s/%d)%s", what, k.transport, k.port, toPeers(peers, "peer"))
+				}
+				if what, ok := databasePorts[k.port]; ok {
+					s.add(RoleHistorian, 1, "serves a %s database (%s/%d)", what, k.transport, k.port)
+				}
+			}
+			continue
+		}
+		ot = true
+		reads, writes := u.ops[protocols.OpRead], u.ops[protocols.OpWrite]
+		programs, controls := u.ops[protocols.OpProgram], u.ops[protocols.OpControl]
+		cyclic := name == "enip" && k.port == 2222 || name == "profinet" && k.transport == "ethernet" && u.packets > 0 && reads+writes+programs+controls == 0
+		if cyclic {
+			// Both ends of cyclic I/O are controllers or I/O devices (the scanner opened
+			// the connection over explicit messaging; UDP alone does not say which).
+			s.add(RoleController, 2, "exchanges cyclic %s I/O", name)
+		}
+		if k.server && k.transport != "ethernet" && !cyclic {
+			switch name {
+			case "opcua":
+				s.add(RoleController, 1, "serves OPC UA on %s/%d", k.transport, k.port)
+			case "bacnet":
+				s.add(RoleController, 2, "answers BACnet/IP requests")
+			default:
+				s.add(RoleController, 3, "serves %s on %s/%d%s", name, k.transport, k.port, toPeers(peers, "client"))
+			}
+		}
+		if !k.server && !cyclic && k.transport != "ethernet" && reads+writes+programs+controls == 0 {
+			s.add(RoleHMISCADA, 1, "client of %s on %s/%d%s", name, k.transport, k.port, toPeers(peers, "server"))
+		}
+		// Operations sent, as client or server (DNP3 masters may be either).
+		if programs > 0 {
+			s.add(RoleEngineering, 5, "sent %s over %s (uploads, downloads or program changes)", plural(int(programs), "program operation"), name)
+		}
+		if controls > 0 {
+			s.add(RoleEngineering, 2, "sent %s over %s (mode changes, restarts)", plural(int(controls), "control operation"), name)
+		}
+		if writes > 0 {
+			s.add(RoleHMISCADA, 3, "sent %s over %s%s", plural(int(writes), "write"), name, toPeers(peers, "peer"))
+		}
+		if reads > 0 && !k.server {
+			s.add(RoleHMISCADA, 2, "polled over %s%s (%s)", name, toPeers(peers, "peer"), plural(int(reads), "read"))
+			if writes == 0 && programs == 0 && controls == 0 {
+				s.add(RoleHistorian, 1, "only reads over %s", name)
+			}
+		}
+	}
+	for _, h := range slices.Sorted(func(yield func(string) bool) {
+		for h := range a.hints {
+			if !yield(h) {
+				return
+			}
+		}
+	}) {
+		switch h {
+		case observe.RoleHintProgrammingDevice:
+			s.add(RoleEngineering, 5, "opened S7 programming-device (PG) sessions")
+		case observe.RoleHintIOSupervisor:
+			s.add(RoleEngineering, 4, "announces itself as a PROFINET IO supervisor")
+		case observe.RoleHintOperatorPanel:
+			s.add(RoleHMISCADA, 3, "opened S7 operator-panel (OP) sessions")
+		case observe.RoleHintDNP3Master:
+			s.add(RoleHMISCADA, 4, "is a DNP3 master")
+		case observe.RoleHintDNP3Outstation:
+			s.add(RoleController, 4, "is a DNP3 outstation")
+		case observe.RoleHintIOController:
+			s.add(RoleController, 3, "is a PROFINET IO controller")
+		case observe.RoleHintIODevice:
+			s.add(RoleController, 3, "is a PROFINET IO device")
+		case observe.RoleHintBridge:
+			s.add(RoleNetworkDevice, 4, "sends spanning tree BPDUs (a bridge)")
+		}
+	}
+	identified := map[string]bool{}
+	for _, f := range a.facts[""] {
+		switch {
+		case f.Field == "device_type" && strings.Contains(f.Value, "Programmable Logic Controller"):
+			s.add(RoleController, 3, "its CIP device type is %s", f.Value)
+		case f.Field == "device_type" && f.Protocol == "enip":
+			s.add(RoleController, 2, "its CIP device type is %s", f.Value)
+		}
+		if identityProtocols[f.Protocol] && f.Confidence == "high" && f.Field != "device_role" && f.Field != "station_address" &&
+			!identified[f.Protocol] {
+			identified[f.Protocol] = true
+			s.add(RoleController, 2, "described itself over %s (packet %d of %s)", f.Protocol, f.Packet, f.File)
+		}
+	}
+	if a.gateway {
+		switch a.gatewayWhy {
+		case "ttl":
+			s.add(RoleNetworkDevice, 6, "forwards traffic of %s (their TTLs show they crossed a router)", plural(len(a.routed), "address"))
+		case "sources":
+			s.add(RoleNetworkDevice, 6, "sends packets from %s (more than one device holds)", plural(len(a.routed), "address"))
+		default:
+			s.add(RoleNetworkDevice, 6, "receives packets for %s (the next hop towards them)", plural(len(a.routed), "address"))
+		}
+	}
+	if !ot && other && len(s) == 0 {
+		s.add(RoleITHost, 1, "no industrial protocol seen")
+	}
+	best := ""
+	for _, role := range roleOrder {
+		if r := s[role]; r != nil && (best == "" || r.score > s[best].score) {
+			best = role
+		}
+	}
+	if best == "" {
+		return Role{Name: RoleUnknown, Confidence: "none", Evidence: []string{}}
+	}
+	r := s[best]
+	conf := "low"
+	switch {
+	case r.score >= 6:
+		conf = "high"
+	case r.score >= 3:
+		conf = "medium"
+	}
+	return Role{Name: best, Confidence: conf, Evidence: r.evidence}
+}
+
+// toPeers says " to N peers" (nothing when the only peer is the asset itself).
+func toPeers(n int, what string) string {
+	if n == 0 {
+		return ""
+	}
+	return " to " + plural(n, what)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// purdueOf guesses the Purdue level from the role.
+func purdueOf(role Role) Purdue {
+	level := -1
+	var why string
+	switch role.Name {
+	case RoleController:
+		level, why = 1, "controllers, RTUs, IEDs and I/O devices sit at level 1 (basic control)"
+	case RoleHMISCADA:
+		level, why = 2, "HMIs and SCADA servers sit at level 2 (supervisory control)"
+	case RoleEngineering:
+		level, why = 2, "engineering workstations sit at level 2 (supervisory control) beside the HMIs"
+	case RoleHistorian:
+		level, why = 3, "historians sit at level 3 (site operations)"
+	case RoleITHost:
+		level, why = 4, "a host without industrial protocols is taken for level 4 (business network) unless it serves site operations (level 3)"
+	}
+	if level < 0 {
+		return Purdue{Confidence: "none", Evidence: []string{"no level guessed for role " + role.Name}}
+	}
+	conf := "low"
+	if role.Confidence == "high" {
+		conf = "medium"
+	}
+	return Purdue{Level: &level, Confidence: conf, Evidence: []string{"role " + role.Name + ": " + why}}
+}

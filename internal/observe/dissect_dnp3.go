@@ -1,0 +1,71 @@
+package observe
+
+import (
+	"strings"
+
+	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/dnp3"
+)
+
+// AppDNP3 is DNP3 over TCP (port 20000).
+var AppDNP3 = Register(Protocol{
+	Name:      "dnp3",
+	TCPPorts:  []uint16{20000},
+	UDPPorts:  []uint16{20000},
+	PDULen:    dnp3.PDULen,
+	DetectTCP: detectDNP3,
+	New:       func() Handler { return new(dnp3Handler) },
+	OpName:    func(code uint32) string { return strings.ToLower(dnp3.FunctionCode(code).String()) },
+})
+
+type dnp3Handler struct{ m dnp3.Message }
+
+// Once bits of the DNP3 handler.
+const (
+	dnp3OnceMaster = iota
+	dnp3OnceOutstation
+)
+
+func (h *dnp3Handler) Handle(c *Conn, b []byte) {
+	m := &h.m
+	if err := dnp3.Parse(b, m); err != nil {
+		c.Anomaly(AnomalyMalformed)
+		return
+	}
+	if m.BadCRCs > 0 {
+		c.Anomaly(AnomalyChecksum)
+	}
+	// The DIR bit says who is the master, whichever side opened the connection.
+	if m.FromMaster() {
+		c.Address(m.Dst)
+		if c.Once(dnp3OnceMaster) {
+			c.IdentityString(Sender, FieldDeviceRole, RoleHintDNP3Master, High)
+			c.IdentityString(Receiver, FieldDeviceRole, RoleHintDNP3Outstation, High)
+			c.IdentityUint(Receiver, FieldStationAddress, uint64(m.Dst), High)
+		}
+	} else {
+		c.Address(m.Src)
+		if c.Once(dnp3OnceOutstation) {
+			c.IdentityUint(Sender, FieldStationAddress, uint64(m.Src), High)
+		}
+	}
+	if !m.HasApp {
+		return
+	}
+	switch {
+	case m.FromMaster() && !m.Function.IsResponse():
+		c.Op(uint32(m.Function), m.OpClass())
+	case m.Function == dnp3.FuncUnsolicitedResponse:
+		c.Op(uint32(m.Function), protocols.OpNone)
+	}
+}
+
+// detectDNP3 recognises a DNP3 link frame: start bytes 0x05 0x64 and a length the
+// segment holds.
+func detectDNP3(b []byte) bool {
+	if len(b) < 10 || b[0] != 0x05 || b[1] != 0x64 {
+		return false
+	}
+	n, err := dnp3.PDULen(b)
+	return err == nil && n > 0 && n <= len(b)
+}

@@ -1,0 +1,218 @@
+package observe
+
+import (
+	"encoding/binary"
+	"strconv"
+
+	"github.com/zonewarden/zonewarden/internal/protocols/enip"
+)
+
+// AppENIP is EtherNet/IP with CIP, explicit messaging on TCP and UDP 44818 and class-1
+// I/O on UDP 2222.
+var AppENIP = Register(Protocol{
+	Name:      "enip",
+	TCPPorts:  []uint16{enip.Port},
+	UDPPorts:  []uint16{enip.Port, enip.PortIO},
+	PDULen:    enip.PDULen,
+	DetectTCP: detectENIP,
+	New:       func() Handler { return new(enipHandler) },
+	OpName:    enipOpName,
+})
+
+// Operation codes: CIP services are counted by their service code (0x00-0x7f); these
+// name the rest.
+const (
+	enipOpCommand = 0x100 // | encapsulation command, for commands without CIP
+	enipOpIO      = 0x200 // a class-0/1 I/O datagram
+)
+
+// enipFlow is the per-connection state: the pairing of replies with requests, and the
+// routes of the routed identity reads still unanswered, so that a module's identity,
+// read through a communication adapter's backplane, is not taken for the adapter's.
+type enipFlow struct {
+	pairing enip.Pairing
+	routed  [4]enipRouted
+	next    uint8
+}
+
+type enipRouted struct {
+	key   uint64
+	valid bool
+	port  uint16
+	link  [8]byte
+	nlink uint8
+}
+
+type enipHandler struct {
+	m    enip.Message
+	pool []*enipFlow
+	comp [48]byte
+}
+
+func (h *enipHandler) FlowEnd(ext any) {
+	if f, ok := ext.(*enipFlow); ok {
+		*f = enipFlow{}
+		h.pool = append(h.pool, f)
+	}
+}
+
+func (h *enipHandler) flow(c *Conn) *enipFlow {
+	if f, ok := c.Ext().(*enipFlow); ok {
+		return f
+	}
+	var f *enipFlow
+	if n := len(h.pool); n > 0 {
+		f, h.pool = h.pool[n-1], h.pool[:n-1]
+	} else {
+		f = new(enipFlow)
+	}
+	c.SetExt(f)
+	return f
+}
+
+// pairKey is the key Pairing matches on: the sender context of unconnected messages or
+// the sequence count of connected ones.
+func enipPairKey(m *enip.Message) uint64 {
+	if m.Command == enip.CmdSendUnitData {
+		return 1<<63 | uint64(m.CIPSequence)
+	}
+	return binary.LittleEndian.Uint64(m.SenderContext[:])
+}
+
+func (h *enipHandler) Handle(c *Conn, b []byte) {
+	m := &h.m
+	var err error
+	if c.IsTCP() {
+		err = enip.Parse(b, m)
+	} else {
+		err = enip.ParseDatagram(c.SrcPort(), c.DstPort(), b, m)
+	}
+	if err != nil {
+		c.Anomaly(AnomalyMalformed)
+		return
+	}
+	if m.Status != 0 {
+		c.Anomaly(AnomalyErrorResponse)
+	}
+	var component []byte
+	switch {
+	case m.IO:
+		c.Op(enipOpIO, m.OpClass())
+	case m.HasCIP:
+		eff := m.Effective()
+		var fl *enipFlow
+		if c.IsTCP() {
+			fl = h.flow(c)
+		}
+		if !eff.Response {
+			if eff.Service == enip.SvcMultipleServicePacket {
+				for i := range m.ServiceList() {
+					s := &m.ServiceList()[i]
+					c.Op(uint32(s.Service), s.OpClass())
+				}
+			} else {
+				c.Op(uint32(eff.Service), m.OpClass())
+			}
+			if fl != nil && m.Routed && eff.Service == enip.SvcGetAttributesAll && eff.Path.Has&enip.HasClass != 0 &&
+				eff.Path.Class == enip.ClassIdentity {
+				fl.rememberRoute(enipPairKey(m), &m.Route)
+			}
+		} else if eff.GeneralStatus != 0 {
+			c.Anomaly(AnomalyErrorResponse)
+		}
+		if fl != nil {
+			fl.pairing.Observe(m)
+			if m.HasIdentity && m.Identity.Source == enip.IdentityFromGetAttributes {
+				component = fl.routeOf(enipPairKey(m), h.comp[:0])
+			}
+		}
+	default:
+		if c.FromClient() {
+			c.Op(enipOpCommand|uint32(m.Command), m.OpClass())
+		}
+	}
+	if m.HasIdentity {
+		h.identity(c, &m.Identity, component)
+	}
+}
+
+func (f *enipFlow) rememberRoute(key uint64, r *enip.Route) {
+	e := &f.routed[f.next%uint8(len(f.routed))]
+	f.next++
+	*e = enipRouted{key: key, valid: true, port: r.Path.Port}
+	e.nlink = uint8(copy(e.link[:], r.Path.Link))
+}
+
+// routeOf returns the component a routed identity read reached ("backplane slot 2"),
+// or nil when the read was not routed.
+func (f *enipFlow) routeOf(key uint64, dst []byte) []byte {
+	for i := range f.routed {
+		e := &f.routed[i]
+		if !e.valid || e.key != key {
+			continue
+		}
+		e.valid = false
+		if e.port == 1 && e.nlink == 1 {
+			dst = append(dst, "backplane slot "...)
+			return strconv.AppendUint(dst, uint64(e.link[0]), 10)
+		}
+		dst = append(dst, "port "...)
+		dst = strconv.AppendUint(dst, uint64(e.port), 10)
+		dst = append(dst, " link"...)
+		for _, b := range e.link[:e.nlink] {
+			dst = append(dst, ' ')
+			dst = strconv.AppendUint(dst, uint64(b), 10)
+		}
+		return dst
+	}
+	return nil
+}
+
+func (h *enipHandler) identity(c *Conn, id *enip.Identity, component []byte) {
+	who := c.Endpoint(Sender)
+	put := func(f Field, v []byte, conf Confidence) { c.IdentityOf(who, component, f, v, conf) }
+	s := c.Scratch()
+	put(FieldVendorID, strconv.AppendUint(s, uint64(id.VendorID), 10), High)
+	if n := enip.VendorName(id.VendorID); n != "" {
+		put(FieldVendor, append(s, n...), High)
+	}
+	if n := enip.DeviceTypeName(id.DeviceType); n != "" {
+		put(FieldDeviceType, append(s, n...), High)
+	} else {
+		put(FieldDeviceType, strconv.AppendUint(s, uint64(id.DeviceType), 10), High)
+	}
+	put(FieldProductCode, strconv.AppendUint(s, uint64(id.ProductCode), 10), High)
+	rev := strconv.AppendUint(s, uint64(id.RevisionMajor), 10)
+	rev = append(rev, '.')
+	put(FieldFirmware, strconv.AppendUint(rev, uint64(id.RevisionMinor), 10), High)
+	put(FieldSerial, AppendHex(s, uint64(id.SerialNumber), 8), High)
+	put(FieldProductName, id.ProductName, High)
+	if id.HasState {
+		put(FieldState, strconv.AppendUint(s, uint64(id.State), 10), High)
+	}
+}
+
+func enipOpName(code uint32) string {
+	switch {
+	case code == enipOpIO:
+		return "cyclic_io"
+	case code&^0xffff == 0 && code&0xff00 == enipOpCommand:
+		return enip.CommandName(uint16(code & 0xff))
+	case code < 0x80:
+		if n := enip.ServiceName(uint8(code)); n != "" {
+			return n
+		}
+		return string(AppendHex([]byte("service_"), uint64(code), 2))
+	}
+	return ""
+}
+
+// detectENIP recognises an encapsulation message: a known command, a length that
+// covers the segment exactly and zero options.
+func detectENIP(b []byte) bool {
+	if len(b) < 24 {
+		return false
+	}
+	n, err := enip.PDULen(b)
+	return err == nil && n == len(b) && binary.LittleEndian.Uint32(b[20:24]) == 0
+}

@@ -1,0 +1,81 @@
+package observe
+
+import (
+	"strings"
+
+	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/iec104"
+)
+
+// AppIEC104 is IEC 60870-5-104 (TCP port 2404).
+var AppIEC104 = Register(Protocol{
+	Name:      "iec104",
+	TCPPorts:  []uint16{2404},
+	PDULen:    iec104.PDULen,
+	DetectTCP: detectIEC104,
+	New:       func() Handler { return new(iec104Handler) },
+	OpName:    iec104OpName,
+})
+
+// iec104OpU is the code of U-format functions (| the function bits); ASDUs are counted
+// by type identification (1-255).
+const iec104OpU = 0x100
+
+type iec104Handler struct{ m iec104.Message }
+
+const iec104OnceStation = 0
+
+func (h *iec104Handler) Handle(c *Conn, b []byte) {
+	m := &h.m
+	if err := iec104.Parse(b, m); err != nil {
+		c.Anomaly(AnomalyMalformed)
+		return
+	}
+	switch m.Format {
+	case iec104.FormatU:
+		c.Op(iec104OpU|uint32(m.UFunc), protocols.OpNone)
+	case iec104.FormatI:
+		if !m.HasASDU {
+			return
+		}
+		c.Address(m.CommonAddr)
+		// Activations ask for something and monitor data reports it; confirmations and
+		// terminations answer an activation already counted.
+		if class := m.OpClass(); m.IsActivation() || class == protocols.OpNone {
+			c.Op(uint32(m.TypeID), class)
+		}
+		if m.Negative {
+			c.Anomaly(AnomalyErrorResponse)
+		}
+		// The common address names the controlled station, which is the TCP server.
+		if !c.FromClient() && c.Once(iec104OnceStation) {
+			c.IdentityUint(Sender, FieldStationAddress, uint64(m.CommonAddr), High)
+		}
+	}
+}
+
+func iec104OpName(code uint32) string {
+	if code&^0xff == iec104OpU {
+		return strings.ReplaceAll(strings.ToLower(iec104.UFunction(code&0xff).String()), " ", "_")
+	}
+	if code < 0x100 {
+		if n := iec104.TypeID(code).String(); n != "" && n != "unknown" {
+			return n
+		}
+	}
+	return ""
+}
+
+// detectIEC104 recognises an APDU: start byte 0x68, a length that covers the segment
+// (or a whole number of APDUs of it), and a U-format or I-format control field.
+func detectIEC104(b []byte) bool {
+	if len(b) < 6 || b[0] != 0x68 {
+		return false
+	}
+	n, err := iec104.PDULen(b)
+	if err != nil || n == 0 || n > len(b) {
+		return false
+	}
+	var m iec104.Message
+	return iec104.Parse(b[:n], &m) == nil && (m.Format == iec104.FormatU || m.Format == iec104.FormatI && m.HasASDU)
+}

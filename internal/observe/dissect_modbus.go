@@ -1,0 +1,90 @@
+package observe
+
+import (
+	"encoding/binary"
+
+	"github.com/zonewarden/zonewarden/internal/protocols/modbus"
+)
+
+// AppModbus is Modbus/TCP.
+var AppModbus = Register(Protocol{
+	Name:      "modbus",
+	TCPPorts:  []uint16{modbus.Port},
+	PDULen:    modbus.PDULen,
+	DetectTCP: detectModbus,
+	New:       func() Handler { return new(modbusHandler) },
+	OpName:    modbusOpName,
+})
+
+// Operation codes beyond the plain function code.
+const (
+	modbusOpDeviceID = uint32(modbus.FuncEncapsulatedInterface)<<8 | uint32(modbus.MEIReadDeviceID)
+	modbusOpUMAS     = uint32(modbus.FuncUMAS) << 8 // | UMAS function
+)
+
+type modbusHandler struct{ m modbus.Message }
+
+func (h *modbusHandler) Handle(c *Conn, b []byte) {
+	// The server port tells requests from responses; a flow found by its payload on
+	// another port goes by who opened the conversation.
+	dir := modbus.DirResponse
+	switch {
+	case c.DstPort() == modbus.Port:
+		dir = modbus.DirRequest
+	case c.SrcPort() == modbus.Port:
+	case c.FromClient():
+		dir = modbus.DirRequest
+	}
+	m := &h.m
+	if err := modbus.ParseDirected(b, dir, m); err != nil {
+		c.Anomaly(AnomalyMalformed)
+		return
+	}
+	c.Address(uint16(m.UnitID))
+	if m.Exception {
+		c.Anomaly(AnomalyErrorResponse)
+		return
+	}
+	if dir == modbus.DirRequest {
+		code := uint32(m.Function)
+		switch {
+		case m.Function == modbus.FuncEncapsulatedInterface && m.MEIType == modbus.MEIReadDeviceID:
+			code = modbusOpDeviceID
+		case m.Function == modbus.FuncUMAS:
+			code = modbusOpUMAS | uint32(m.UMASCode)
+		}
+		c.Op(code, m.OpClass())
+		return
+	}
+	if m.HasDeviceID {
+		id := &m.DeviceID
+		c.Identity(Sender, FieldVendor, id.VendorName, High)
+		c.Identity(Sender, FieldProductCode, id.ProductCode, High)
+		c.Identity(Sender, FieldFirmware, id.MajorMinorRevision, High)
+		c.Identity(Sender, FieldProductName, id.ProductName, High)
+		c.Identity(Sender, FieldModel, id.ModelName, High)
+		c.Identity(Sender, FieldApplicationName, id.UserApplicationName, High)
+	}
+}
+
+func modbusOpName(code uint32) string {
+	switch {
+	case code == modbusOpDeviceID:
+		return "read_device_identification"
+	case code&^0xff == modbusOpUMAS:
+		return string(AppendHex([]byte("umas_"), uint64(code&0xff), 2))
+	case code < 0x80:
+		return modbus.FunctionName(uint8(code))
+	}
+	return ""
+}
+
+// detectModbus recognises a Modbus/TCP PDU: protocol id 0, a length that covers the
+// segment exactly, and a function code the specification names.
+func detectModbus(b []byte) bool {
+	if len(b) < 8 || b[2] != 0 || b[3] != 0 {
+		return false
+	}
+	n := int(binary.BigEndian.Uint16(b[4:6]))
+	return n >= 2 && 6+n == len(b) && modbus.FunctionName(b[7]&0x7f) != ""
+}

@@ -1,0 +1,299 @@
+package observe
+
+import (
+	"strconv"
+
+	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/s7comm"
+)
+
+// AppS7comm is S7comm and S7comm-plus on ISO-on-TCP (TPKT and COTP, port 102).
+var AppS7comm = Register(Protocol{
+	Name:      "s7comm",
+	TCPPorts:  []uint16{102},
+	PDULen:    s7comm.PDULen,
+	DetectTCP: detectTPKT,
+	New:       func() Handler { return new(s7Handler) },
+	OpName:    s7OpName,
+})
+
+// Operation codes: job functions are counted by function code (0x00-0xff); these name
+// the rest.
+const (
+	s7OpControl  = 0x2800  // | s7comm.Control: PLC control by what it asks
+	s7OpUserdata = 0x10000 // | group<<8 | subfunction
+	s7OpPlus     = 0x20000 // | S7comm-plus function code
+	s7OpConnect  = 0x30000 // | TSAP connection type: COTP connection request
+)
+
+// Role hints a handler reports as FieldDeviceRole facts; inventory's role inference
+// reads them.
+const (
+	RoleHintProgrammingDevice = "programming_device" // opens engineering (PG) sessions
+	RoleHintOperatorPanel     = "operator_panel"     // opens operator (OP) sessions
+	RoleHintIOController      = "io_controller"
+	RoleHintIODevice          = "io_device"
+	RoleHintIOSupervisor      = "io_supervisor"
+	RoleHintBridge            = "bridge"
+	RoleHintDNP3Master        = "dnp3_master"
+	RoleHintDNP3Outstation    = "dnp3_outstation"
+)
+
+// maxSZLJoin bounds the buffer that joins the data units of one long SZL answer; the
+// identity lists are a few hundred bytes.
+const maxSZLJoin = 4096
+
+type s7Flow struct {
+	join    []byte
+	joining bool
+}
+
+type s7Handler struct {
+	m    s7comm.Message
+	szl  s7comm.SZL
+	pool []*s7Flow
+}
+
+func (h *s7Handler) FlowEnd(ext any) {
+	if f, ok := ext.(*s7Flow); ok {
+		f.join, f.joining = f.join[:0], false
+		h.pool = append(h.pool, f)
+	}
+}
+
+func (h *s7Handler) flow(c *Conn) *s7Flow {
+	if f, ok := c.Ext().(*s7Flow); ok {
+		return f
+	}
+	var f *s7Flow
+	if n := len(h.pool); n > 0 {
+		f, h.pool = h.pool[n-1], h.pool[:n-1]
+	} else {
+		f = new(s7Flow)
+	}
+	c.SetExt(f)
+	return f
+}
+
+// Once bits of the S7 handler.
+const (
+	s7OncePlus = iota
+	s7OnceTSAP
+)
+
+func (h *s7Handler) Handle(c *Conn, b []byte) {
+	m := &h.m
+	if err := s7comm.Parse(b, m); err != nil {
+		c.Anomaly(AnomalyMalformed)
+		return
+	}
+	switch m.COTP.Type {
+	case s7comm.COTPConnectReq:
+		h.connect(c, m)
+		return
+	case s7comm.COTPData:
+	default:
+		return
+	}
+	switch m.Payload {
+	case s7comm.PayloadS7:
+		h.s7(c, m)
+	case s7comm.PayloadS7Plus:
+		if m.PlusOpcode == 0x31 {
+			c.Op(s7OpPlus|uint32(m.PlusFunction), m.OpClass())
+		}
+		if m.PlusVersion != 0 && c.Once(s7OncePlus) {
+			// Who speaks S7comm-plus, and which version, tells the PLC family.
+			side := Receiver
+			if !c.FromClient() {
+				side = Sender
+			}
+			v := append(c.Scratch(), "s7comm-plus v"...)
+			c.Identity(side, FieldProtocolVersion, strconv.AppendUint(v, uint64(m.PlusVersion), 10), High)
+		}
+	}
+}
+
+// connect reads a COTP connection request: the called TSAP names the CPU's rack and
+// slot and the kind of session (programming device, operator panel, other).
+func (h *s7Handler) connect(c *Conn, m *s7comm.Message) {
+	t := m.COTP.DstTSAP
+	if len(t) != 2 {
+		return
+	}
+	c.Op(s7OpConnect|uint32(t[0]), protocols.OpNone)
+	if !c.Once(s7OnceTSAP) {
+		return
+	}
+	s := append(c.Scratch(), "rack "...)
+	s = strconv.AppendUint(s, uint64(t[1]>>5), 10)
+	s = append(s, " slot "...)
+	c.Identity(Receiver, FieldRackSlot, strconv.AppendUint(s, uint64(t[1]&0x1f), 10), Medium)
+	switch t[0] {
+	case 1:
+		c.IdentityString(Sender, FieldDeviceRole, RoleHintProgrammingDevice, Medium)
+	case 2:
+		c.IdentityString(Sender, FieldDeviceRole, RoleHintOperatorPanel, Medium)
+	}
+}
+
+func (h *s7Handler) s7(c *Conn, m *s7comm.Message) {
+	switch m.ROSCTR {
+	case s7comm.ROSCTRJob:
+		code := uint32(m.Function)
+		if m.Function == s7comm.FuncPLCControl {
+			code = s7OpControl | uint32(m.Control)
+		}
+		c.Op(code, m.OpClass())
+	case s7comm.ROSCTRAck, s7comm.ROSCTRAckData:
+		if m.ErrorClass != 0 {
+			c.Anomaly(AnomalyErrorResponse)
+		}
+	case s7comm.ROSCTRUserdata:
+		u := &m.UD
+		if u.Type == 4 && !(len(m.Param) >= 8 && m.Param[3] >= 8) { // not a request for an answer's next data unit
+			c.Op(s7OpUserdata|uint32(u.Group)<<8|uint32(u.Subfunction), m.OpClass())
+		}
+		if u.Type == 8 && u.ErrorCode != 0 {
+			c.Anomaly(AnomalyErrorResponse)
+		}
+		if u.Type != 8 || u.Group != s7comm.GroupCPU || u.Subfunction != s7comm.SubCPUReadSZL {
+			return
+		}
+		switch {
+		case m.HasSZL && u.MoreFollows():
+			// The first data unit of a long answer: keep it until the rest comes.
+			f := h.flow(c)
+			f.join = append(f.join[:0], u.Data[:min(len(u.Data), maxSZLJoin)]...)
+			f.joining = true
+		case m.HasSZL:
+			h.szlIdentity(c, &m.SZL)
+		case m.SZLContinuation:
+			f := h.flow(c)
+			if !f.joining {
+				return
+			}
+			if len(f.join)+len(u.Data) > maxSZLJoin {
+				f.joining = false
+				c.Anomaly(AnomalyOversized)
+				return
+			}
+			f.join = append(f.join, u.Data...)
+			if u.MoreFollows() {
+				return
+			}
+			f.joining = false
+			if s7comm.ParseSZL(f.join, true, false, &h.szl) {
+				h.szlIdentity(c, &h.szl)
+			} else {
+				c.Anomaly(AnomalyMalformed)
+			}
+		}
+	}
+}
+
+// szlIdentity reports the identity records of SZL 0x0011 (module identification) and
+// 0x001C (component identification).
+func (h *s7Handler) szlIdentity(c *Conn, s *s7comm.SZL) {
+	if s.NumRecords == 0 {
+		return
+	}
+	c.IdentityString(Sender, FieldVendor, "Siemens", Low) // S7comm is Siemens' protocol (or a compatible's)
+	for i := range s.NumRecords {
+		r := &s.Records[i]
+		switch s.ID & 0xff {
+		case 0x11:
+			switch r.Index {
+			case s7comm.ModIndexModule:
+				c.Identity(Sender, FieldOrderNumber, r.Text, High)
+			case s7comm.ModIndexHardware:
+				c.Identity(Sender, FieldHardware, appendS7Version(c.Scratch(), r), High)
+			case s7comm.ModIndexFirmware:
+				c.Identity(Sender, FieldFirmware, appendS7Version(c.Scratch(), r), High)
+			}
+		case 0x1c:
+			var f Field
+			switch r.Index {
+			case s7comm.CompIndexPLCName:
+				f = FieldName
+			case s7comm.CompIndexModuleName:
+				f = FieldModuleName
+			case s7comm.CompIndexPlantID:
+				f = FieldPlantID
+			case s7comm.CompIndexCopyright:
+				f = FieldCopyright
+			case s7comm.CompIndexSerial:
+				f = FieldSerial
+			case s7comm.CompIndexModuleType:
+				f = FieldModel
+			case s7comm.CompIndexLocation:
+				f = FieldLocation
+			default:
+				continue
+			}
+			c.Identity(Sender, f, r.Text, High)
+		}
+	}
+}
+
+// appendS7Version spells a module or firmware version as tshark and TIA Portal do:
+// "V3.2.6" for firmware, the plain number for hardware.
+func appendS7Version(dst []byte, r *s7comm.SZLRecord) []byte {
+	letter, major, minor, patch := r.Version()
+	if letter == 0 {
+		return strconv.AppendUint(dst, uint64(major), 10)
+	}
+	dst = append(dst, letter)
+	dst = strconv.AppendUint(dst, uint64(major), 10)
+	dst = append(dst, '.')
+	dst = strconv.AppendUint(dst, uint64(minor), 10)
+	dst = append(dst, '.')
+	return strconv.AppendUint(dst, uint64(patch), 10)
+}
+
+func s7OpName(code uint32) string {
+	switch {
+	case code&^0xff == s7OpControl:
+		return "plc_control_" + s7comm.Control(code&0xff).String()
+	case code&^0xffff == s7OpUserdata:
+		g, sub := s7comm.Group(code>>8&0xf), uint8(code)
+		if g == s7comm.GroupCPU && sub == s7comm.SubCPUReadSZL {
+			return "read_szl"
+		}
+		return string(AppendHex([]byte(g.String()+"_"), uint64(sub), 2))
+	case code&^0xffff == s7OpPlus:
+		return string(AppendHex([]byte("s7comm_plus_function_"), uint64(code&0xffff), 4))
+	case code&^0xff == s7OpConnect:
+		switch code & 0xff {
+		case 1:
+			return "cotp_connect_pg"
+		case 2:
+			return "cotp_connect_op"
+		}
+		return "cotp_connect"
+	case code < 0x100:
+		if n := s7comm.Function(code).String(); n != "unknown" {
+			return n
+		}
+	}
+	return ""
+}
+
+// detectTPKT recognises a TPKT-framed COTP PDU: version 3, a length that covers the
+// segment, and a COTP connection request, confirm or data TPDU.
+func detectTPKT(b []byte) bool {
+	if len(b) < 7 || b[0] != 3 || b[1] != 0 {
+		return false
+	}
+	n := int(b[2])<<8 | int(b[3])
+	if n != len(b) || int(b[4]) > n-5 {
+		return false
+	}
+	switch s7comm.COTPType(b[5] & 0xf0) {
+	case s7comm.COTPConnectReq, s7comm.COTPConnectCon:
+		return true
+	case s7comm.COTPData:
+		return len(b) > 7 && (b[7] == 0x32 || b[7] == 0x72)
+	}
+	return false
+}

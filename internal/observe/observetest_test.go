@@ -1,0 +1,157 @@
+package observe
+
+import (
+	"encoding/binary"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/zonewarden/zonewarden/internal/capture"
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
+	"github.com/zonewarden/zonewarden/internal/decode"
+)
+
+// recorder is a Sink that keeps copies of everything it is given.
+type recorder struct {
+	hosts   []Host
+	ids     []recordedID
+	flows   []recordedFlow
+	sources []Source
+}
+
+type recordedID struct {
+	Identity
+	value, component string
+}
+
+type recordedFlow struct {
+	Flow
+	ops   []OpCount
+	addrs []uint16
+}
+
+func (r *recorder) Host(h *Host) { r.hosts = append(r.hosts, *h) }
+func (r *recorder) Identity(id *Identity) {
+	r.ids = append(r.ids, recordedID{Identity: *id, value: string(id.Value), component: string(id.Component)})
+}
+func (r *recorder) Flow(f *Flow) {
+	r.flows = append(r.flows, recordedFlow{Flow: *f, ops: append([]OpCount(nil), f.Ops...), addrs: append([]uint16(nil), f.Addrs...)})
+}
+func (r *recorder) Source(s *Source) { r.sources = append(r.sources, *s) }
+
+// facts returns the identity facts recorded as "ip field=value" strings.
+func (r *recorder) facts() map[string]bool {
+	m := map[string]bool{}
+	for _, id := range r.ids {
+		m[id.Subject.IP.String()+" "+id.Field.String()+"="+id.value] = true
+	}
+	return m
+}
+
+// nopSink counts and drops observations.
+type nopSink struct{ hosts, ids, flows int }
+
+func (s *nopSink) Host(*Host)         { s.hosts++ }
+func (s *nopSink) Identity(*Identity) { s.ids++ }
+func (s *nopSink) Flow(*Flow)         { s.flows++ }
+func (s *nopSink) Source(*Source)     {}
+
+// runCapture runs one capture file through a pipeline into a recorder.
+func runCapture(t testing.TB, path string) *recorder {
+	t.Helper()
+	r := &recorder{}
+	p := NewPipeline(r, Config{})
+	p.Begin(0, path)
+	for _, pk := range capturetest.Load(t, path) {
+		p.Packet(pk.Data, &pk.Info)
+	}
+	p.End(capture.Stats{}, nil)
+	return r
+}
+
+// runFrames runs raw Ethernet frames through a pipeline, one millisecond apart.
+func runFrames(t testing.TB, frames ...[]byte) *recorder {
+	t.Helper()
+	r := &recorder{}
+	p := NewPipeline(r, Config{})
+	p.Begin(0, "frames")
+	for i, f := range frames {
+		ci := capture.CaptureInfo{Number: uint64(i + 1), Timestamp: time.Unix(1700000000, int64(i)*1e6),
+			CaptureLength: len(f), Length: len(f), LinkType: 1}
+		p.Packet(f, &ci)
+	}
+	p.End(capture.Stats{}, nil)
+	return r
+}
+
+func publicCapture(t testing.TB, rel string) string {
+	return capturetest.Path(t, rel)
+}
+
+func allPublicCaptures(t testing.TB) []string {
+	dir := capturetest.Dir(t)
+	var files []string
+	for _, pat := range []string{"*/*.pcap", "*/*.pcapng"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pat))
+		files = append(files, m...)
+	}
+	return files
+}
+
+// replay holds packets for benchmarks that replay a capture many times as one long
+// capture: each pass moves TCP sequence numbers on, so its segments are new data rather
+// than retransmissions, and packet times advance 10 µs a packet.
+type replay struct {
+	pkts   []capturetest.Packet
+	seqOff []int // offset of the TCP sequence number in the packet, -1 for others
+}
+
+func newReplay(tb testing.TB, paths ...string) *replay {
+	r := &replay{}
+	var d decode.Decoder
+	var p decode.Packet
+	for _, path := range paths {
+		for _, pk := range capturetest.Load(tb, path) {
+			off := -1
+			if d.Decode(pk.Info.LinkType, pk.Data, &p) == nil && p.IsTCP() {
+				off = tcpSeqOffset(pk.Data, &p)
+			}
+			r.pkts = append(r.pkts, pk)
+			r.seqOff = append(r.seqOff, off)
+		}
+	}
+	if len(r.pkts) == 0 {
+		tb.Fatal("no packets")
+	}
+	return r
+}
+
+// tcpSeqOffset finds the TCP header of p in data: its ports, sequence and
+// acknowledgement numbers in a row.
+func tcpSeqOffset(data []byte, p *decode.Packet) int {
+	for i := 4; i+8 <= len(data); i++ {
+		if binary.BigEndian.Uint16(data[i-4:]) == p.SrcPort && binary.BigEndian.Uint16(data[i-2:]) == p.DstPort &&
+			binary.BigEndian.Uint32(data[i:]) == p.Seq && binary.BigEndian.Uint32(data[i+4:]) == p.Ack {
+			return i
+		}
+	}
+	return -1
+}
+
+// packet returns the i-th packet of the endless replay, patched for its pass.
+func (r *replay) packet(i int, buf []byte) ([]byte, capture.CaptureInfo) {
+	n := len(r.pkts)
+	pk := &r.pkts[i%n]
+	ci := pk.Info
+	ci.Number = uint64(i + 1)
+	ci.Timestamp = time.Unix(0, 1_700_000_000_000_000_000+int64(i)*10_000)
+	off := r.seqOff[i%n]
+	if off < 0 {
+		return pk.Data, ci
+	}
+	buf = append(buf[:0], pk.Data...)
+	pass := uint32(i/n) << 20
+	binary.BigEndian.PutUint32(buf[off:], binary.BigEndian.Uint32(buf[off:])+pass)
+	binary.BigEndian.PutUint32(buf[off+4:], binary.BigEndian.Uint32(buf[off+4:])+pass)
+	return buf, ci
+}

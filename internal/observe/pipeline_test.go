@@ -1,0 +1,262 @@
+package observe
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/zonewarden/zonewarden/internal/capture"
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
+	"github.com/zonewarden/zonewarden/internal/decode"
+)
+
+var (
+	macClient = net.HardwareAddr{0x00, 0x1b, 0x1b, 0x00, 0x00, 0x01}
+	macServer = net.HardwareAddr{0x00, 0x0e, 0x8c, 0x00, 0x00, 0x02}
+)
+
+// tcpFrame builds an Ethernet/IPv4/TCP frame.
+func tcpFrame(t testing.TB, src, dst netip.AddrPort, srcMAC, dstMAC net.HardwareAddr, seq uint32, syn, ack bool, payload []byte) []byte {
+	t.Helper()
+	eth := &layers.Ethernet{SrcMAC: srcMAC, DstMAC: dstMAC, EthernetType: layers.EthernetTypeIPv4}
+	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: src.Addr().AsSlice(), DstIP: dst.Addr().AsSlice()}
+	tcp := &layers.TCP{SrcPort: layers.TCPPort(src.Port()), DstPort: layers.TCPPort(dst.Port()), Seq: seq, SYN: syn, ACK: ack, PSH: len(payload) > 0, Window: 8192}
+	tcp.SetNetworkLayerForChecksum(ip)
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, tcp, gopacket.Payload(payload)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// conversation builds a TCP conversation: handshake, then each payload in turn from
+// the client (even indexes) or the server (odd indexes).
+func conversation(t testing.TB, client, server netip.AddrPort, payloads ...[]byte) [][]byte {
+	cseq, sseq := uint32(1000), uint32(5000)
+	frames := [][]byte{
+		tcpFrame(t, client, server, macClient, macServer, cseq, true, false, nil),
+		tcpFrame(t, server, client, macServer, macClient, sseq, true, true, nil),
+	}
+	cseq++
+	sseq++
+	for i, p := range payloads {
+		if i%2 == 0 {
+			frames = append(frames, tcpFrame(t, client, server, macClient, macServer, cseq, false, true, p))
+			cseq += uint32(len(p))
+		} else {
+			frames = append(frames, tcpFrame(t, server, client, macServer, macClient, sseq, false, true, p))
+			sseq += uint32(len(p))
+		}
+	}
+	return frames
+}
+
+func unhex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Modbus/TCP PDUs: read holding registers request and response, and a Read Device
+// Identification (43/14) exchange, laid out after the Modbus application protocol.
+const (
+	mbReadReq  = "0001 0000 0006 01 03 0000 0002"
+	mbReadResp = "0001 0000 0007 01 03 04 0011 0022"
+	mbIDReq    = "0002 0000 0005 01 2b 0e 01 00"
+	mbIDResp   = "0002 0000 001b 01 2b 0e 01 01 00 00 03 00 04 41636d65 01 03 502d31 02 06 76312e322e33"
+)
+
+func TestModbusOnItsPort(t *testing.T) {
+	client, server := netip.MustParseAddrPort("10.0.0.10:40000"), netip.MustParseAddrPort("10.0.0.20:502")
+	r := runFrames(t, conversation(t, client, server, unhex(t, mbReadReq), unhex(t, mbReadResp), unhex(t, mbIDReq), unhex(t, mbIDResp))...)
+	if len(r.flows) != 1 {
+		t.Fatalf("%d flows", len(r.flows))
+	}
+	f := r.flows[0]
+	if f.App != AppModbus || f.Client != client || f.Server != server {
+		t.Errorf("flow %s %v -> %v", f.App, f.Client, f.Server)
+	}
+	var ops []string
+	for _, o := range f.ops {
+		ops = append(ops, fmt.Sprintf("%s/%s=%d/%d", f.App.OpName(o.Code), o.Class, o.Count[0], o.Count[1]))
+	}
+	if want := []string{"read_holding_registers/read=1/0", "read_device_identification/read=1/0"}; !slices.Equal(ops, want) {
+		t.Errorf("ops %q, want %q", ops, want)
+	}
+	facts := r.facts()
+	for _, want := range []string{"10.0.0.20 vendor=Acme", "10.0.0.20 product_code=P-1", "10.0.0.20 firmware_version=v1.2.3"} {
+		if !facts[want] {
+			t.Errorf("missing fact %q in %v", want, facts)
+		}
+	}
+	if !slices.Equal(f.addrs, []uint16{1}) {
+		t.Errorf("unit ids %v", f.addrs)
+	}
+	// Both MACs are bound to their IPs.
+	var binds []string
+	for _, h := range r.hosts {
+		binds = append(binds, fmt.Sprintf("%s %v %s", net.HardwareAddr(h.MAC[:]), h.IP, h.How))
+	}
+	for _, want := range []string{"00:1b:1b:00:00:01 10.0.0.10 ip_source", "00:0e:8c:00:00:02 10.0.0.20 ip_source"} {
+		if !slices.Contains(binds, want) {
+			t.Errorf("binding %q not in %q", want, binds)
+		}
+	}
+}
+
+// TestPortsLie: Modbus on a port no protocol claims is found by its payload, and
+// something else on Modbus's port is not taken for Modbus.
+func TestPortsLie(t *testing.T) {
+	client := netip.MustParseAddrPort("10.0.0.10:40000")
+	r := runFrames(t, conversation(t, client, netip.MustParseAddrPort("10.0.0.20:5020"), unhex(t, mbReadReq), unhex(t, mbReadResp))...)
+	if f := r.flows[0]; f.App != AppModbus || len(f.ops) != 1 {
+		t.Errorf("modbus on 5020: app %s, ops %v", f.App, f.ops)
+	}
+	if r.sources[0].Pipeline.Detected != 1 {
+		t.Errorf("detected %d flows", r.sources[0].Pipeline.Detected)
+	}
+	http := []byte("GET / HTTP/1.1\r\nHost: plc\r\n\r\n")
+	resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+	r = runFrames(t, conversation(t, client, netip.MustParseAddrPort("10.0.0.20:502"), http, resp, http, resp, http, resp)...)
+	f := r.flows[0]
+	if f.App != 0 || f.Anomalies[AnomalyUnexpectedPayload] != 1 || f.Anomalies[AnomalyFraming] < maxFramingBeforeGivingUp {
+		t.Errorf("http on 502: app %s, anomalies %v", f.App, f.Anomalies)
+	}
+}
+
+// TestDCP: PROFINET DCP frames (hand-encoded after the DCP frame layout) give the
+// station's identity, its IP address binding, and a conversation between MAC addresses
+// with the identify request counted.
+func TestDCP(t *testing.T) {
+	req := unhex(t, "010ecf000000001b1b0000018892fefe050000000a0100010004ffff0000")
+	resp := unhex(t, "001b1b0000010008dc0000028892feff050100000a010000004602010009000053372d3135303000020200070000706c632d3100020300060000002a010e02040004000002000102000e0001c0a80a0affffff00c0a80a010207000400000064")
+	r := runFrames(t, req, resp)
+	var facts []string
+	for _, id := range r.ids {
+		facts = append(facts, fmt.Sprintf("%s %s=%s", net.HardwareAddr(id.Subject.MAC[:]), id.Field, id.value))
+	}
+	for _, want := range []string{"00:08:dc:00:00:02 name=plc-1", "00:08:dc:00:00:02 model=S7-1500",
+		"00:08:dc:00:00:02 vendor_id=0x002a", "00:08:dc:00:00:02 device_id=0x010e", "00:08:dc:00:00:02 device_role=io_controller"} {
+		if !slices.Contains(facts, want) {
+			t.Errorf("fact %q not in %q", want, facts)
+		}
+	}
+	var announced bool
+	for _, h := range r.hosts {
+		if h.How == BindAnnounced && h.IP == netip.MustParseAddr("192.168.10.10") {
+			announced = true
+		}
+	}
+	if !announced {
+		t.Errorf("DCP IP block not bound: %+v", r.hosts)
+	}
+	var dcp []recordedFlow
+	for _, f := range r.flows {
+		if f.App == AppPROFINET {
+			dcp = append(dcp, f)
+		}
+	}
+	if len(dcp) != 2 { // the multicast request, and the answer to the requester
+		t.Fatalf("%d profinet conversations: %+v", len(dcp), dcp)
+	}
+}
+
+func TestRunFilesShardedMatchesSequential(t *testing.T) {
+	files := allPublicCaptures(t)
+	key := func(sinks []Sink) []string {
+		var out []string
+		for _, s := range sinks {
+			r := s.(*recorder)
+			for _, f := range r.flows {
+				out = append(out, fmt.Sprintf("flow %d %s %v %v %x %v %v %v", f.At.File, f.App, f.Client, f.Server, f.MAC, f.Packets, f.ops, f.Anomalies))
+			}
+			for _, id := range r.ids {
+				out = append(out, fmt.Sprintf("id %d %d %v %s %s %s", id.At.File, id.At.Packet, id.Subject, id.component, id.Field, id.value))
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	newRec := func() Sink { return &recorder{} }
+	for _, file := range files {
+		seq, errs := RunFiles(context.Background(), []string{file}, newRec, Options{Workers: 1})
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		sh, errs := RunFiles(context.Background(), []string{file}, newRec, Options{Workers: 3})
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if a, b := key(seq), key(sh); !slices.Equal(a, b) {
+			t.Errorf("%s: sharded run differs from sequential:\n%q\n%q", filepath.Base(file), a, b)
+		}
+	}
+}
+
+func TestRunFilesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	notCap := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notCap, []byte("this is not a capture at all\n"), 0o644)
+	good := capturetest.Pcap(t, layers.LinkTypeEthernet, capturetest.Frame{Data: tcpFrame(t, netip.MustParseAddrPort("10.0.0.1:1000"),
+		netip.MustParseAddrPort("10.0.0.2:502"), macClient, macServer, 1, true, false, nil)})
+	goodPath := filepath.Join(dir, "good.pcap")
+	os.WriteFile(goodPath, good, 0o644)
+	truncPath := filepath.Join(dir, "trunc.pcap")
+	os.WriteFile(truncPath, good[:len(good)-10], 0o644)
+	for _, w := range []int{1, 2, 4} {
+		sinks, errs := RunFiles(context.Background(), []string{notCap, goodPath, truncPath}, func() Sink { return &recorder{} }, Options{Workers: w})
+		if len(errs) != 1 || !errors.Is(errs[0], capture.ErrNotCapture) || !strings.Contains(errs[0].Error(), "notes.txt") {
+			t.Errorf("workers %d: errors %v", w, errs)
+		}
+		var fe *FileError
+		if !errors.As(errs[0], &fe) || fe.File != 0 {
+			t.Errorf("workers %d: %v is not a FileError for file 0", w, errs[0])
+		}
+		var flows, truncated int
+		for _, s := range sinks {
+			r := s.(*recorder)
+			flows += len(r.flows)
+			for _, src := range r.sources {
+				if src.File == 2 && errors.Is(src.ReadErr, capture.ErrTruncated) {
+					truncated++
+				}
+			}
+		}
+		if flows != 1 || truncated != 1 {
+			t.Errorf("workers %d: %d flows, %d truncated sources", w, flows, truncated)
+		}
+	}
+}
+
+// TestQuickShardAgrees: the reader's quick hash sends every packet of the public
+// captures to the worker the full decode would.
+func TestQuickShardAgrees(t *testing.T) {
+	var d decode.Decoder
+	var p decode.Packet
+	for _, file := range allPublicCaptures(t) {
+		for _, pk := range capturetest.Load(t, file) {
+			if d.Decode(pk.Info.LinkType, pk.Data, &p) != nil {
+				continue
+			}
+			for _, n := range []int{2, 3, 7} {
+				if q, ok := quickShard(pk.Info.LinkType, pk.Data, n); ok && q != shardOf(&p, n) {
+					t.Errorf("%s packet %d: quick shard %d, decoded %d of %d", filepath.Base(file), pk.Info.Number, q, shardOf(&p, n), n)
+				}
+			}
+		}
+	}
+}
