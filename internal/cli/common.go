@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/zonewarden/zonewarden/internal/catalog"
 	"github.com/zonewarden/zonewarden/internal/finding"
@@ -108,4 +109,10 @@ func checkFailOn(threshold string) error {
 		return usageErr(fmt.Errorf("--fail-on: %w (or none)", err))
 	}
 	return nil
+}
+
+// isTerminal reports whether w is a terminal: progress is drawn only on one.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/zonewarden/zonewarden/internal/capture/live"
 	"github.com/zonewarden/zonewarden/internal/decode"
@@ -167,11 +166,6 @@ func fileErrors(errs []error, files int) error {
 		b.WriteString("interrupted: the inventory holds what was read before")
 	}
 	return errors.New(b.String())
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // startProgress shows a progress bar on w while a run goes on: bytes of total read

@@ -218,16 +218,6 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// isTerminal reports whether w is a terminal (progress is only drawn on one).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
 func progressPrinter(w io.Writer) func(float64) {
 	began := time.Now()
 	return func(p float64) {
