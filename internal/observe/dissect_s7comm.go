@@ -282,7 +282,7 @@ func s7OpName(code uint32) string {
 // detectTPKT recognises a TPKT-framed COTP PDU: version 3, a length that covers the
 // segment, and a COTP connection request, confirm or data TPDU.
 func detectTPKT(b []byte) bool {
-	if len(b) < 7 || b[0] != 3 || b[1] != 0 {
+	if len(b) < 11 || b[0] != 3 || b[1] != 0 {
 		return false
 	}
 	n := int(b[2])<<8 | int(b[3])
@@ -291,9 +291,27 @@ func detectTPKT(b []byte) bool {
 	}
 	switch s7comm.COTPType(b[5] & 0xf0) {
 	case s7comm.COTPConnectReq, s7comm.COTPConnectCon:
-		return true
+		// RDP and IEC 61850 MMS open with a COTP connect too; S7 names its TSAPs in the
+		// connect's parameters, RDP does not.
+		return hasTSAP(b[11:min(len(b), 5+1+int(b[4]))])
 	case s7comm.COTPData:
 		return len(b) > 7 && (b[7] == 0x32 || b[7] == 0x72)
+	}
+	return false
+}
+
+// hasTSAP reports whether COTP connect parameters name a calling or called TSAP
+// (parameter codes 0xC1 and 0xC2).
+func hasTSAP(params []byte) bool {
+	for len(params) >= 2 {
+		code, n := params[0], int(params[1])
+		if code == 0xC1 || code == 0xC2 {
+			return true
+		}
+		if 2+n > len(params) {
+			return false
+		}
+		params = params[2+n:]
 	}
 	return false
 }
