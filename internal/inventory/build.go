@@ -452,6 +452,9 @@ func (b *Builder) buildFlows(r *resolver, fileName func(int) string) []Flow {
 			if other != nil && other != a {
 				a.peers[other] = true
 			}
+			if i == 1 && !c.answered {
+				continue // refused every connection: not a service of this asset
+			}
 			pk := protoKey{app: k.app, server: i == 1, transport: f.Transport, port: k.serverPort}
 			if k.proto == 0 {
 				pk.server = false

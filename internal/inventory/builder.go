@@ -103,6 +103,9 @@ type convKey struct {
 }
 
 type convRec struct {
+	// answered: the server accepted at least one connection (SYN-ACK or data), or the
+	// conversation is not TCP. A port that only ever refused is not a service it runs.
+	answered    bool
 	first, last int64
 	at          observe.Provenance
 	conns       uint64
@@ -260,6 +263,9 @@ func (r *convRec) addFlow(f *observe.Flow) {
 	r.first = min(r.first, f.First)
 	r.last = max(r.last, f.Last)
 	r.conns++
+	if f.Proto != decode.ProtoTCP || f.TCPFlags[1]&decode.SYN != 0 || f.PayloadBytes[1] > 0 {
+		r.answered = true
+	}
 	for i := range 2 {
 		r.packets[i] += f.Packets[i]
 		if f.Proto == 0 {

@@ -37,6 +37,7 @@ type op struct {
 func flow(b *Builder, app observe.App, client, server string, macC, macS [6]byte, sec int64, ops ...op) {
 	f := &observe.Flow{Client: netip.MustParseAddrPort(client), Server: netip.MustParseAddrPort(server), Proto: decode.ProtoTCP,
 		App: app, First: at(sec).Time, Last: at(sec + 10).Time, Packets: [2]uint64{10, 10}, IPBytes: [2]uint64{600, 800},
+		PayloadBytes: [2]uint64{200, 400}, TCPFlags: [2]decode.TCPFlags{decode.SYN | decode.ACK, decode.SYN | decode.ACK},
 		MAC: [2][6]byte{macC, macS}, HasMAC: [2]bool{true, true}, At: at(sec)}
 	for _, o := range ops {
 		f.Ops = append(f.Ops, observe.OpCount{Code: o.code, Class: o.class, Count: o.n})

@@ -428,6 +428,11 @@ func (p *Pipeline) fillFlow(o *Flow, st *flowState, orig decode.Dir) {
 	o.OpsOver = st.opsOver
 	o.Addrs, o.AddrOver = st.addrs[:st.naddrs], st.addrOver
 	o.Anomalies = st.anomalies
+	if o.PDUs == 0 && o.PayloadBytes == [2]uint64{} && o.Proto == decode.ProtoTCP && o.TCPFlags[1]&decode.SYN == 0 {
+		// The server never accepted the connection (a scan's SYN answered by RST, or
+		// nothing): the port alone does not make the flow, or the server, that protocol.
+		o.App = 0
+	}
 	if o.App == 0 {
 		p.stats.UnknownAppFlows++
 	}
