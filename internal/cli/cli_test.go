@@ -155,3 +155,21 @@ func TestAssessJSONSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputToDevice: -o /dev/null must write to the device, not rename a file over it.
+func TestOutputToDevice(t *testing.T) {
+	before, err := os.Stat(os.DevNull)
+	if err != nil || before.Mode().IsRegular() {
+		t.Skip("no /dev/null device here")
+	}
+	if code, _, errOut := run(t, "assess", examples["substation"], "-f", "json", "-o", os.DevNull); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	after, err := os.Stat(os.DevNull)
+	if err != nil || after.Mode().IsRegular() {
+		t.Fatalf("%s was replaced by a regular file", os.DevNull)
+	}
+	if code, _, errOut := run(t, "assess", examples["substation"], "-o", t.TempDir()); code != 2 || !strings.Contains(errOut, "directory") {
+		t.Errorf("-o DIR: exit %d: %s", code, errOut)
+	}
+}

@@ -42,9 +42,10 @@ func requirementID(id string) (string, bool) {
 
 // output is where a command writes: stdout, or a file written whole or not at all.
 type output struct {
-	path string
-	w    io.Writer
-	tmp  *os.File
+	path    string
+	w       io.Writer
+	tmp     *os.File
+	special *os.File // a device or pipe written in place
 }
 
 // openOutput opens path for writing ("" or "-" means stdout). The file is written under
@@ -53,6 +54,18 @@ type output struct {
 func openOutput(cmd *cobra.Command, path string) (*output, error) {
 	if path == "" || path == "-" {
 		return &output{w: cmd.OutOrStdout()}, nil
+	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		// A device, pipe or socket (-o /dev/null, a FIFO) is written in place: renaming a
+		// temporary file over it would replace the device with a file.
+		if st.IsDir() {
+			return nil, usageErr(fmt.Errorf("cannot write %s: it is a directory", path))
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, usageErr(fmt.Errorf("cannot write %s: %w", path, err))
+		}
+		return &output{path: path, w: f, special: f}, nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -63,6 +76,12 @@ func openOutput(cmd *cobra.Command, path string) (*output, error) {
 
 // commit finishes the output; after an error it removes the temporary file instead.
 func (o *output) commit(err error) error {
+	if o.special != nil {
+		if cerr := o.special.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("writing %s: %w", o.path, cerr)
+		}
+		return err
+	}
 	if o.tmp == nil {
 		return err
 	}
