@@ -7,6 +7,7 @@
 //
 // PDULen finds the end of a header block in a TCP stream (bounded by MaxHeaderBytes);
 // Parse decodes one header block into a caller-owned Message without allocating;
-// byte-slice fields alias the input. HTTP/2 and HTTPS are not visible here. The package
+// byte-slice fields alias the input. SSDP datagrams (UDP 1900) use the same format and
+// parse the same way. HTTP/2 and HTTPS are not visible here. The package
 // knows nothing of packets, flows, assets or the plant model.
 package http

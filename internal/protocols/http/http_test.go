@@ -405,6 +405,12 @@ func TestParseErrors(t *testing.T) {
 			n, known := m.BodyLen()
 			return n == 0 && known
 		}},
+		// SSDP (UDP 1900) speaks the same format: devices announce themselves with NOTIFY.
+		{"ssdp notify", "NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n" +
+			"SERVER: Linux/4.9 UPnP/1.0 Moxa NPort 5150/3.9\r\nLOCATION: http://10.20.0.60:80/desc.xml\r\n\r\n", nil,
+			func(m *Message) bool {
+				return m.Request && string(m.Method) == "NOTIFY" && string(m.Target) == "*" && string(m.Server) == "Linux/4.9 UPnP/1.0 Moxa NPort 5150/3.9"
+			}},
 		{"close-delimited", "HTTP/1.0 200 OK\r\n\r\n", nil, func(m *Message) bool { _, known := m.BodyLen(); return !known }},
 	}
 	for _, tc := range tests {

@@ -106,7 +106,7 @@ func (c *Certificate) SelfIssued() bool {
 type ClientHello struct {
 	Version      uint16 // legacy_version
 	ServerName   []byte // SNI host name
-	ALPN         []byte // the first protocol offered ("h2", "http/1.1", "opcua-tcp"?)
+	ALPN         []byte // the first protocol offered ("h2", "http/1.1")
 	MaxVersion   uint16 // highest non-GREASE entry of supported_versions; Version if absent
 	CipherSuites int
 	Extensions   int
