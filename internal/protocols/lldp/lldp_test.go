@@ -313,9 +313,24 @@ func BenchmarkParse(bm *testing.B) {
 	}
 }
 
+// Real LLDPDUs (Ethernet payloads, padding included) of frames 181 and 623 of the public
+// capture enip/enip_cip_example.pcap: a switch port with a management address, and an
+// endpoint with IEEE 802.3 and LLDP-MED TLVs.
+var captureSeeds = []string{
+	"02070400219106f166040301313906020078100c0501d049d98e02000000000000000000000000000000000000000000",
+	"020704644bf02b3171040703644bf02b317106020e11fe0900120f010300010000fe070012bb0100010100000000",
+}
+
 func FuzzParse(f *testing.F) {
 	for _, p := range testPDUs {
 		f.Add(p.pdu)
+	}
+	for _, h := range captureSeeds {
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var m Message
