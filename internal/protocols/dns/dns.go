@@ -8,6 +8,7 @@ import (
 // Ports.
 const (
 	Port        = 53
+	LLMNRPort   = 5355
 	MDNSPort    = 5353
 	NetBIOSPort = 137
 )

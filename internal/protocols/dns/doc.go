@@ -2,7 +2,8 @@
 // DNS (UDP 53), multicast DNS (UDP 5353, RFC 6762: the same format with the cache-flush
 // and unicast-response bits in the class field) and the NetBIOS name service (UDP 137,
 // RFC 1002: DNS's format with names in NetBIOS first-level encoding, NB address records
-// and node status answers that list a host's names and its MAC address).
+// and node status answers that list a host's names and its MAC address). LLMNR (UDP
+// 5355, RFC 4795) has DNS's format as well.
 //
 // Parse (DNS and mDNS) and ParseNetBIOS decode one datagram into a caller-owned Message
 // without allocating. Names, which compression pointers scatter over the datagram, are
