@@ -64,6 +64,30 @@ type testMsg struct {
 	b       []byte
 }
 
+// mDNS datagrams sent by avahi-daemon 0.8 (Debian 12) for a host named hmi-panel-7 on a
+// veth pair in a network namespace, captured with tshark: a probe (questions with the
+// proposed records in the authority section), the announcement of its workstation
+// service, and the goodbye it sends on exit (TTL 0).
+var avahiHex = []string{
+	"0000000000030000000500000166016301640133013701330165016601660166016101310134016401630165013001300130" +
+		"01300130013001300130013001300130013001300138016501660369703604617270610000ff00010b686d692d70616e656c" +
+		"2d37056c6f63616c0000ff00010135013002373702313007696e2d61646472c05000ff0001c05a000d000100000078000d06" +
+		"5838365f3634054c494e5558c071000c0001000000780002c05ac05a000100010000007800040a4d0005c05a001c00010000" +
+		"00780010fe80000000000000ecd41afffe373dcfc00c000c0001000000780002c05a",
+	"0000840000000006000000001f686d692d70616e656c2d37205b65653a64343a31613a33373a33643a63665d0c5f776f726b" +
+		"73746174696f6e045f746370056c6f63616c000010800100001194000100c02c000c0001000011940002c00cc00c00218001" +
+		"0000007800140000000000090b686d692d70616e656c2d37c03ec070001c8001000000780010fe80000000000000ecd41aff" +
+		"fe373dcfc070000180010000007800040a4d0005095f7365727669636573075f646e732d7364045f756470c03e000c000100" +
+		"0011940002c02c",
+	"0000840000000009000000000b686d692d70616e656c2d37056c6f63616c00001c8001000000000010fe80000000000000ec" +
+		"d41afffe373dcf01660163016401330137013301650166016601660161013101340164016301650130013001300130013001" +
+		"30013001300130013001300130013001380165016603697036046172706100000c8001000000000002c00cc00c0001800100" +
+		"00000000040a4d00050135013002373702313007696e2d61646472c07d000c8001000000000002c00cc00c000d8001000000" +
+		"00000d065838365f3634054c494e55580c5f776f726b73746174696f6e045f746370c018000c00010000000000221f686d69" +
+		"2d70616e656c2d37205b65653a64343a31613a33373a33643a63665dc0d8c0f600218001000000000008000000000009c00c" +
+		"c0f60010800100000000000100095f7365727669636573075f646e732d7364045f756470c018000c0001000000000002c0d8",
+}
+
 func dnsMessages(tb testing.TB) []testMsg {
 	// A PLC asks for the historian.
 	q := newBuild(tb, dnsmessage.Header{ID: 0x4a21, RecursionDesired: true})
@@ -114,8 +138,16 @@ func dnsMessages(tb testing.TB) []testMsg {
 	mann, err := ma.b.Finish()
 	ma.check(err)
 
-	return []testMsg{{"query", false, query}, {"response", false, resp}, {"ptr and mx", false, ptr},
+	msgs := []testMsg{{"query", false, query}, {"response", false, resp}, {"ptr and mx", false, ptr},
 		{"mdns query", false, mquery}, {"mdns announcement", false, mann}}
+	for i, h := range avahiHex {
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		msgs = append(msgs, testMsg{[]string{"mdns avahi probe", "mdns avahi announcement", "mdns avahi goodbye"}[i], false, b})
+	}
+	return msgs
 }
 
 // nbEncode writes a NetBIOS name in first-level encoding as a DNS label (RFC 1001 14.1).
@@ -375,7 +407,7 @@ func TestMatchesTshark(t *testing.T) {
 		if err := Parse(dnsMsgs[i].b, &m); err != nil {
 			t.Fatal(err)
 		}
-		compare(t, dnsMsgs[i].name, dnsSummary(&m), row)
+		compare(t, dnsMsgs[i].name, dnsSummary(&m, strings.HasPrefix(dnsMsgs[i].name, "mdns")), row)
 	}
 
 	nbFields := []string{"nbns.id", "nbns.flags.opcode", "nbns.name", "nbns.type", "nbns.addr", "nbns.number_of_names",
@@ -410,22 +442,18 @@ type list []string
 func (l *list) add(s string)  { *l = append(*l, s) }
 func (l list) String() string { return strings.Join(l, ",") }
 
-func dnsSummary(m *Message) []string {
+func dnsSummary(m *Message, mdns bool) []string {
 	var qn, qt, rn, rt, ttl, cf, a, aaaa, cname, ptr, ns, mx, srv, port, txt, cpu, osName list
 	for _, q := range m.Questions[:m.NumQuestions] {
 		qn.add(string(q.Name))
 		qt.add(strconv.Itoa(int(q.Type)))
 	}
-	mdns := false
 	for _, r := range m.Records[:m.NumRecords] {
 		if r.Type != TypeSRV { // tshark splits an SRV owner into service, protocol and name fields
 			rn.add(string(r.Name))
 		}
 		rt.add(strconv.Itoa(int(r.Type)))
 		ttl.add(strconv.Itoa(int(r.TTL)))
-		if r.Class&0x7FFF == 1 && r.CacheFlush() {
-			mdns = true
-		}
 		switch r.Type {
 		case TypeA:
 			a.add(r.Addr.String())
@@ -459,7 +487,7 @@ func dnsSummary(m *Message) []string {
 		}
 	}
 	// tshark shows the cache-flush bit for mDNS records only (port 5353).
-	if mdns || (m.ID == 0 && m.Response()) {
+	if mdns {
 		for _, r := range m.Records[:m.NumRecords] {
 			cf.add(map[bool]string{true: "1", false: "0"}[r.CacheFlush()])
 		}
