@@ -95,10 +95,52 @@ func testMessages(tb testing.TB) []struct {
 	})
 	copy(overload[fileStart:], append([]byte{OptHostname, 6}, "rtu-07\xff"...))
 	copy(overload[snameStart:], append([]byte{OptDomainName, 4}, "site\xff"...))
-	return []struct {
+	msgs := []struct {
 		name string
 		b    []byte
 	}{{"discover", discover}, {"offer", offer}, {"request", request}, {"bootp", bootp}, {"overload", overload}}
+	raw, err := os.ReadFile("testdata/udhcpc-dnsmasq.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		name, h, ok := strings.Cut(line, " ")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			tb.Fatalf("%s: %v", name, err)
+		}
+		msgs = append(msgs, struct {
+			name string
+			b    []byte
+		}{name, b})
+	}
+	return msgs
+}
+
+// TestRealExchange checks the messages of a real udhcpc and dnsmasq exchange.
+func TestRealExchange(t *testing.T) {
+	msgs := testMessages(t)[5:]
+	if len(msgs) != 4 {
+		t.Fatalf("%d messages in testdata", len(msgs))
+	}
+	var m Message
+	if err := Parse(msgs[0].b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Type != Discover || string(m.Hostname) != "rtu-07" || string(m.VendorClass) != "udhcp SIMATIC RTU3030C" ||
+		!strings.Contains(string(m.ParamRequests), "\x2a") || net.HardwareAddr(m.CHAddr).String() != "00:1b:1b:8a:22:01" {
+		t.Errorf("discover %+v", m)
+	}
+	if err := Parse(msgs[3].b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Type != Ack || m.YIAddr.String() != "10.20.0.141" || m.ServerID.String() != "10.20.0.1" || m.Router.String() != "10.20.0.1" ||
+		string(m.DomainName) != "plant.example" || m.LeaseTime != 43200 || string(m.Hostname) != "rtu-07" {
+		t.Errorf("ack %+v", m)
+	}
 }
 
 func TestParse(t *testing.T) {
