@@ -2,6 +2,7 @@ package cdp
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"os"
@@ -94,6 +95,28 @@ var pktOddHigh = packet(2, 180,
 	tlv(TLVSystemOID, b(0x06, 0x06, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x89)),
 )
 
+// The 802.3 data (LLC/SNAP header and CDPv2 packet) of a frame sent by lldpd 1.0.16
+// (Debian 12, "lldpd -ccc") from a veth in a network namespace, captured with tshark.
+var lldpdFrameData = mustHex("aaaa0300000c20000278dd840001001b706c632d63656c6c322e706c616e742e6578616d706c6500020011000000010101cc" +
+	"00040a140002000300077a77610004000800000010000500515369656d656e732c2053494d415449432053372c2043505520313531" +
+	"362d3320504e2f44502c2036455337203531362d33414e30312d304142302c2048573a20332c2046573a2056322e392e34000600094c696e7578")
+
+var pktLldpd = func() []byte {
+	p, ok := FromLLC(lldpdFrameData)
+	if !ok {
+		panic("lldpd frame: no CDP SNAP header")
+	}
+	return p
+}()
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
 // pktBadSum is pktPhone with a wrong checksum.
 var pktBadSum = func() []byte {
 	p := append([]byte{}, pktPhone...)
@@ -104,7 +127,7 @@ var pktBadSum = func() []byte {
 var testPackets = []struct {
 	name string
 	pkt  []byte
-}{{"switch", pktSwitch}, {"phone", pktPhone}, {"v1 odd length", pktV1}, {"odd length, high last byte", pktOddHigh}, {"bad checksum", pktBadSum}}
+}{{"switch", pktSwitch}, {"phone", pktPhone}, {"v1 odd length", pktV1}, {"odd length, high last byte", pktOddHigh}, {"bad checksum", pktBadSum}, {"lldpd", pktLldpd}}
 
 func TestParse(t *testing.T) {
 	var m Message
@@ -126,6 +149,13 @@ func TestParse(t *testing.T) {
 	}
 	if !m.HasCapabilities || m.Capabilities != CapRouter|CapSwitch|CapIGMP || !m.HasNativeVLAN || m.NativeVLAN != 20 || !m.HasDuplex || !m.FullDuplex {
 		t.Errorf("caps %x vlan %d duplex %v", m.Capabilities, m.NativeVLAN, m.FullDuplex)
+	}
+	if err := Parse(pktLldpd, &m); err != nil {
+		t.Fatal(err)
+	}
+	if !m.ChecksumOK || string(m.DeviceID) != "plc-cell2.plant.example" || string(m.Platform) != "Linux" || string(m.PortID) != "zwa" ||
+		m.Addresses.N != 1 || m.Addresses.Addrs[0].String() != "10.20.0.2" || !strings.HasPrefix(string(m.SoftwareVersion), "Siemens") {
+		t.Errorf("lldpd %+v", m)
 	}
 	bad := append([]byte{}, pktSwitch...)
 	bad[10] ^= 1

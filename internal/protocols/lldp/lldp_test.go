@@ -96,10 +96,32 @@ var (
 	)
 )
 
+// LLDPDUs sent by lldpd 1.0.16 (Debian 12, "lldpd -M 1 -S <description>") from a veth
+// in a network namespace whose host name was plc-cell2.plant.example, captured with
+// tshark: its announcement (with an IPv6 management address, 802.3 and LLDP-MED TLVs)
+// and its shutdown LLDPDU.
+var (
+	pduLldpd = mustHex("020704001b1b8a2210040703001b1b8a2210060200780a17706c632d63656c6c322e706c616e742e6578616d706c65" +
+		"0c4d5369656d656e732c2053494d415449432053372c2043505520313531362d3320504e2f44502c2036455337203531362d" +
+		"33414e30312d304142302c2048573a20332c2046573a2056322e392e340e04009c0080100c05010a14000202000000030010" +
+		"181102fd00002000000000000000000000000202000000030008037a7761fe0900120f030100000000fe0900120f01008000" +
+		"0036fe070012bb01003f01fe130012bb07362e31382e34342d66632d763539350000")
+	pduLldpdShutdown = mustHex("020704001b1b8a2210040703001b1b8a2210060200000000")
+)
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
 var testPDUs = []struct {
 	name string
 	pdu  []byte
-}{{"switch", pduSwitch}, {"plc", pduPLC}, {"phone", pduPhone}, {"shutdown", pduShutdown}}
+}{{"switch", pduSwitch}, {"plc", pduPLC}, {"phone", pduPhone}, {"shutdown", pduShutdown},
+	{"lldpd", pduLldpd}, {"lldpd shutdown", pduLldpdShutdown}}
 
 func TestParse(t *testing.T) {
 	var m Message
@@ -128,6 +150,14 @@ func TestParse(t *testing.T) {
 	}
 	if !m.HasPortVLAN || m.PortVLAN != 20 || !m.Ended || m.OrgTLVs != 1 {
 		t.Errorf("vlan %v %d ended %v org %d", m.HasPortVLAN, m.PortVLAN, m.Ended, m.OrgTLVs)
+	}
+
+	if err := Parse(pduLldpd, &m); err != nil {
+		t.Fatal(err)
+	}
+	if string(m.SystemName) != "plc-cell2.plant.example" || !strings.HasPrefix(string(m.SystemDescription), "Siemens, SIMATIC S7") ||
+		m.NumMgmtAddrs != 2 || !m.HasMED || m.MEDDevClass != 1 || string(m.PortDescription) != "zwa" || m.PortIDSubtype != PortMACAddress || m.TTL != 120 {
+		t.Errorf("lldpd %+v", m)
 	}
 
 	if err := Parse(pduPhone, &m); err != nil {
