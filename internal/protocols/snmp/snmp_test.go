@@ -79,8 +79,66 @@ func testMessages(tb testing.TB) []testMsg {
 		SecurityParameters: &gosnmp.UsmSecurityParameters{AuthoritativeEngineID: engine, AuthoritativeEngineBoots: 4,
 			AuthoritativeEngineTime: 1200, UserName: "monitor"},
 		Variables: []gosnmp.SnmpPDU{{Name: ".1.3.6.1.6.3.15.1.1.4.0", Type: gosnmp.Counter32, Value: uint(1)}}})
-	return []testMsg{{"get", request, Port}, {"response", response, Port}, {"walk v1", walk, Port},
+	msgs := []testMsg{{"get", request, Port}, {"response", response, Port}, {"walk v1", walk, Port},
 		{"trap v1", trap1, TrapPort}, {"trap v2c", trap2, TrapPort}, {"v3 report", v3report, Port}}
+	return append(msgs, netsnmpMessages(tb)...)
+}
+
+// netsnmpMessages reads the messages that net-snmp's tools and agent exchanged.
+func netsnmpMessages(tb testing.TB) []testMsg {
+	raw, err := os.ReadFile("testdata/netsnmp.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []testMsg
+	for _, line := range strings.Split(string(raw), "\n") {
+		name, h, ok := strings.Cut(line, " ")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		b, err := hex.DecodeString(h)
+		if err != nil {
+			tb.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, testMsg{name, b, Port})
+	}
+	return out
+}
+
+// TestRealAgent checks what net-snmp's agent answered.
+func TestRealAgent(t *testing.T) {
+	msgs := netsnmpMessages(t)
+	if len(msgs) != 8 {
+		t.Fatalf("%d messages in testdata", len(msgs))
+	}
+	var m Message
+	if err := Parse(msgs[1].b, &m); err != nil {
+		t.Fatal(err)
+	}
+	s := m.System
+	if m.PDUType != Response || string(s.Descr) != sysDescr || oidString(t, s.ObjectID) != "1.3.6.1.4.1.4329.20.1.1.1.1.79.3.1.7" ||
+		!s.HasUpTime || string(s.Contact) != "ot-security@plant.example" || string(s.Name) != "xc208-cell2" ||
+		string(s.Location) != "Building 4, cabinet 12" {
+		t.Errorf("v2c response %+v", s)
+	}
+	if err := Parse(msgs[3].b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Version != Version1 || string(m.System.Name) != "xc208-cell2" {
+		t.Errorf("v1 response %+v", m)
+	}
+	if err := Parse(msgs[5].b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if ent, ok := m.V3.EngineEnterprise(); !ok || ent != 8072 || m.PDUType != Report { // 8072: net-snmp
+		t.Errorf("v3 report: enterprise %d %v, %+v", ent, ok, m.V3)
+	}
+	if err := Parse(msgs[7].b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if string(m.V3.UserName) != "monitor" || m.V3.Encrypted || string(m.System.Name) != "xc208-cell2" {
+		t.Errorf("v3 response %+v", m)
+	}
 }
 
 func oidString(tb testing.TB, oid []byte) string {
