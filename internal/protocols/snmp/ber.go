@@ -154,3 +154,30 @@ func appendUint(dst []byte, v uint64) []byte {
 	}
 	return append(dst, buf[i:]...)
 }
+
+// enterprisesPrefix is 1.3.6.1.4.1 (iso.org.dod.internet.private.enterprise) encoded.
+var enterprisesPrefix = []byte{0x2B, 6, 1, 4, 1}
+
+// EnterpriseOf returns the IANA private enterprise number that an object identifier
+// below 1.3.6.1.4.1 names — the vendor of a sysObjectID or of a v1 trap's enterprise
+// (4329 for 1.3.6.1.4.1.4329.20.1...).
+func EnterpriseOf(oid []byte) (uint32, bool) {
+	if len(oid) <= len(enterprisesPrefix) || string(oid[:len(enterprisesPrefix)]) != string(enterprisesPrefix) {
+		return 0, false
+	}
+	p := oid[len(enterprisesPrefix):]
+	var v uint64
+	for i, c := range p {
+		if i == 5 || (i == 0 && c == 0x80) {
+			return 0, false
+		}
+		v = v<<7 | uint64(c&0x7F)
+		if c&0x80 == 0 {
+			if v > 0xFFFFFFFF {
+				return 0, false
+			}
+			return uint32(v), true
+		}
+	}
+	return 0, false
+}

@@ -121,6 +121,9 @@ func TestRealAgent(t *testing.T) {
 		string(s.Location) != "Building 4, cabinet 12" {
 		t.Errorf("v2c response %+v", s)
 	}
+	if ent, ok := EnterpriseOf(s.ObjectID); !ok || ent != 4329 {
+		t.Errorf("sysObjectID enterprise %d %v", ent, ok)
+	}
 	if err := Parse(msgs[3].b, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -220,6 +223,29 @@ func TestV3Encrypted(t *testing.T) {
 	}
 	if !m.V3.Encrypted || m.HasPDU || string(m.V3.UserName) != "operator" || m.V3.Flags&3 != 3 {
 		t.Errorf("%+v", m.V3)
+	}
+}
+
+func TestEnterpriseOf(t *testing.T) {
+	tests := []struct {
+		hex  string
+		want uint32
+		ok   bool
+	}{
+		{"2b06010401a1691401", 4329, true},
+		{"2b0601040109", 9, true},
+		{"2b060104018fffffff7f", 4294967295, true},
+		{"2b060104019fffffffff7f", 0, false}, // over 32 bits
+		{"2b06010401", 0, false},
+		{"2b0601040181", 0, false}, // cut
+		{"2b06010201010200", 0, false},
+	}
+	for _, tc := range tests {
+		b, _ := hex.DecodeString(tc.hex)
+		got, ok := EnterpriseOf(b)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("EnterpriseOf(%s) = %d, %v", tc.hex, got, ok)
+		}
 	}
 }
 
@@ -425,6 +451,8 @@ func FuzzParse(f *testing.F) {
 			_, _ = AppendOID(buf[:0], vb.OID)
 		}
 		_, _ = m.V3.EngineEnterprise()
+		_, _ = EnterpriseOf(m.System.ObjectID)
+		_, _ = EnterpriseOf(m.Enterprise)
 		_ = m.PDUType.String()
 	})
 }
