@@ -10,6 +10,6 @@
 // Parse decodes one datagram into a caller-owned Message without allocating, with its
 // own bounded BER reader (agents send non-minimal lengths that a DER reader refuses).
 // Byte-slice fields alias the input; AppendOID formats an object identifier into a
-// caller's buffer and EnterpriseOf reads the vendor's enterprise number from one. The package knows nothing of packets, flows, assets or the plant
-// model.
+// caller's buffer and EnterpriseOf reads the vendor's enterprise number from one. The
+// package knows nothing of packets, flows, assets or the plant model.
 package snmp
