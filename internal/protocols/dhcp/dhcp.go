@@ -159,24 +159,7 @@ func (m *Message) FQDN(dst []byte) ([]byte, error) {
 		}
 		return dst[:copy(dst, m.FQDNRaw)], nil
 	}
-	n := 0
-	p := m.FQDNRaw
-	for len(p) > 0 {
-		l := int(p[0])
-		if l == 0 {
-			break
-		}
-		if l > 63 || len(p) < 1+l || n+l+1 > len(dst) {
-			return nil, errFQDNName
-		}
-		if n > 0 {
-			dst[n] = '.'
-			n++
-		}
-		n += copy(dst[n:], p[1:1+l])
-		p = p[1+l:]
-	}
-	return dst[:n], nil
+	return wireName(m.FQDNRaw, dst)
 }
 
 // Parse decodes one DHCP or BOOTP datagram (the UDP payload) into m, which it resets first.

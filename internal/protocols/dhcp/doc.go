@@ -5,7 +5,11 @@
 // content and order fingerprint the client's DHCP stack. Options carried in the sname and
 // file fields (option overload) are decoded too.
 //
-// Parse decodes one datagram into a caller-owned Message without allocating; byte-slice
-// fields alias the input. The package knows nothing of packets, flows, assets or the plant
-// model. DHCPv6 is not decoded here.
+// ParseV6 does the same for DHCPv6 (RFC 8415; UDP ports 546 and 547): the client's DUID
+// (which often carries its MAC), client FQDN, vendor class with its enterprise number,
+// option request list and assigned addresses, through any relay envelopes.
+//
+// Parse and ParseV6 decode one datagram into a caller-owned message without allocating;
+// byte-slice fields alias the input. The package knows nothing of packets, flows, assets
+// or the plant model.
 package dhcp
