@@ -217,7 +217,6 @@ func (m *Message) handshakes(p []byte) error {
 			}
 		case HandshakeCertificate:
 			// A TLS 1.3 Certificate would be encrypted; in clear it is TLS 1.2 or older.
-			m.HasCertificate = true
 			err = m.parseCertificates(body, n)
 		case 0, 4, 12, 13, 14, 15, 16, 20, 22, 23, 24, 25:
 			// other messages of a handshake in clear: counted, not read
@@ -342,19 +341,24 @@ func parseServerHello(b []byte, sh *ServerHello) error {
 func grease(v uint16) bool { return v&0x0F0F == 0x0A0A && v>>8 == v&0xFF }
 
 // parseCertificates reads the certificate list of a TLS 1.2 Certificate message whose
-// body claims n bytes but may be cut short (b shorter than n) at a record's end.
+// body claims n bytes but may be cut short (b shorter than n) at a record's end. The
+// list's own length must agree with n: that tells a Certificate from encrypted bytes
+// that merely start with its type (a Finished after ChangeCipherSpec), which are marked
+// Opaque instead.
 func (m *Message) parseCertificates(b []byte, n int) error {
 	s := cryptobyte.String(b)
 	var total uint32
 	if !s.ReadUint24(&total) {
 		if len(b) < n {
-			return nil // cut before the list's length
+			return nil // cut before the list's length: nothing to tell yet
 		}
 		return errCertificate
 	}
-	if len(b) == n && int(total) != len(s) {
-		return errCertificate
+	if int(total)+3 != n {
+		m.Opaque = true
+		return nil
 	}
+	m.HasCertificate = true
 	for i := 0; !s.Empty(); i++ {
 		var cert cryptobyte.String
 		if !s.ReadUint24LengthPrefixed(&cert) {

@@ -284,6 +284,23 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestEncryptedFinished feeds what an encrypted Finished looks like (40 bytes of noise in
+// a handshake record) starting with the Certificate type: it must not read as one.
+func TestEncryptedFinished(t *testing.T) {
+	rec := []byte{TypeHandshake, 3, 3, 0, 40, HandshakeCertificate, 0x3c, 0x91, 0x07, 0x00, 0x11, 0x52}
+	rec = append(rec, make([]byte, 5+40-len(rec))...)
+	for i := 12; i < len(rec); i++ {
+		rec[i] = byte(i * 37)
+	}
+	var m Message
+	if err := Parse(rec, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.HasCertificate || !m.Opaque {
+		t.Errorf("%+v", m)
+	}
+}
+
 // TestMatchesTshark writes both TLS 1.2 streams into a capture on port 443 and holds the
 // hello and certificate fields against tshark's TLS and X.509 dissectors.
 func TestMatchesTshark(t *testing.T) {
