@@ -108,15 +108,29 @@ func openSSHBanner(tb testing.TB) []byte {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	port := ln.Addr().(*net.TCPAddr).Port
-	cmd := exec.CommandContext(ctx, "ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-		"-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5", "-p", strings.TrimSpace(itoa(port)), "probe@127.0.0.1", "true")
+	// An empty configuration and known-hosts file of our own keep the user's and the
+	// system's settings out (and do not rely on /dev/null being the device it should be).
+	dir := tb.TempDir()
+	cfg, known := filepath.Join(dir, "config"), filepath.Join(dir, "known_hosts")
+	for _, f := range []string{cfg, known} {
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	cmd := exec.CommandContext(ctx, "ssh", "-F", cfg, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+		"-o", "UserKnownHostsFile="+known, "-o", "ConnectTimeout=5", "-p", strings.TrimSpace(itoa(port)), "probe@127.0.0.1", "true")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		tb.Skip(err)
 	}
 	defer cmd.Wait()
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(10 * time.Second))
 	conn, err := ln.Accept()
 	if err != nil {
-		tb.Fatal(err)
+		cancel()
+		cmd.Wait()
+		tb.Skipf("ssh did not connect: %v; ssh said %q", err, stderr.String())
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
