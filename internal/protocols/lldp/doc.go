@@ -1,0 +1,10 @@
+// Package lldp decodes Link Layer Discovery Protocol data units (IEEE 802.1AB, EtherType
+// 0x88CC): chassis and port identifiers, time to live, port and system description,
+// system name, system capabilities, management addresses, the IEEE 802.1 port VLAN id and
+// the LLDP-MED inventory set (hardware, firmware and software revision, serial number,
+// manufacturer, model, asset id) that phones, cameras and some field devices send.
+//
+// Parse decodes one LLDPDU (the Ethernet payload) into a caller-owned Message without
+// allocating; byte-slice fields alias the input. The package knows nothing of packets,
+// flows, assets or the plant model.
+package lldp
