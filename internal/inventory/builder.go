@@ -163,7 +163,9 @@ func (b *Builder) Host(h *observe.Host) {
 	if h.How == observe.BindSource {
 		r.minHops = min(r.minHops, hops(h.TTL))
 	}
-	if h.HasVLAN && !r.hasVLAN {
+	// A frame's VLAN is the sender's: a packet to a host on another VLAN arrives routed,
+	// so only what the MAC itself sent says where it lives.
+	if h.HasVLAN && h.How != observe.BindDestination && (!r.hasVLAN || h.VLAN < r.vlan) {
 		r.vlan, r.hasVLAN = h.VLAN, true
 	}
 	if h.How == observe.BindL2 && h.App != 0 && h.App < 64 {
@@ -400,8 +402,8 @@ func (b *Builder) Merge(o *Builder) {
 		mine.how |= r.how
 		mine.minHops = min(mine.minHops, r.minHops)
 		mine.apps |= r.apps
-		if r.hasVLAN && !mine.hasVLAN {
-			mine.vlan, mine.hasVLAN = r.vlan, true
+		if r.hasVLAN && (!mine.hasVLAN || r.vlan < mine.vlan) {
+			mine.vlan, mine.hasVLAN = r.vlan, true // the same choice as Host makes, whatever the merge order
 		}
 	}
 	for k, r := range o.ids {

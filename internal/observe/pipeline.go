@@ -292,12 +292,18 @@ func (p *Pipeline) bind(st *flowState, dir decode.Dir, pk *decode.Packet) {
 	st.mac[dir] = pk.SrcMAC
 	st.dstMAC[dir] = pk.DstMAC
 	h := &p.host
+	// The packet's own VLAN, not the flow's: each side of a routed conversation sends on
+	// its own VLAN.
+	vlan, hasVLAN := uint16(0), pk.NumVLANs > 0
+	if hasVLAN {
+		vlan = pk.VLANs[0]
+	}
 	*h = Host{MAC: pk.SrcMAC, HasMAC: !macIsZero(&pk.SrcMAC), IP: pk.SrcIP, How: BindSource, TTL: pk.TTL,
-		VLAN: st.vlan, HasVLAN: st.hasVLAN, At: p.conn.Provenance()}
+		VLAN: vlan, HasVLAN: hasVLAN, At: p.conn.Provenance()}
 	p.stats.HostsReported++
 	p.sink.Host(h)
 	if pk.Layers&decode.LayerEthernet != 0 && !macIsZero(&pk.DstMAC) {
-		*h = Host{MAC: pk.DstMAC, HasMAC: true, IP: pk.DstIP, How: BindDestination, VLAN: st.vlan, HasVLAN: st.hasVLAN,
+		*h = Host{MAC: pk.DstMAC, HasMAC: true, IP: pk.DstIP, How: BindDestination, VLAN: vlan, HasVLAN: hasVLAN,
 			At: p.conn.Provenance()}
 		p.stats.HostsReported++
 		p.sink.Host(h)
