@@ -1,9 +1,9 @@
 package prototest
 
 import (
-	"encoding/hex"
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
