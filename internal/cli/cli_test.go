@@ -51,7 +51,7 @@ var examples = map[string]string{
 
 func TestAssessGolden(t *testing.T) {
 	for name, path := range examples {
-		for _, f := range []string{"table", "json", "md", "csv"} {
+		for _, f := range []string{"table", "json", "md", "csv", "html"} {
 			t.Run(name+"/"+f, func(t *testing.T) {
 				code, out, errOut := run(t, "assess", path, "-f", f, "--date", "2026-11-21")
 				if code != 0 {
