@@ -60,6 +60,16 @@ func Lookup(id string) (Technique, bool) {
 	return t, true
 }
 
+// Name returns the name of the technique with the given id, without allocating, for
+// renderers that print names next to ids.
+func Name(id string) (string, bool) {
+	i := sort.Search(len(techniques), func(i int) bool { return techniques[i].ID >= id })
+	if i == len(techniques) || techniques[i].ID != id {
+		return "", false
+	}
+	return techniques[i].Name, true
+}
+
 // Current follows ReplacedBy from a revoked technique to the technique that replaced it,
 // and returns an active technique unchanged. It reports false for unknown ids, deprecated
 // techniques and revoked ones whose replacement the data did not name.

@@ -197,3 +197,15 @@ func TestTableInvariants(t *testing.T) {
 		t.Errorf("only %d active techniques", active)
 	}
 }
+
+func TestName(t *testing.T) {
+	if n, ok := Name("T0843"); !ok || n != "Program Download" {
+		t.Errorf("Name(T0843) = %q, %v", n, ok)
+	}
+	if n, ok := Name("T0001"); ok || n != "" {
+		t.Errorf("Name(T0001) = %q, %v", n, ok)
+	}
+	if a := testing.AllocsPerRun(100, func() { Name("T0858") }); a != 0 {
+		t.Errorf("Name allocates %v times", a)
+	}
+}
