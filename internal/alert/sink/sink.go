@@ -2,6 +2,7 @@ package sink
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -55,6 +56,10 @@ type Retry struct {
 const (
 	DefaultQueueSize = 1024
 )
+
+// closeGrace is how long Close waits, after its deadline, for an in-flight delivery to
+// notice the cancellation.
+const closeGrace = time.Second
 
 // DefaultRetry tries an alert 5 times over about 7.5 seconds.
 var DefaultRetry = Retry{Attempts: 5, Initial: 500 * time.Millisecond, Max: 30 * time.Second}
@@ -321,11 +326,18 @@ func (s *Sink) Close(ctx context.Context) error {
 	s.closed = true
 	s.mu.Unlock()
 	close(s.stop)
+	stuck := false
 	select {
 	case <-s.done:
 	case <-ctx.Done():
 		s.abort()
-		<-s.done
+		select {
+		case <-s.done:
+		case <-time.After(closeGrace):
+			// The transport ignores cancellation (a write to a pipe nobody reads):
+			// leave its goroutine behind rather than hang the program's exit.
+			stuck = true
+		}
 	}
 	s.abort()
 	s.mu.Lock()
@@ -336,7 +348,12 @@ func (s *Sink) Close(ctx context.Context) error {
 		s.dropped.Add(1)
 	}
 	s.mu.Unlock()
-	terr := s.t.Close()
+	var terr error
+	if stuck {
+		terr = errors.New("delivery did not stop at the deadline; one alert is still in flight")
+	} else {
+		terr = s.t.Close()
+	}
 	st := s.Stats()
 	var err error
 	if st.Dropped > 0 || st.Failed > 0 {

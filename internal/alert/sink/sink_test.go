@@ -210,3 +210,29 @@ func TestDropPolicyString(t *testing.T) {
 		t.Error("IsPermanent does not see through wrapping")
 	}
 }
+
+// stuckTransport ignores cancellation, like a write to a pipe nobody reads.
+type stuckTransport struct{ release chan struct{} }
+
+func (s stuckTransport) Deliver(context.Context, *alert.Alert) error { <-s.release; return nil }
+func (s stuckTransport) Close() error                                { return nil }
+
+func TestCloseGivesUpOnStuckTransport(t *testing.T) {
+	tr := stuckTransport{make(chan struct{})}
+	defer close(tr.release)
+	s := New(tr, Options{Name: "stuck"})
+	s.Send(testAlert(1, finding.High))
+	s.Send(testAlert(2, finding.High))
+	waitFor(t, "delivery to start", func() bool { return s.Stats().InFlight == 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := s.Close(ctx)
+	if d := time.Since(start); d > closeGrace+time.Second {
+		t.Errorf("Close took %v", d)
+	}
+	if err == nil || !strings.Contains(err.Error(), "did not stop") || s.Stats().Dropped != 1 {
+		t.Errorf("Close: %v, stats %+v", err, s.Stats())
+	}
+	checkBalance(t, s.Stats())
+}
