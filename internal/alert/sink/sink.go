@@ -165,7 +165,8 @@ func (s *Sink) Name() string { return s.name }
 // MinSeverity returns the least severe alert the sink takes.
 func (s *Sink) MinSeverity() finding.Severity { return s.min }
 
-// Send queues a for delivery and returns at once; it never waits for the destination.
+// Send queues a (not nil) for delivery and returns at once; it never waits for the
+// destination.
 // It reports whether a was queued: false when a is below the minimum severity, the
 // queue is full under DropNewest, or the sink is closed. The sink keeps a, and other
 // sinks may share it: the caller must not modify it afterwards (Router clones it).

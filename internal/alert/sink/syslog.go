@@ -155,9 +155,10 @@ func (s *SyslogSender) Deliver(ctx context.Context, a *alert.Alert) error {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	s.conn.SetWriteDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { s.conn.SetWriteDeadline(time.Unix(1, 0)) })
-	_, err := s.conn.Write(msg)
+	conn := s.conn // the AfterFunc may still run after Deliver has replaced s.conn
+	conn.SetWriteDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { conn.SetWriteDeadline(time.Unix(1, 0)) })
+	_, err := conn.Write(msg)
 	stop()
 	if err != nil {
 		s.drop()

@@ -303,3 +303,47 @@ func TestSyslogDatagramLimit(t *testing.T) {
 		t.Errorf("alert too large even without details: %v", err)
 	}
 }
+
+// A receiver that accepts and never reads: once the socket buffers are full the write
+// blocks, and Close's deadline must still end it.
+func TestSyslogStalledReceiver(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			accepted <- c // held open, never read
+		}
+	}()
+	tr := mustSyslog(t, SyslogConfig{Network: SyslogTCP, Addr: ln.Addr().String(), WriteTimeout: time.Minute})
+	s := New(tr, Options{Name: "stalled", QueueSize: 50000})
+	big := testAlert(1, finding.High)
+	big.Details = []alert.Detail{{Key: "blob", Value: strings.Repeat("x", 16<<10)}}
+	for range 20000 { // 320 MB: more than any socket buffer
+		s.Send(big)
+	}
+	waitFor(t, "the writes to stall", func() bool {
+		before := s.Stats().Delivered
+		time.Sleep(50 * time.Millisecond)
+		return s.Stats().Delivered == before && s.Stats().InFlight == 1
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = s.Close(ctx)
+	if d := time.Since(start); d > closeGrace {
+		t.Errorf("Close took %v", d)
+	}
+	st := s.Stats()
+	if err == nil || st.Delivered == 20000 || st.Dropped == 0 || strings.Contains(err.Error(), "did not stop") {
+		t.Errorf("Close: %v, stats %+v", err, st)
+	}
+	checkBalance(t, st)
+	if c := <-accepted; c != nil {
+		c.Close()
+	}
+}
