@@ -1,0 +1,83 @@
+package sink
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/zonewarden/zonewarden/internal/alert"
+)
+
+// Format renders one alert, appending to dst without a newline; the renderers of
+// package alert have this shape.
+type Format func(dst []byte, a *alert.Alert) []byte
+
+// Formats a Writer can use.
+var (
+	JSONLines Format = alert.AppendJSON
+	Table     Format = alert.AppendTable
+)
+
+// CEF returns the CEF format with the given header options.
+func CEF(o alert.CEFOptions) Format {
+	return func(dst []byte, a *alert.Alert) []byte { return alert.AppendCEF(dst, a, o) }
+}
+
+// Syslog returns the RFC 5424 format (without transport framing), for writing syslog
+// lines to a file.
+func Syslog(o alert.SyslogOptions) Format {
+	return func(dst []byte, a *alert.Alert) []byte { return alert.AppendSyslog(dst, a, o) }
+}
+
+// Writer writes one line per alert to an io.Writer: standard output, or a file.
+type Writer struct {
+	w      io.Writer
+	format Format
+	header []byte // written before the first line, then nil
+	closer io.Closer
+	buf    []byte
+}
+
+// NewWriter writes alerts in format f to w, which it does not close. When header is not
+// empty (the table's column titles), it is written as a line before the first alert.
+func NewWriter(w io.Writer, f Format, header []byte) *Writer {
+	return &Writer{w: w, format: f, header: header, buf: make([]byte, 0, 1024)}
+}
+
+// OpenFile appends alerts in format f to the file at path, creating it (mode 0640)
+// when it does not exist; Close closes the file.
+func OpenFile(path string, f Format) (*Writer, error) {
+	file, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("alert file: %w", err)
+	}
+	w := NewWriter(file, f, nil)
+	w.closer = file
+	return w, nil
+}
+
+// Deliver writes a's line with a single Write, so that lines from several processes
+// appending to one file do not interleave.
+func (w *Writer) Deliver(_ context.Context, a *alert.Alert) error {
+	w.buf = w.buf[:0]
+	if len(w.header) > 0 {
+		w.buf = append(w.buf, w.header...)
+		w.buf = append(w.buf, '\n')
+	}
+	w.buf = w.format(w.buf, a)
+	w.buf = append(w.buf, '\n')
+	if _, err := w.w.Write(w.buf); err != nil {
+		return fmt.Errorf("writing alert: %w", err)
+	}
+	w.header = nil
+	return nil
+}
+
+// Close closes the file opened by OpenFile; for NewWriter it does nothing.
+func (w *Writer) Close() error {
+	if w.closer != nil {
+		return w.closer.Close()
+	}
+	return nil
+}
