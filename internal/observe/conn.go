@@ -31,6 +31,7 @@ type Conn struct {
 	st     *flowState
 	l2orig decode.Dir
 	time   int64
+	op     Operation // reused for every OpSink call (operation.go)
 }
 
 // FromClient reports whether the packet was sent by the side that opened the
@@ -69,6 +70,7 @@ func (c *Conn) Op(code uint32, class protocols.OpClass) {
 	if c.st != nil {
 		c.st.op(code, class, c.Dir)
 	}
+	c.emitOp(code, class)
 }
 
 // Anomaly counts trouble found in the flow.

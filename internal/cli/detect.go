@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zonewarden/zonewarden/internal/alert"
+	"github.com/zonewarden/zonewarden/internal/alert/sink"
+	"github.com/zonewarden/zonewarden/internal/capture/live"
+	"github.com/zonewarden/zonewarden/internal/detect"
+	"github.com/zonewarden/zonewarden/internal/finding"
+	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/observe"
+)
+
+func init() { commands = append(commands, newDetectCmd) }
+
+type detectFlags struct {
+	format, iface, filter        string
+	syslog, syslogMin            string
+	webhook, webhookMin, hookCA  string
+	cef, learn, baseline, failOn string
+	minSeverity                  string
+	duration                     time.Duration
+	workers                      int
+}
+
+func newDetectCmd() *cobra.Command {
+	var fl detectFlags
+	cmd := &cobra.Command{
+		Use:   "detect [MODEL.yaml] CAPTURE...|--iface IF",
+		Short: "Alerts on risky OT operations (writes, program downloads, mode changes, restarts, scans)",
+		Long: `detect reads captures or a live interface and raises alerts on risky OT
+operations: Modbus writes and diagnostics, S7 STOP/start, block transfers and PI
+services, CIP reset/stop/start and program or firmware transfer, DNP3 restarts,
+controls and file operations, IEC 104 commands, BACnet DCC/reinitialize/write,
+PROFINET DCP Set, identification sweeps and scans. Each alert carries MITRE ATT&CK
+for ICS technique ids. With a plant model (a first argument ending in .yaml or .yml)
+alerts name assets and zones and are ranked by what the conduits allow. See
+docs/detect.md.
+
+Exit status: 0, or 1 when an alert reaches --fail-on, 2 on a usage or read error.`,
+		Example: `  zonewarden detect capture.pcapng
+  zonewarden detect plant.yaml capture.pcapng -f jsonl
+  zonewarden detect plant.yaml --iface eth1 --syslog tls://127.0.0.1:6514 --webhook https://siem.example/hook
+  zonewarden detect --learn baseline.json normal.pcapng
+  zonewarden detect --baseline baseline.json plant.yaml new.pcapng`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runDetect(cmd, args, &fl) },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&fl.format, "format", "f", "table", "output format on standard output: table, jsonl, cef, none")
+	f.StringVar(&fl.iface, "iface", "", "capture live on this interface (Linux) instead of reading files")
+	f.StringVar(&fl.filter, "filter", "", "capture filter for --iface, in pcap-filter syntax")
+	f.DurationVar(&fl.duration, "duration", 0, "stop a live capture after this long")
+	f.StringVar(&fl.syslog, "syslog", "", "also send alerts to a syslog receiver: udp://, tcp:// or tls://host[:port]")
+	f.StringVar(&fl.syslogMin, "syslog-min", "low", "least severe alert sent to syslog")
+	f.StringVar(&fl.webhook, "webhook", "", "also POST alerts as JSON to this http(s) URL")
+	f.StringVar(&fl.webhookMin, "webhook-min", "medium", "least severe alert sent to the webhook")
+	f.StringVar(&fl.hookCA, "webhook-ca", "", "PEM file of the CA that signed the webhook's certificate")
+	f.StringVar(&fl.cef, "cef", "", "also append alerts in CEF to this file")
+	f.StringVar(&fl.learn, "learn", "", "record the traffic's talkers, operations and devices as a baseline in this JSON file")
+	f.StringVar(&fl.baseline, "baseline", "", "alert on talkers, operations and devices this baseline file lacks")
+	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 when an alert is at least this severe (info, low, medium, high, critical, none)")
+	f.StringVar(&fl.minSeverity, "min-severity", "info", "drop alerts below this severity")
+	f.IntVar(&fl.workers, "workers", 0, "goroutines that process packets (default: one per CPU)")
+	return cmd
+}
+
+func runDetect(cmd *cobra.Command, args []string, fl *detectFlags) error {
+	if err := checkFailOn(fl.failOn); err != nil {
+		return err
+	}
+	minSev, err := finding.ParseSeverity(fl.minSeverity)
+	if err != nil {
+		return usageErr(fmt.Errorf("--min-severity: %w", err))
+	}
+	var m *model.Model
+	if len(args) > 0 && (strings.HasSuffix(args[0], ".yaml") || strings.HasSuffix(args[0], ".yml")) {
+		if m, err = loadModel(args[0]); err != nil {
+			return err
+		}
+		args = args[1:]
+	}
+	switch {
+	case fl.iface == "" && len(args) == 0:
+		return usageErr(errors.New("give the capture files to read, or --iface to capture live"))
+	case fl.iface != "" && len(args) > 0:
+		return usageErr(errors.New("give either capture files or --iface, not both"))
+	}
+	opt := detect.Options{Model: m, Files: args, Immediate: fl.iface != "", MinSeverity: minSev}
+	if fl.baseline != "" {
+		f, err := os.Open(fl.baseline)
+		if err != nil {
+			return usageErr(err)
+		}
+		opt.Baseline, err = detect.ReadBaseline(f)
+		f.Close()
+		if err != nil {
+			return usageErr(fmt.Errorf("%s: %w", fl.baseline, err))
+		}
+	}
+	if fl.learn != "" {
+		opt.Learn = detect.NewBaseline()
+		opt.Learn.Sources = args
+	}
+	router, err := detectRouter(cmd, fl)
+	if err != nil {
+		return err
+	}
+	worst := finding.Severity(-1)
+	d := detect.New(opt, func(a *alert.Alert) {
+		worst = max(worst, a.Severity)
+		router.Send(a)
+	})
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	runOpt := observe.Options{Workers: fl.workers}
+	var runErr error
+	if fl.iface != "" {
+		if fl.duration > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, fl.duration)
+			defer cancel()
+		}
+		src, err := live.Open(ctx, fl.iface, fl.filter)
+		if err != nil {
+			return usageErr(err)
+		}
+		defer src.Close()
+		if err := d.RunSource(ctx, src, "live:"+fl.iface, runOpt); err != nil && ctx.Err() == nil {
+			runErr = err
+		}
+	} else if errs := d.RunFiles(ctx, args, runOpt); len(errs) > 0 {
+		runErr = fileErrors(errs, len(args))
+	}
+	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	closeErr := router.Close(cctx)
+	for _, st := range router.Stats() {
+		if st.Dropped > 0 || st.Failed > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d alerts dropped, %d failed\n", st.Name, st.Dropped, st.Failed)
+		}
+	}
+	if opt.Learn != nil {
+		f, err := os.Create(fl.learn)
+		if err != nil {
+			return err
+		}
+		werr := opt.Learn.Write(f)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return werr
+		}
+	}
+	if runErr != nil {
+		return usageErr(runErr)
+	}
+	if closeErr != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "closing alert sinks: %v\n", closeErr)
+	}
+	if fl.failOn != "none" && fl.failOn != "" {
+		t, _ := finding.ParseSeverity(fl.failOn)
+		if worst >= t {
+			return errFindings
+		}
+	}
+	return nil
+}
+
+// detectRouter builds the alert sinks the flags ask for.
+func detectRouter(cmd *cobra.Command, fl *detectFlags) (*sink.Router, error) {
+	var sinks []*sink.Sink
+	var header []byte
+	var format sink.Format
+	switch fl.format {
+	case "table":
+		format, header = sink.Table, alert.AppendTableHeader(nil)
+	case "jsonl":
+		format = sink.JSONLines
+	case "cef":
+		format = sink.CEF(alert.CEFOptions{})
+	case "none":
+	default:
+		return nil, usageErr(fmt.Errorf("unknown format %q: use table, jsonl, cef or none", fl.format))
+	}
+	if format != nil {
+		// Standard output gets a deep queue: it is the command's own output.
+		sinks = append(sinks, sink.New(sink.NewWriter(cmd.OutOrStdout(), format, header),
+			sink.Options{Name: "stdout", QueueSize: 1 << 16}))
+	}
+	if fl.cef != "" {
+		w, err := sink.OpenFile(fl.cef, sink.CEF(alert.CEFOptions{}))
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		sinks = append(sinks, sink.New(w, sink.Options{Name: "cef " + fl.cef}))
+	}
+	if fl.syslog != "" {
+		sev, err := finding.ParseSeverity(fl.syslogMin)
+		if err != nil {
+			return nil, usageErr(fmt.Errorf("--syslog-min: %w", err))
+		}
+		network, addr, err := sink.ParseSyslogURL(fl.syslog)
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		s, err := sink.NewSyslog(sink.SyslogConfig{Network: network, Addr: addr})
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		sinks = append(sinks, sink.New(s, sink.Options{Name: "syslog " + fl.syslog, MinSeverity: sev}))
+	}
+	if fl.webhook != "" {
+		sev, err := finding.ParseSeverity(fl.webhookMin)
+		if err != nil {
+			return nil, usageErr(fmt.Errorf("--webhook-min: %w", err))
+		}
+		cfg := sink.WebhookConfig{URL: fl.webhook}
+		if fl.hookCA != "" {
+			pool, err := sink.LoadCAFile(fl.hookCA)
+			if err != nil {
+				return nil, usageErr(err)
+			}
+			cfg.TLS = tlsWithRoots(pool)
+		}
+		h, err := sink.NewWebhook(cfg)
+		if err != nil {
+			return nil, usageErr(err)
+		}
+		sinks = append(sinks, sink.New(h, sink.Options{Name: "webhook " + fl.webhook, MinSeverity: sev}))
+	}
+	return sink.NewRouter(sinks...), nil
+}
+
+func tlsWithRoots(pool *x509.CertPool) *tls.Config {
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+}
