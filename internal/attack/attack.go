@@ -70,9 +70,20 @@ func Name(id string) (string, bool) {
 	return techniques[i].Name, true
 }
 
-// Current follows ReplacedBy from a revoked technique to the technique that replaced it,
-// and returns an active technique unchanged. It reports false for unknown ids, deprecated
-// techniques and revoked ones whose replacement the data did not name.
+// inferredReplacements names the successors of techniques ATT&CK v19 revoked without
+// stating one in its data: each pair has the same name and description (see
+// docs/alerts.md). MITRE's own ReplacedBy takes precedence where it exists.
+var inferredReplacements = map[string]string{
+	"T0855": "T1692.001", // Unauthorized Command Message → Command Message
+	"T0856": "T1692.002", // Spoof Reporting Message → Reporting Message
+	"T0812": "T1694.001", // Default Credentials
+	"T0857": "T1693.001", // System Firmware
+}
+
+// Current follows ReplacedBy from a revoked technique to the technique that replaced it
+// (or the successor inferredReplacements names), and returns an active technique
+// unchanged. It reports false for unknown ids, deprecated techniques and revoked ones
+// with no known successor.
 func Current(id string) (Technique, bool) {
 	for range 4 { // replacements do not chain deeper; the bound guards against a cycle
 		t, ok := Lookup(id)
@@ -81,10 +92,13 @@ func Current(id string) (Technique, bool) {
 			return Technique{}, false
 		case t.Active():
 			return t, true
-		case t.ReplacedBy == "":
+		case t.ReplacedBy != "":
+			id = t.ReplacedBy
+		case inferredReplacements[id] != "":
+			id = inferredReplacements[id]
+		default:
 			return Technique{}, false
 		}
-		id = t.ReplacedBy
 	}
 	return Technique{}, false
 }

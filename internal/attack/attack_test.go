@@ -141,15 +141,12 @@ func TestCurrent(t *testing.T) {
 		{"T0858", "T0858", true},     // active: itself
 		{"T0839", "T1693.002", true}, // revoked, replacement known
 		{"T0804", "T1691.002", true}, // revoked, replacement known
-		{"T0855", "", false},         // revoked, replacement not in the transcribed data
+		{"T0855", "T1692.001", true}, // revoked, successor inferred (inferredReplacements)
 		{"T0841", "", false},         // deprecated
 		{"T0000", "", false},         // unknown
 	}
 	for _, tt := range tests {
 		got, ok := Current(tt.id)
-		if tt.id == "T0855" && !ok { // the transcribed data lacks this replacement; MITRE's full data has it
-			continue
-		}
 		if ok != tt.ok || got.ID != tt.want {
 			t.Errorf("Current(%s) = %s, %v; want %s, %v", tt.id, got.ID, ok, tt.want, tt.ok)
 		}
@@ -210,5 +207,13 @@ func TestName(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(100, func() { Name("T0858") }); a != 0 {
 		t.Errorf("Name allocates %v times", a)
+	}
+}
+
+func TestCurrentFollowsInferredReplacements(t *testing.T) {
+	for old, want := range map[string]string{"T0855": "T1692.001", "T0856": "T1692.002", "T0812": "T1694.001", "T0857": "T1693.001", "T0858": "T0858"} {
+		if c, ok := Current(old); !ok || c.ID != want {
+			t.Errorf("Current(%s) = %q, %v; want %s", old, c.ID, ok, want)
+		}
 	}
 }
