@@ -34,14 +34,6 @@ var AppSSDP = Register(Protocol{
 // message. A header block cut across segments is not read.
 type httpHandler struct{ m http.Message }
 
-// Once bits, per flow.
-const (
-	httpOnceAgent = iota
-	httpOnceHost
-	httpOnceServer
-	httpOnceRealm
-)
-
 var httpMethods = [...]string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "NOTIFY", "M-SEARCH", "SUBSCRIBE"}
 
 // httpStart reports whether b begins an HTTP/1.x message of a method this handler knows
@@ -73,20 +65,20 @@ func (h *httpHandler) Handle(c *Conn, b []byte) {
 	}
 	if m.Request {
 		c.Op(uint32(httpMethod(b)+1), protocols.OpNone)
-		if len(m.UserAgent) > 0 && c.Once(httpOnceAgent) {
+		if len(m.UserAgent) > 0 {
 			c.Identity(Sender, FieldUserAgent, trimText(m.UserAgent), High)
 		}
 		// The name the client asked for: one of the server's names, as far as the
 		// client knows (low confidence).
-		if host := hostName(m.Host); len(host) > 0 && c.Once(httpOnceHost) {
+		if host := hostName(m.Host); len(host) > 0 {
 			c.Identity(Receiver, FieldServerName, host, Low)
 		}
 	}
 	// SSDP announcements (NOTIFY) and answers name the sender's software in Server.
-	if len(m.Server) > 0 && c.Once(httpOnceServer) {
+	if len(m.Server) > 0 {
 		c.Identity(Sender, FieldHTTPServer, trimText(m.Server), High)
 	}
-	if realm := authRealm(m.WWWAuthenticate); len(realm) > 0 && c.Once(httpOnceRealm) {
+	if realm := authRealm(m.WWWAuthenticate); len(realm) > 0 {
 		c.Identity(Sender, FieldHTTPRealm, realm, High)
 	}
 }

@@ -54,11 +54,18 @@ func (h *sshHandler) Handle(c *Conn, b []byte) {
 	c.Once(done)
 }
 
-// detectSSH recognises a connection that starts with an SSH identification string.
+// detectSSH recognises a connection that starts with an SSH identification string,
+// after the few lines of text a server may send before it.
 func detectSSH(b []byte) bool {
-	if !bytes.HasPrefix(b, []byte("SSH-2.0-")) && !bytes.HasPrefix(b, []byte("SSH-1.99-")) && !bytes.HasPrefix(b, []byte("SSH-1.5-")) {
-		return false
+	for range maxSSHLines {
+		n, err := sshid.PDULen(b)
+		if err != nil || n == 0 {
+			return false
+		}
+		if bytes.HasPrefix(b, []byte("SSH-2.0-")) || bytes.HasPrefix(b, []byte("SSH-1.99-")) || bytes.HasPrefix(b, []byte("SSH-1.5-")) {
+			return true
+		}
+		b = b[n:]
 	}
-	n, err := sshid.PDULen(b)
-	return err == nil && n > 0
+	return false
 }
