@@ -145,7 +145,7 @@ func TestReverseAddr(t *testing.T) {
 		"4.3.2.1.in-addr.arpa": "1.2.3.4", "4.3.2.1.IN-ADDR.ARPA.": "1.2.3.4", "3.2.1.in-addr.arpa": "invalid IP",
 		"256.3.2.1.in-addr.arpa": "invalid IP", "a.3.2.1.in-addr.arpa": "invalid IP", "5.4.3.2.1.in-addr.arpa": "invalid IP",
 		"b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.4.ip6.arpa": "4321:0:1:2:3:4:567:89ab",
-		"b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.ip6.arpa": "invalid IP", "plc.plant.example": "invalid IP",
+		"b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.ip6.arpa":   "invalid IP", "plc.plant.example": "invalid IP",
 	} {
 		if got := reverseAddr([]byte(name)).String(); got != want {
 			t.Errorf("%s: %s, want %s", name, got, want)
