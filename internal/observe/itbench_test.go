@@ -32,6 +32,12 @@ func itPackets(tb testing.TB) []capturetest.Packet {
 
 // simulatedPlant is five minutes of the simulator's test plant.
 func simulatedPlant(tb testing.TB) []capturetest.Packet {
+	return capturetest.Load(tb, simulatedPlantFile(tb))
+}
+
+// simulatedPlantFile writes five minutes of the simulator's test plant to a temporary
+// capture and returns its path.
+func simulatedPlantFile(tb testing.TB) string {
 	m, err := model.Load(filepath.Join("..", "simulate", "testdata", "plant.yaml"), model.Options{})
 	if err != nil {
 		tb.Fatal(err)
@@ -48,35 +54,42 @@ func simulatedPlant(tb testing.TB) []capturetest.Packet {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return capturetest.Load(tb, path)
+	return path
 }
 
 // itFrames are the frames of the IT dissectors' fixtures, each conversation from its start.
 func itFrames(tb testing.TB) [][]byte {
-	client := netip.MustParseAddrPort("10.0.0.10:40000")
 	var frames [][]byte
-	frames = append(frames, exchange(tb, client, netip.MustParseAddrPort("10.0.0.20:443"), tlsTranscript(tb, 0x0303))...)
-	frames = append(frames, exchange(tb, netip.MustParseAddrPort("10.0.0.10:40001"), netip.MustParseAddrPort("10.0.0.20:80"), httpTranscript(tb))...)
+	for _, c := range itConversations(tb) {
+		frames = append(frames, c...)
+	}
+	return frames
+}
+
+// itConversations are the IT dissectors' fixtures as frames, one group a conversation
+// (or a single datagram or announcement).
+func itConversations(tb testing.TB) [][][]byte {
+	client := netip.MustParseAddrPort("10.0.0.10:40000")
 	cs, ss := sshStreams(tb)
-	frames = append(frames, exchange(tb, netip.MustParseAddrPort("10.0.0.10:40002"), netip.MustParseAddrPort("10.0.0.20:22"),
-		[]segment{{false, ss}, {true, cs}})...)
 	snmpFx := fixtures(tb, "../protocols/snmp/testdata/netsnmp.txt")
 	dhcpFx := fixtures(tb, "../protocols/dhcp/testdata/udhcpc-dnsmasq.txt")
 	mgr, agent := netip.MustParseAddrPort("10.0.0.10:40003"), netip.MustParseAddrPort("10.0.0.40:161")
-	frames = append(frames,
-		udpFrame(tb, mgr, agent, macClient, macServer, snmpFx["netsnmp-v2c-get"]),
-		udpFrame(tb, agent, mgr, macServer, macClient, snmpFx["netsnmp-v2c-response"]),
-		udpFrame(tb, netip.MustParseAddrPort("0.0.0.0:68"), netip.MustParseAddrPort("255.255.255.255:67"), macClient,
+	return [][][]byte{
+		exchange(tb, client, netip.MustParseAddrPort("10.0.0.20:443"), tlsTranscript(tb, 0x0303)),
+		exchange(tb, netip.MustParseAddrPort("10.0.0.10:40001"), netip.MustParseAddrPort("10.0.0.20:80"), httpTranscript(tb)),
+		exchange(tb, netip.MustParseAddrPort("10.0.0.10:40002"), netip.MustParseAddrPort("10.0.0.20:22"), []segment{{false, ss}, {true, cs}}),
+		{udpFrame(tb, mgr, agent, macClient, macServer, snmpFx["netsnmp-v2c-get"]),
+			udpFrame(tb, agent, mgr, macServer, macClient, snmpFx["netsnmp-v2c-response"])},
+		{udpFrame(tb, netip.MustParseAddrPort("0.0.0.0:68"), netip.MustParseAddrPort("255.255.255.255:67"), macClient,
 			mac("ff:ff:ff:ff:ff:ff"), dhcpFx["udhcpc-dnsmasq-request"]),
-		udpFrame(tb, netip.MustParseAddrPort("10.20.0.1:67"), netip.MustParseAddrPort("10.20.0.141:68"), macServer, macClient,
-			dhcpFx["udhcpc-dnsmasq-ack"]),
-		udpFrame(tb, netip.MustParseAddrPort("10.77.0.5:5353"), netip.MustParseAddrPort("224.0.0.251:5353"), mac("02:42:0a:4d:00:05"),
-			mac("01:00:5e:00:00:fb"), unhex(tb, hexAvahiAnnouncement)),
-		ethFrame(mac("01:80:c2:00:00:0e"), mac("00:1b:1b:8a:22:10"), 0x88cc, unhex(tb, hexLldpd)),
-		ethFrame(mac("01:80:c2:00:00:0e"), mac("00:1b:54:c2:11:81"), 0x88cc, lldpSwitch),
-		llcFrame(mac("01:00:0c:cc:cc:cc"), mac("00:1b:1b:8a:22:10"), unhex(tb, hexLldpdCDP)),
-	)
-	return frames
+			udpFrame(tb, netip.MustParseAddrPort("10.20.0.1:67"), netip.MustParseAddrPort("10.20.0.141:68"), macServer, macClient,
+				dhcpFx["udhcpc-dnsmasq-ack"])},
+		{udpFrame(tb, netip.MustParseAddrPort("10.77.0.5:5353"), netip.MustParseAddrPort("224.0.0.251:5353"), mac("02:42:0a:4d:00:05"),
+			mac("01:00:5e:00:00:fb"), unhex(tb, hexAvahiAnnouncement))},
+		{ethFrame(mac("01:80:c2:00:00:0e"), mac("00:1b:1b:8a:22:10"), 0x88cc, unhex(tb, hexLldpd))},
+		{ethFrame(mac("01:80:c2:00:00:0e"), mac("00:1b:54:c2:11:81"), 0x88cc, lldpSwitch)},
+		{llcFrame(mac("01:00:0c:cc:cc:cc"), mac("00:1b:1b:8a:22:10"), unhex(tb, hexLldpdCDP))},
+	}
 }
 
 // TestSteadyStateAllocatesNothingIT: the IT dissectors, like the OT ones, allocate

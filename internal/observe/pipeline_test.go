@@ -182,7 +182,16 @@ func TestDCP(t *testing.T) {
 }
 
 func TestRunFilesShardedMatchesSequential(t *testing.T) {
-	files := allPublicCaptures(t)
+	shardedMatchesSequential(t, allPublicCaptures(t))
+}
+
+// TestRunFilesShardedMatchesSequentialIT: the same with the simulator's test plant, whose
+// LLDP, CDP, DHCP, DNS and SSH the IT dissectors read.
+func TestRunFilesShardedMatchesSequentialIT(t *testing.T) {
+	shardedMatchesSequential(t, []string{simulatedPlantFile(t)})
+}
+
+func shardedMatchesSequential(t *testing.T, files []string) {
 	key := func(sinks []Sink) []string {
 		var out []string
 		for _, s := range sinks {
