@@ -123,7 +123,7 @@ func bindingNames(how uint8) []string {
 }
 
 func displayName(a *Asset) string {
-	for _, f := range []string{"name", "product_name", "model", "application_name"} {
+	for _, f := range []string{"name", "system_name", "hostname", "product_name", "model", "application_name", "netbios_name", "dns_name", "server_name"} {
 		if v := a.Identity[f]; v != "" {
 			return v
 		}

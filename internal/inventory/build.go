@@ -171,8 +171,9 @@ func (b *Builder) Build(files []string) *Inventory {
 		return fmt.Sprint("source ", i)
 	}
 	b.resolveAddresses(r)
-	b.attachFacts(r, fileName)
+	b.attachFacts(r, fileName, false)
 	flows := b.buildFlows(r, fileName)
+	b.attachFacts(r, fileName, true)
 	inv := &Inventory{SchemaVersion: SchemaVersion, Generator: "zonewarden", Flows: flows}
 	inv.Anomalies = append([]Anomaly{}, b.addressAnomalies(r)...)
 	inv.Assets = finishAssets(r)
@@ -318,10 +319,22 @@ func (b *Builder) resolveAddresses(r *resolver) {
 	}
 }
 
-// attachFacts gives each identity fact to its asset (or a component of it).
-func (b *Builder) attachFacts(r *resolver, fileName func(int) string) {
+// attachFacts gives each identity fact to its asset (or a component of it). Facts only
+// said of an address by others at low confidence (a name a DNS server resolves to it)
+// make no asset of their own: hearsay does not show that a device exists. They are
+// attached in a second pass (hearsay true), after the conversations have made the
+// assets of every address that talked, and dropped when no asset holds the address.
+func (b *Builder) attachFacts(r *resolver, fileName func(int) string, hearsay bool) {
 	for k, rec := range b.ids {
-		a := r.resolve(k.subject.MAC, k.subject.HasMAC, k.subject.IP)
+		if rec.hearsay(k) != hearsay {
+			continue
+		}
+		var a *asset
+		if hearsay {
+			a = r.existing(k.subject.IP)
+		} else {
+			a = r.resolve(k.subject.MAC, k.subject.HasMAC, k.subject.IP)
+		}
 		if a == nil {
 			continue
 		}
@@ -333,8 +346,32 @@ func (b *Builder) attachFacts(r *resolver, fileName func(int) string) {
 				a.hints[v.value] = true
 			}
 		}
-		a.seen(rec.firstTime(), 0)
+		if !hearsay {
+			a.seen(rec.firstTime(), 0)
+		}
 	}
+}
+
+// hearsay reports whether every value of the record is a low-confidence fact about an
+// address alone.
+func (r *idRec) hearsay(k idKey) bool {
+	if k.subject.HasMAC || !k.subject.IP.IsValid() {
+		return false
+	}
+	for _, v := range r.values {
+		if v.conf > observe.Low {
+			return false
+		}
+	}
+	return true
+}
+
+// existing returns the asset that holds ip, or nil: unlike resolve it makes none.
+func (r *resolver) existing(ip netip.Addr) *asset {
+	if !usableIP(ip) || (len(r.byIP[ip]) == 0 && r.ipAssets[ip] == nil) {
+		return nil
+	}
+	return r.resolve([6]byte{}, false, ip)
 }
 
 func (r *idRec) firstTime() int64 {

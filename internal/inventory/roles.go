@@ -164,7 +164,14 @@ func inferRole(a *asset) Role {
 		}
 	}
 	identified := map[string]bool{}
+	announced := map[string]bool{}
 	for _, f := range a.facts[""] {
+		if f.Field == "capabilities" && !announced[f.Protocol] {
+			if caps := networkCapabilities(f.Value); caps != "" {
+				announced[f.Protocol] = true
+				s.add(RoleNetworkDevice, 4, "announces %s capability over %s (packet %d of %s)", caps, f.Protocol, f.Packet, f.File)
+			}
+		}
 		switch {
 		case f.Field == "device_type" && strings.Contains(f.Value, "Programmable Logic Controller"):
 			s.add(RoleController, 3, "its CIP device type is %s", f.Value)
@@ -187,7 +194,20 @@ func inferRole(a *asset) Role {
 			s.add(RoleNetworkDevice, 6, "receives packets for %s (the next hop towards them)", plural(len(a.routed), "address"))
 		}
 	}
-	if !ot && other && len(s) == 0 {
+	// A device that speaks no industrial protocol and shows no plant role, but serves
+	// remote logins, is an IT host: a server or a workstation.
+	if !ot && s[RoleController] == nil && s[RoleEngineering] == nil && s[RoleHMISCADA] == nil && s[RoleHistorian] == nil {
+		for _, k := range keys {
+			switch {
+			case !k.server || k.transport != "tcp":
+			case k.app.String() == "ssh":
+				s.add(RoleITHost, 2, "serves SSH on tcp/%d%s", k.port, toPeers(len(a.protos[k].peers), "client"))
+			case k.port == 3389:
+				s.add(RoleITHost, 3, "serves remote desktop (RDP) on tcp/3389%s", toPeers(len(a.protos[k].peers), "client"))
+			}
+		}
+	}
+	if !ot && other && (len(s) == 0 || len(s) == 1 && s[RoleITHost] != nil) {
 		s.add(RoleITHost, 1, "no industrial protocol seen")
 	}
 	best := ""
@@ -208,6 +228,23 @@ func inferRole(a *asset) Role {
 		conf = "medium"
 	}
 	return Role{Name: best, Confidence: conf, Evidence: r.evidence}
+}
+
+// networkCapabilities returns the capabilities of a network device among those an LLDP
+// or CDP announcement lists ("bridge,router"), comma-separated; "" when there are none
+// (an end station, a phone).
+func networkCapabilities(v string) string {
+	var out []string
+	for _, c := range strings.Split(v, ",") {
+		switch c {
+		case "bridge", "router", "wlan_ap", "repeater", "docsis", "c_vlan", "s_vlan", "tpmr", // LLDP
+			"switch", "transparent_bridge", "source_route_bridge", "two_port_mac_relay": // CDP
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // toPeers says " to N peers" (nothing when the only peer is the asset itself).

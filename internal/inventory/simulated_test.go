@@ -14,13 +14,20 @@ import (
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
 )
 
-// TestSimulatedPlantsAgainstTruth simulates each example plant and checks that discovery
-// finds every simulated device with its MAC, address and VLAN, and the identity each
-// reveals on the wire (the truth file's ground truth).
+// TestSimulatedPlantsAgainstTruth simulates each example plant and the simulator's test
+// plant and checks that discovery finds every simulated device with its MAC, address and
+// VLAN, and the identity each reveals on the wire (the truth file's ground truth): what
+// industrial protocols say, and the names, platforms and banners of LLDP, CDP, DHCP and
+// SSH. Switches get their management address and the role of a network device.
 func TestSimulatedPlantsAgainstTruth(t *testing.T) {
-	for _, ex := range []string{"water-treatment", "substation"} {
+	plants := map[string]string{
+		"water-treatment": filepath.Join("..", "..", "examples", "water-treatment", "plant.yaml"),
+		"substation":      filepath.Join("..", "..", "examples", "substation", "plant.yaml"),
+		"packaging-line":  filepath.Join("..", "simulate", "testdata", "plant.yaml"),
+	}
+	for _, ex := range []string{"water-treatment", "substation", "packaging-line"} {
 		t.Run(ex, func(t *testing.T) {
-			m, err := model.Load(filepath.Join("..", "..", "examples", ex, "plant.yaml"), model.Options{})
+			m, err := model.Load(plants[ex], model.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -41,6 +48,7 @@ func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
+			itFacts, switches := 0, 0 // what the truth holds of the IT protocols, checked below
 			byMAC := map[string]*inventory.Asset{}
 			for i := range inv.Assets {
 				byMAC[inv.Assets[i].MAC] = &inv.Assets[i]
@@ -65,6 +73,20 @@ func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 							t.Errorf("%s: %s identity %s = %q, truth %q", ta.ID, id.Protocol, field, a.Identity[field], want)
 						}
 					}
+					// fact checks that the protocol gave the value among the asset's facts
+					// (the identity summary holds one value a field, of any protocol).
+					fact := func(field, want string) {
+						if want == "" {
+							return
+						}
+						itFacts++
+						for _, f := range a.Facts {
+							if f.Protocol == id.Protocol && f.Field == field && f.Value == want {
+								return
+							}
+						}
+						t.Errorf("%s: no %s fact %s = %q", ta.ID, id.Protocol, field, want)
+					}
 					switch id.Protocol {
 					case "enip":
 						check("product_name", id.ProductName)
@@ -74,8 +96,42 @@ func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 						check("serial_number", id.Serial)
 					case "modbus":
 						check("vendor", id.Vendor)
+					case "lldp":
+						fact("system_name", id.SystemName)
+						fact("system_description", id.SystemDescription)
+					case "cdp":
+						fact("system_name", id.SystemName)
+						fact("platform", id.Platform)
+						fact("software", id.SoftwareVersion)
+					case "dhcp":
+						fact("hostname", id.Hostname)
+						fact("vendor_class", id.VendorClass)
+						check("hostname", id.Hostname)
+					case "ssh":
+						fact("ssh_banner", id.Banner)
 					}
 				}
+				if ta.Kind == "switch" {
+					switches++
+					if a.Role.Name != inventory.RoleNetworkDevice {
+						t.Errorf("%s: role %s (%v), want a network device", ta.ID, a.Role.Name, a.Role.Evidence)
+					}
+					for _, ip := range ta.IPs {
+						announced := false
+						for _, x := range a.IPs {
+							announced = announced || x.Address == ip && slices.Contains(x.Seen, "announced")
+						}
+						if !announced || !slices.ContainsFunc(a.Facts, func(f inventory.Fact) bool {
+							return f.Field == "management_address" && f.Value == ip
+						}) {
+							t.Errorf("%s: management address %s not announced: %+v", ta.ID, ip, a.IPs)
+						}
+					}
+				}
+			}
+			t.Logf("%d assets, %d identity facts of IT protocols and %d switches checked", len(truth.Assets), itFacts, switches)
+			if itFacts == 0 || switches == 0 {
+				t.Error("the simulated plant shows no IT identity or no switch: the test checks nothing")
 			}
 		})
 	}

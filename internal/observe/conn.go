@@ -106,6 +106,14 @@ func (c *Conn) Once(bit uint8) bool {
 	return true
 }
 
+// OnceDone reports whether Once was called with bit in the packet's flow, without
+// setting it: a handler that stops looking at a flow once it has what it wanted (an SSH
+// banner, the clear part of a TLS handshake) asks it first. Frames without a
+// conversation always get false.
+func (c *Conn) OnceDone(bit uint8) bool {
+	return c.st != nil && c.st.once&(uint32(1)<<(bit&31)) != 0
+}
+
 // Ext returns the handler's per-flow state set with SetExt (nil at first).
 func (c *Conn) Ext() any {
 	if c.st == nil {

@@ -33,6 +33,9 @@ func FuzzPipeline(f *testing.F) {
 		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:4840"), []byte("HEL\x46\x1c\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")),
 		{unhex(f, "010ecf000000001b1b0000018892fefe050000000a0100010004ffff0000")},
 	}
+	// The IT dissectors: one seed a conversation, datagram exchange or announcement of
+	// their fixtures.
+	seeds = append(seeds, itConversations(f)...)
 	for _, s := range seeds {
 		f.Add(framesOf(s...))
 	}

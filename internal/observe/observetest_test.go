@@ -107,18 +107,25 @@ type replay struct {
 }
 
 func newReplay(tb testing.TB, paths ...string) *replay {
+	var pkts []capturetest.Packet
+	for _, path := range paths {
+		pkts = append(pkts, capturetest.Load(tb, path)...)
+	}
+	return newReplayOf(tb, pkts)
+}
+
+// newReplayOf makes a replay of packets already in memory.
+func newReplayOf(tb testing.TB, pkts []capturetest.Packet) *replay {
 	r := &replay{}
 	var d decode.Decoder
 	var p decode.Packet
-	for _, path := range paths {
-		for _, pk := range capturetest.Load(tb, path) {
-			off := -1
-			if d.Decode(pk.Info.LinkType, pk.Data, &p) == nil && p.IsTCP() {
-				off = tcpSeqOffset(pk.Data, &p)
-			}
-			r.pkts = append(r.pkts, pk)
-			r.seqOff = append(r.seqOff, off)
+	for _, pk := range pkts {
+		off := -1
+		if d.Decode(pk.Info.LinkType, pk.Data, &p) == nil && p.IsTCP() {
+			off = tcpSeqOffset(pk.Data, &p)
 		}
+		r.pkts = append(r.pkts, pk)
+		r.seqOff = append(r.seqOff, off)
 	}
 	if len(r.pkts) == 0 {
 		tb.Fatal("no packets")

@@ -132,9 +132,15 @@ func TestPortsLie(t *testing.T) {
 	http := []byte("GET / HTTP/1.1\r\nHost: plc\r\n\r\n")
 	resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
 	r = runFrames(t, conversation(t, client, netip.MustParseAddrPort("10.0.0.20:502"), http, resp, http, resp, http, resp)...)
+	// Modbus framing gives up, and the payload is then recognised for what it is.
 	f := r.flows[0]
-	if f.App != 0 || f.Anomalies[AnomalyUnexpectedPayload] != 1 || f.Anomalies[AnomalyFraming] < maxFramingBeforeGivingUp {
+	if f.App != AppHTTP || f.Anomalies[AnomalyUnexpectedPayload] != 1 || f.Anomalies[AnomalyFraming] < maxFramingBeforeGivingUp {
 		t.Errorf("http on 502: app %s, anomalies %v", f.App, f.Anomalies)
+	}
+	garbage := []byte("\x01\x02\x03\x04 not any protocol at all")
+	r = runFrames(t, conversation(t, client, netip.MustParseAddrPort("10.0.0.20:502"), garbage, garbage, garbage, garbage, garbage, garbage)...)
+	if f := r.flows[0]; f.App != 0 || f.Anomalies[AnomalyUnexpectedPayload] != 1 {
+		t.Errorf("garbage on 502: app %s, anomalies %v", f.App, f.Anomalies)
 	}
 }
 
@@ -176,7 +182,16 @@ func TestDCP(t *testing.T) {
 }
 
 func TestRunFilesShardedMatchesSequential(t *testing.T) {
-	files := allPublicCaptures(t)
+	shardedMatchesSequential(t, allPublicCaptures(t))
+}
+
+// TestRunFilesShardedMatchesSequentialIT: the same with the simulator's test plant, whose
+// LLDP, CDP, DHCP, DNS and SSH the IT dissectors read.
+func TestRunFilesShardedMatchesSequentialIT(t *testing.T) {
+	shardedMatchesSequential(t, []string{simulatedPlantFile(t)})
+}
+
+func shardedMatchesSequential(t *testing.T, files []string) {
 	key := func(sinks []Sink) []string {
 		var out []string
 		for _, s := range sinks {

@@ -51,6 +51,9 @@ func identityLine(id map[string]string) string {
 	if product == "" {
 		product = id["model"]
 	}
+	if product == "" {
+		product = id["platform"] // what CDP calls the model
+	}
 	add(product)
 	if v := id["product_code"]; v != "" && product == "" {
 		add(v)

@@ -19,7 +19,7 @@ func Table(w io.Writer, inv *inventory.Inventory) error {
 	for i := range inv.Assets {
 		a := &inv.Assets[i]
 		id := identityLine(a.Identity)
-		if name := a.Identity["name"]; name != "" && !strings.Contains(id, name) {
+		if name := personName(a.Identity); name != "" && !strings.Contains(id, name) {
 			id = strings.TrimSuffix(name+", "+id, ", ")
 		}
 		if a.Behind != "" {
@@ -61,6 +61,17 @@ func Table(w io.Writer, inv *inventory.Inventory) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clip(src.File, 200), thousands(src.Packets), clip(status, 200), dash(strings.Join(an, ", ")))
 	}
 	return tw.Flush()
+}
+
+// personName is the name people gave the device: its name in an industrial protocol,
+// or the system or host name it announces.
+func personName(id map[string]string) string {
+	for _, f := range []string{"name", "system_name", "hostname"} {
+		if v := id[f]; v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func dash(s string) string {

@@ -1,0 +1,161 @@
+package observe
+
+import (
+	"bytes"
+
+	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/http"
+)
+
+// AppHTTP is HTTP/1.x on TCP 80 and 8080, or wherever a request or response line starts
+// a connection. Embedded web servers of PLCs, HMIs, gateways and switches name their
+// software in the Server header and often the device in the login realm; clients name
+// theirs in User-Agent.
+var AppHTTP = Register(Protocol{
+	Name:      "http",
+	TCPPorts:  []uint16{80, 8080},
+	DetectTCP: detectHTTP,
+	New:       func() Handler { return new(httpHandler) },
+	OpName:    httpOpName,
+})
+
+// AppSSDP is the simple service discovery protocol (UDP 1900), HTTP's format in
+// datagrams: UPnP devices announce themselves with their Server string.
+var AppSSDP = Register(Protocol{
+	Name:     "ssdp",
+	UDPPorts: []uint16{1900},
+	New:      func() Handler { return new(httpHandler) },
+	OpName:   httpOpName,
+})
+
+// The handler is given each segment as it comes (no framing: bodies are not delimited
+// by anything a framing function could see without following every message), and reads
+// the header blocks that start a segment, which is where clients and servers begin each
+// message. A header block cut across segments is not read.
+type httpHandler struct{ m http.Message }
+
+var httpMethods = [...]string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "NOTIFY", "M-SEARCH", "SUBSCRIBE"}
+
+// httpStart reports whether b begins an HTTP/1.x message of a method this handler knows
+// or a status line.
+func httpStart(b []byte) bool {
+	if bytes.HasPrefix(b, []byte("HTTP/1.")) {
+		return true
+	}
+	return httpMethod(b) >= 0
+}
+
+// httpMethod returns the index of the method that b starts with (followed by a space), or -1.
+func httpMethod(b []byte) int {
+	for i, m := range httpMethods {
+		if len(b) > len(m) && b[len(m)] == ' ' && string(b[:len(m)]) == m {
+			return i
+		}
+	}
+	return -1
+}
+
+func (h *httpHandler) Handle(c *Conn, b []byte) {
+	if !httpStart(b) {
+		return // a body, or the rest of a message
+	}
+	m := &h.m
+	if err := http.Parse(b, m); err != nil {
+		return // cut across segments, or not HTTP after all
+	}
+	if m.Request {
+		c.Op(uint32(httpMethod(b)+1), protocols.OpNone)
+		if len(m.UserAgent) > 0 {
+			c.Identity(Sender, FieldUserAgent, trimText(m.UserAgent), High)
+		}
+		// The name the client asked for: one of the server's names, as far as the
+		// client knows (low confidence).
+		if host := hostName(m.Host); len(host) > 0 {
+			c.Identity(Receiver, FieldServerName, host, Low)
+		}
+	}
+	// SSDP announcements (NOTIFY) and answers name the sender's software in Server.
+	if len(m.Server) > 0 {
+		c.Identity(Sender, FieldHTTPServer, trimText(m.Server), High)
+	}
+	if realm := authRealm(m.WWWAuthenticate); len(realm) > 0 {
+		c.Identity(Sender, FieldHTTPRealm, realm, High)
+	}
+}
+
+// hostName returns the name of a Host header without its port; nil for an address
+// literal, which names nothing the address does not.
+func hostName(h []byte) []byte {
+	h = trimText(h)
+	if len(h) == 0 || h[0] == '[' {
+		return nil
+	}
+	if i := bytes.LastIndexByte(h, ':'); i >= 0 {
+		h = h[:i]
+	}
+	literal := true
+	for _, c := range h {
+		if (c < '0' || c > '9') && c != '.' {
+			literal = false
+			break
+		}
+	}
+	if literal || !printable(h) {
+		return nil
+	}
+	return h
+}
+
+// authRealm returns the realm parameter of a WWW-Authenticate challenge.
+func authRealm(v []byte) []byte {
+	for i := 0; i+6 <= len(v); i++ {
+		if (v[i] == 'r' || v[i] == 'R') && asciiEqualFold(v[i:i+6], "realm=") && (i == 0 || v[i-1] == ' ' || v[i-1] == ',') {
+			r := v[i+6:]
+			if len(r) > 0 && r[0] == '"' {
+				r = r[1:]
+				if j := bytes.IndexByte(r, '"'); j >= 0 {
+					r = r[:j]
+				}
+			} else if j := bytes.IndexAny(r, ", "); j >= 0 {
+				r = r[:j]
+			}
+			return trimText(r)
+		}
+	}
+	return nil
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		x := b[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if x != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func httpOpName(code uint32) string {
+	if code >= 1 && code <= uint32(len(httpMethods)) {
+		return httpMethodNames[code-1]
+	}
+	return ""
+}
+
+var httpMethodNames = [...]string{"get", "post", "head", "put", "delete", "options", "patch", "connect", "trace", "notify", "m_search", "subscribe"}
+
+// detectHTTP recognises a connection that starts with a whole HTTP/1.x request header
+// block of a known method.
+func detectHTTP(b []byte) bool {
+	if httpMethod(b) < 0 {
+		return false
+	}
+	var m http.Message
+	return http.Parse(b, &m) == nil && m.Request
+}
