@@ -181,6 +181,15 @@ func (d *Detector) raise(rule *Rule, op *observe.Operation) {
 	defer d.mu.Unlock()
 	d.stats.Operations++
 	if g := d.groups[key]; g != nil {
+		if !d.opt.Immediate && !g.emitted && op.At.Time < g.a.Time.UnixNano() {
+			// Workers judge flows in no set order: the alert names the group's earliest
+			// operation whichever worker saw it first.
+			a := d.newAlert(rule, op)
+			a.Packets = append(a.Packets, g.a.Packets[:min(len(g.a.Packets), MaxGroupPackets-1)]...)
+			g.a = a
+			d.repeat(g, 0, op.At.Time, op.Dst.IP)
+			return
+		}
 		d.repeat(g, op.At.Packet, op.At.Time, op.Dst.IP)
 		return
 	}
@@ -360,6 +369,7 @@ func (d *Detector) Flush() {
 			continue
 		}
 		a := g.a.Clone()
+		slices.Sort(a.Packets)
 		if g.count > 1 {
 			a.Details = append(a.Details, alert.Detail{Key: "count", Value: strconv.FormatUint(g.count, 10)})
 			a.Title += " (" + strconv.FormatUint(g.count, 10) + " times)"
