@@ -321,3 +321,39 @@ func TestCaptureIEC104Write(t *testing.T) {
 		t.Skip("file transfer not reported: observe's IEC 104 dissector drops cause-13 (file transfer) ASDUs")
 	}
 }
+
+// TestCaptureS7ClockAndPlus: snap7.pcap sets the PLC clock once (Zeek's log: "Set Clock"),
+// and s7comm_plus.pcap is one engineering station's S7comm-plus session with a PLC, which
+// is reported once for that pair whatever functions it runs.
+func TestCaptureS7ClockAndPlus(t *testing.T) {
+	dir := capturesDir(t)
+	alerts := detectFile(t, nil, filepath.Join(dir, "s7comm", "snap7.pcap"))
+	zeek := 0
+	for _, r := range zeekLog(t, filepath.Join(dir, "s7comm", "zeek-baseline", "snap7.s7comm.log")) {
+		if r["is_orig"] == "T" && r["subfunction_name"] == "Set Clock" {
+			zeek++
+		}
+	}
+	clock := 0
+	for _, a := range alerts {
+		if a.Rule == "s7comm/set-clock" {
+			clock += count(a)
+		}
+	}
+	if zeek == 0 || clock != zeek {
+		t.Errorf("set clock: %d alerted, Zeek logs %d", clock, zeek)
+	}
+	checkTechniques(t, alerts, "s7comm/set-clock", "T0836")
+
+	alerts = detectFile(t, nil, filepath.Join(dir, "s7comm", "s7comm_plus.pcap"))
+	var plus []*alert.Alert
+	for _, a := range alerts {
+		if a.Rule == "s7comm-plus/session" {
+			plus = append(plus, a)
+		}
+	}
+	if len(plus) != 1 || plus[0].Src.IP.String() != "192.168.0.3" || plus[0].Dst.IP.String() != "192.168.0.1" {
+		t.Errorf("want one S7comm-plus session alert 192.168.0.3 -> 192.168.0.1, got %d", len(plus))
+		logAlerts(t, alerts)
+	}
+}

@@ -174,8 +174,11 @@ func (d *Detector) raise(rule *Rule, op *observe.Operation) {
 	if !op.Src.IP.IsValid() {
 		key.srcMAC = op.Src.MAC
 	}
-	if rule.PerSource {
+	switch {
+	case rule.PerSource:
 		key.dst, key.code = netip.Addr{}, 0
+	case rule.PerPair:
+		key.code = 0
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -22,7 +22,12 @@ type Rule struct {
 	// PerSource: repeats are aggregated by source alone (sweeps, whose targets vary),
 	// not by source and destination.
 	PerSource bool
+	// PerPair: repeats are aggregated by source and destination, whatever the
+	// operation code (one alert per host that opens sessions to a device).
+	PerPair bool
 }
+
+func perPair(r *Rule) *Rule { r.PerPair = true; return r }
 
 // newRule builds a rule, replacing revoked technique ids by the ones MITRE names in
 // their place, so that alerts carry ids a SIEM's current ATT&CK data knows.
@@ -56,6 +61,8 @@ var (
 	ruleS7Password     = newRule("s7comm/password", "S7 password function", finding.Medium, "T0859")
 	ruleS7SZL          = newRule("s7comm/szl-read", "S7 system status list read", finding.Low, "T0888")
 	ruleS7Write        = newRule("s7comm/write-var", "S7 write variable", finding.Medium, "T0836")
+	ruleS7SetClock     = newRule("s7comm/set-clock", "S7 PLC clock set", finding.Medium, "T0836")
+	ruleS7Plus         = perPair(newRule("s7comm-plus/session", "S7comm-plus engineering session", finding.Low, "T0886"))
 	ruleENIPReset      = newRule("enip/identity-reset", "CIP Reset of the Identity object", finding.High, "T0816")
 	ruleENIPStop       = newRule("enip/stop", "CIP Stop", finding.High, "T0858")
 	ruleENIPStart      = newRule("enip/start", "CIP Start", finding.High, "T0858")
@@ -94,7 +101,7 @@ var (
 func Rules() []*Rule {
 	return []*Rule{ruleModbusWrite, ruleModbusRestart, ruleModbusListen, ruleModbusDeviceID, ruleModbusExcStorm,
 		ruleModbusUMASProg, ruleModbusUMASCtrl, ruleS7Stop, ruleS7Start, ruleS7Download, ruleS7Upload, ruleS7Insert,
-		ruleS7Delete, ruleS7PI, ruleS7Password, ruleS7SZL, ruleS7Write, ruleENIPReset, ruleENIPStop, ruleENIPStart,
+		ruleS7Delete, ruleS7PI, ruleS7Password, ruleS7SZL, ruleS7Write, ruleS7SetClock, ruleS7Plus, ruleENIPReset, ruleENIPStop, ruleENIPStart,
 		ruleENIPDownload, ruleENIPUpload, ruleENIPNetConfig, ruleENIPWrite, ruleENIPListID, ruleDNP3Restart, ruleDNP3App,
 		ruleDNP3File, ruleDNP3Unsol, ruleDNP3Operate, ruleDNP3Write, ruleIEC104Command, ruleIEC104SetPoint, ruleIEC104Reset,
 		ruleIEC104Clock, ruleIEC104Interrog, ruleBACnetDCC, ruleBACnetReinit, ruleBACnetWrite, rulePNDCPSet,
@@ -106,6 +113,7 @@ func Rules() []*Rule {
 const (
 	s7Control  = 0x2800
 	s7Userdata = 0x10000
+	s7Plus     = 0x20000
 	enipCmd    = 0x100
 	pnDCP      = 0x100
 	modbusUMAS = 0x5a00
@@ -161,6 +169,13 @@ func match(op *observe.Operation) *Rule {
 			return ruleS7Password
 		case c == s7Userdata|uint32(s7comm.GroupCPU)<<8|uint32(s7comm.SubCPUReadSZL):
 			return ruleS7SZL
+		case c == s7Userdata|uint32(s7comm.GroupTime)<<8|uint32(s7comm.SubTimeSet),
+			c == s7Userdata|uint32(s7comm.GroupTime)<<8|uint32(s7comm.SubTimeSet2):
+			return ruleS7SetClock
+		case c&^0xffff == s7Plus && op.FromClient:
+			// Aggregation groups a client's operations on one PLC into one alert: each
+			// host that opens an S7comm-plus session is reported once.
+			return ruleS7Plus
 		}
 	case observe.AppENIP:
 		cls := op.Detail.CIPClass
