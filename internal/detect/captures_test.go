@@ -315,11 +315,18 @@ func TestCaptureIEC104Write(t *testing.T) {
 	if t.Failed() {
 		logAlerts(t, alerts)
 	}
-	// The file transfer itself: observe counts IEC 104 ASDUs only when their cause is
-	// activation, so the file-transfer ASDUs (cause 13) never reach the detector.
-	if got["iec104/file-write F_SG_NA_1"] == 0 {
-		t.Skip("file transfer not reported: observe's IEC 104 dissector drops cause-13 (file transfer) ASDUs")
+	// The file transfer itself: one alert for the station and outstation, counting the
+	// ASDUs the controlling station sent.
+	var files []*alert.Alert
+	for _, a := range alerts {
+		if a.Rule == "iec104/file-write" {
+			files = append(files, a)
+		}
 	}
+	if len(files) != 1 || count(files[0]) == 0 {
+		t.Errorf("want one iec104/file-write alert, got %d", len(files))
+	}
+	checkTechniques(t, alerts, "iec104/file-write", "T0843")
 }
 
 // TestCaptureS7ClockAndPlus: snap7.pcap sets the PLC clock once (Zeek's log: "Set Clock"),

@@ -74,6 +74,7 @@ var (
 	ruleDNP3Restart    = newRule("dnp3/restart", "DNP3 restart", finding.High, "T0816")
 	ruleDNP3App        = newRule("dnp3/application-control", "DNP3 start or stop application", finding.High, "T0858")
 	ruleDNP3File       = newRule("dnp3/file-operation", "DNP3 file operation", finding.Medium, "T0843")
+	ruleIEC104File     = perPair(newRule("iec104/file-write", "IEC 104 file written to the outstation", finding.Medium, "T0843"))
 	ruleDNP3Unsol      = newRule("dnp3/disable-unsolicited", "DNP3 disable unsolicited responses", finding.Medium, "T0815")
 	ruleDNP3Operate    = newRule("dnp3/control", "DNP3 control (select/operate, direct operate)", finding.Medium, "T0855")
 	ruleDNP3Write      = newRule("dnp3/write", "DNP3 write", finding.Medium, "T0836")
@@ -103,7 +104,7 @@ func Rules() []*Rule {
 		ruleModbusUMASProg, ruleModbusUMASCtrl, ruleS7Stop, ruleS7Start, ruleS7Download, ruleS7Upload, ruleS7Insert,
 		ruleS7Delete, ruleS7PI, ruleS7Password, ruleS7SZL, ruleS7Write, ruleS7SetClock, ruleS7Plus, ruleENIPReset, ruleENIPStop, ruleENIPStart,
 		ruleENIPDownload, ruleENIPUpload, ruleENIPNetConfig, ruleENIPWrite, ruleENIPListID, ruleDNP3Restart, ruleDNP3App,
-		ruleDNP3File, ruleDNP3Unsol, ruleDNP3Operate, ruleDNP3Write, ruleIEC104Command, ruleIEC104SetPoint, ruleIEC104Reset,
+		ruleDNP3File, ruleIEC104File, ruleDNP3Unsol, ruleDNP3Operate, ruleDNP3Write, ruleIEC104Command, ruleIEC104SetPoint, ruleIEC104Reset,
 		ruleIEC104Clock, ruleIEC104Interrog, ruleBACnetDCC, ruleBACnetReinit, ruleBACnetWrite, rulePNDCPSet,
 		rulePNDCPIdentify, ruleScanHosts, ruleScanPorts, ruleUnknownDevice, ruleForbiddenFlow, ruleForbiddenRead,
 		ruleBaselineTalker, ruleBaselineOp, ruleBaselineDevice}
@@ -232,6 +233,10 @@ func match(op *observe.Operation) *Rule {
 			return ruleIEC104Clock
 		case c == 100 || c == 101:
 			return ruleIEC104Interrog
+		case c >= 120 && c <= 125 && c != 122 && op.FromClient:
+			// F_FR, F_SR, F_LS, F_AF and F_SG from the controlling station: a file
+			// sent to the outstation (F_SC_NA_1, 122, only selects or calls one).
+			return ruleIEC104File
 		}
 	case observe.AppBACnet:
 		if c>>8 != uint32(bacnet.PDUConfirmedRequest) {

@@ -41,7 +41,9 @@ func (h *iec104Handler) Handle(c *Conn, b []byte) {
 		c.Address(m.CommonAddr)
 		// Activations ask for something and monitor data reports it; confirmations and
 		// terminations answer an activation already counted.
-		if class := m.OpClass(); m.IsActivation() || class == protocols.OpNone {
+		// File transfer (types 120–127, cause 13) has no activation: each ASDU of it
+		// counts, so that writing a file to an outstation is seen.
+		if class := m.OpClass(); m.IsActivation() || class == protocols.OpNone || m.Cause == iec104.CauseFile {
 			c.Op(uint32(m.TypeID), class)
 		}
 		if m.Negative {
