@@ -24,6 +24,7 @@ func init() { commands = append(commands, newVerifyCmd) }
 type verifyFlags struct {
 	format, out, failOn string
 	inventory           string
+	rules, rulesFormat  string
 	workers, maxFlows   int
 	silent              bool
 }
@@ -50,6 +51,12 @@ does) and holds them against the plant model:
   - countermeasure claims the traffic refutes (SR 5.2 RE 1 deny by default, SR 7.8
     inventory); assess --capture lowers SL-A for them.
 
+--rules replays a ruleset (nftables or iptables-restore, as zonewarden rules writes
+them) against the conversations across zones: which it would block, with their
+packets, which rule passes each, and where it and the model disagree (it blocks what
+a conduit allows, or passes what none does, or can only stop it with deep packet
+inspection).
+
 Each finding carries its evidence: the conversation, the capture file and number of
 its first packet, the packet count and the time. Conversations inside a zone are
 allowed. Formats: table (default), json (docs/schemas/verification.schema.json), md.
@@ -57,6 +64,7 @@ allowed. Formats: table (default), json (docs/schemas/verification.schema.json),
 		Example: `  zonewarden verify plant.yaml capture.pcapng
   zonewarden verify plant.yaml site-a.pcap site-b.pcapng -f json -o verification.json
   zonewarden verify plant.yaml capture.pcapng --fail-on high     # exit 1 on high or critical findings
+  zonewarden rules plant.yaml -o boundary.nft && zonewarden verify plant.yaml capture.pcapng --rules boundary.nft
   zonewarden discover -f json -o inv.json capture.pcapng && zonewarden verify plant.yaml --inventory inv.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runVerify(cmd, args, &fl) },
@@ -66,6 +74,8 @@ allowed. Formats: table (default), json (docs/schemas/verification.schema.json),
 	f.StringVarP(&fl.out, "output", "o", "", "write to this file instead of standard output")
 	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 when a finding has this severity or worse: "+fmt.Sprint(finding.Names())+" or none")
 	f.StringVar(&fl.inventory, "inventory", "", "read this inventory (discover -f json) instead of captures")
+	f.StringVar(&fl.rules, "rules", "", "replay this firewall ruleset (nftables or iptables-restore) against the traffic")
+	f.StringVar(&fl.rulesFormat, "rules-format", "", "the ruleset's format, nftables or iptables (default: from its content)")
 	f.IntVar(&fl.workers, "workers", 0, "goroutines that process packets (default: one per CPU)")
 	f.IntVar(&fl.maxFlows, "max-flows", 0, "connections tracked at once per worker; bounds memory (default 65536)")
 	f.BoolVar(&fl.silent, "no-progress", false, "never show the progress bar")
@@ -88,6 +98,9 @@ func runVerify(cmd *cobra.Command, args []string, fl *verifyFlags) error {
 	case fl.workers < 0 || fl.maxFlows < 0:
 		return usageErr(errors.New("--workers and --max-flows must not be negative"))
 	}
+	if fl.rulesFormat != "" && fl.rulesFormat != "nftables" && fl.rulesFormat != "iptables" {
+		return usageErr(fmt.Errorf("--rules-format %q: use nftables or iptables", fl.rulesFormat))
+	}
 	m, err := loadModel(args[0])
 	if err != nil {
 		return err
@@ -95,11 +108,23 @@ func runVerify(cmd *cobra.Command, args []string, fl *verifyFlags) error {
 	if err := verify.Check(m); err != nil {
 		return usageErr(fmt.Errorf("%s: %w", args[0], err))
 	}
+	opts := verify.Options{}
+	if fl.rules != "" {
+		f, err := os.Open(fl.rules)
+		if err != nil {
+			return usageErr(err)
+		}
+		opts.Ruleset, err = verify.ParseRuleset(f, fl.rules, fl.rulesFormat)
+		f.Close()
+		if err != nil {
+			return usageErr(err)
+		}
+	}
 	inv, runErr, err := observeFor(cmd, captures, fl.inventory, fl.workers, fl.maxFlows, fl.silent)
 	if err != nil {
 		return err
 	}
-	res := verify.Verify(m, inv, verify.Options{})
+	res := verify.Verify(m, inv, opts)
 	o, err := openOutput(cmd, fl.out)
 	if err != nil {
 		return err

@@ -160,3 +160,44 @@ func TestVerifyExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyRules replays the rulesets zonewarden rules writes for the water works
+// against its attack capture: the output names the rule that passes each conversation
+// and what the ruleset blocks; a ruleset it cannot read is an error naming the line.
+func TestVerifyRules(t *testing.T) {
+	capture := waterAttack(t)
+	dir := t.TempDir()
+	c := jsonschema.NewCompiler()
+	sch, err := c.Compile("../../docs/schemas/verification.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"nftables", "iptables"} {
+		rules := filepath.Join(dir, "boundary."+format)
+		if code, _, errOut := run(t, "rules", examples["water-treatment"], "-f", format, "-o", rules); code != 0 {
+			t.Fatalf("rules: exit %d: %s", code, errOut)
+		}
+		code, out, errOut := run(t, "verify", examples["water-treatment"], capture, "--rules", rules)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		golden(t, "verify/water-attack-rules-"+format+".table", strings.ReplaceAll(stable(out, capture), dir+string(filepath.Separator), ""))
+		_, js, _ := run(t, "verify", examples["water-treatment"], capture, "--rules", rules, "-f", "json")
+		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(doc); err != nil {
+			t.Errorf("%s: JSON output does not match the schema: %v", format, err)
+		}
+	}
+	bad := filepath.Join(dir, "bad.nft")
+	os.WriteFile(bad, []byte("table inet t {\n\tchain f {\n\t\ttype filter hook forward priority 0; policy drop;\n\t\tiifname \"eth0\" accept\n\t}\n}\n"), 0o644)
+	code, _, errOut := run(t, "verify", examples["water-treatment"], capture, "--rules", bad)
+	if code != 2 || !strings.Contains(errOut, "bad.nft: line 4: nftables syntax zonewarden does not understand") {
+		t.Errorf("unreadable ruleset: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "verify", examples["water-treatment"], capture, "--rules", bad, "--rules-format", "pf"); code != 2 || !strings.Contains(errOut, "--rules-format") {
+		t.Errorf("unknown ruleset format: exit %d: %s", code, errOut)
+	}
+}

@@ -492,6 +492,11 @@ func (v *verifier) refutations() {
 // result finishes the verification: devices, summary, findings worst first.
 func (v *verifier) result() *Result {
 	res := v.res
+	for i := range v.convs {
+		if v.convs[i].listed {
+			res.Conversations = append(res.Conversations, v.convs[i].out)
+		}
+	}
 	for i := range v.devs {
 		d := &v.devs[i]
 		out := Device{Asset: d.a.ID, Name: d.a.Name, MAC: d.a.MAC, IPs: []string{}, VLANs: d.a.VLANs, Match: "none",

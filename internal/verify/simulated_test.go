@@ -34,6 +34,13 @@ var violationRules = []string{"traffic/no-conduit", "traffic/not-allowed", "traf
 // simulated simulates plant path with scenario and verifies the model against it.
 func simulated(t *testing.T, path string, sc simulate.Scenario) (*Result, *simulate.Truth, string) {
 	t.Helper()
+	m, inv, truth, capPath := simulatedInventory(t, path, sc)
+	return Verify(m, inv, Options{}), truth, capPath
+}
+
+// simulatedInventory simulates plant path with scenario and discovers the capture.
+func simulatedInventory(t *testing.T, path string, sc simulate.Scenario) (*model.Model, *inventory.Inventory, *simulate.Truth, string) {
+	t.Helper()
 	m, err := model.Load(path, model.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +61,7 @@ func simulated(t *testing.T, path string, sc simulate.Scenario) (*Result, *simul
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	return Verify(m, inv, Options{}), truth, capPath
+	return m, inv, truth, capPath
 }
 
 // TestSimulatedNormal checks that the simulator's normal traffic, which is what the

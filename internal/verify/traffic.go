@@ -229,11 +229,6 @@ func (v *verifier) conversations() {
 		}
 		v.convs = append(v.convs, c)
 	}
-	for i := range v.convs {
-		if v.convs[i].listed {
-			v.res.Conversations = append(v.res.Conversations, v.convs[i].out)
-		}
-	}
 }
 
 func (v *verifier) devIndex(id string) int {

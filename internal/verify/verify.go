@@ -19,6 +19,9 @@ type Options struct {
 	// Risk is the model's risk assessment, which gives the SL-T of every zone and conduit;
 	// nil means risk.Assess(m).
 	Risk *risk.Result
+	// Ruleset, when set, is replayed against the conversations across zones: what it
+	// would block, which rule passes each, and where it and the model disagree.
+	Ruleset *Ruleset
 }
 
 // Result is the model held against the observed traffic: every observed device placed in
@@ -38,7 +41,9 @@ type Result struct {
 	NotSeen       []string       `json:"not_seen"`
 	Conversations []Conversation `json:"conversations"`
 	Refuted       []Refutation   `json:"refuted"`
-	Findings      []Finding      `json:"findings"`
+	// Replay sums up the replay of a ruleset (verify --rules).
+	Replay   *Replay   `json:"replay,omitempty"`
+	Findings []Finding `json:"findings"`
 }
 
 // Capture is one capture that was read.
@@ -127,6 +132,8 @@ type Conversation struct {
 	SkipsPurdue bool     `json:"skips_purdue"`
 	Detail      string   `json:"detail,omitempty"`
 	Evidence    Evidence `json:"evidence"`
+	// Firewall is what a replayed ruleset does to the conversation (verify --rules).
+	Firewall *FirewallVerdict `json:"firewall,omitempty"`
 }
 
 // End is one side of a conversation.
@@ -194,6 +201,9 @@ func Verify(m *model.Model, inv *inventory.Inventory, opts Options) *Result {
 	v.trafficFindings()
 	v.protection()
 	v.refutations()
+	if opts.Ruleset != nil {
+		v.replay(opts.Ruleset)
+	}
 	return v.result()
 }
 

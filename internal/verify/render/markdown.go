@@ -30,6 +30,10 @@ func Markdown(w io.Writer, res *verify.Result) error {
 		}
 		fmt.Fprintf(w, "- %s: %s packets, %s\n", mdEscape(c.File), thousands(c.Packets), mdEscape(status))
 	}
+	if rp := res.Replay; rp != nil {
+		fmt.Fprintf(w, "\nRuleset %s (%s, %d rules, policy %s): %d conversations across zones replayed, %d accepted, %d blocked (%s packets), %d without IP not filtered.\n",
+			mdEscape(rp.File), rp.Format, rp.Rules, rp.Policy, rp.Replayed, rp.Accepted, rp.Blocked, thousands(rp.BlockedPackets), rp.NotFiltered)
+	}
 	fmt.Fprintf(w, "\n## Findings\n\n")
 	if len(res.Findings) == 0 {
 		fmt.Fprintln(w, "None: the traffic is the one the model describes.")
@@ -50,13 +54,21 @@ func Markdown(w io.Writer, res *verify.Result) error {
 	}
 	if len(res.Conversations) > 0 {
 		fmt.Fprintf(w, "\n## Conversations across zones\n\n")
-		fmt.Fprintln(w, "| Client | Zone | Server | Zone | Protocol | Operations | Verdict | Why | First packet |")
-		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
+		head, sep := "| Client | Zone | Server | Zone | Protocol | Operations | Verdict | Why | First packet |", "|---|---|---|---|---|---|---|---|---|"
+		if res.Replay != nil {
+			head, sep = head+" Ruleset |", sep+"---|"
+		}
+		fmt.Fprintln(w, head)
+		fmt.Fprintln(w, sep)
 		for i := range res.Conversations {
 			c := &res.Conversations[i]
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(endText(c.Client)), mdEscape(dash(c.Client.Zone)),
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |", mdEscape(endText(c.Client)), mdEscape(dash(c.Client.Zone)),
 				mdEscape(endText(c.Server)), mdEscape(dash(c.Server.Zone)), mdEscape(protocolText(c)), mdEscape(dash(strings.Join(c.Operations, ", "))),
 				mdEscape(verdictText(c)), mdEscape(c.Detail), mdEscape(fmt.Sprintf("%s #%d", c.Evidence.File, c.Evidence.Packet)))
+			if res.Replay != nil {
+				fmt.Fprintf(w, " %s |", mdEscape(firewallText(c.Firewall)))
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	fmt.Fprintf(w, "\n## Devices\n\n")

@@ -191,3 +191,14 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// firewallText says what a replayed ruleset does to a conversation: "accept: line 42".
+func firewallText(fv *verify.FirewallVerdict) string {
+	switch {
+	case fv == nil:
+		return "-"
+	case fv.Line == 0:
+		return fv.Action + ": policy"
+	}
+	return fmt.Sprintf("%s: line %d", fv.Action, fv.Line)
+}

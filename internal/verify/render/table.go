@@ -18,6 +18,14 @@ func Table(w io.Writer, res *verify.Result) error {
 	for _, line := range headline(res) {
 		fmt.Fprintln(w, clean(line))
 	}
+	if rp := res.Replay; rp != nil {
+		fmt.Fprintf(w, "Ruleset %s (%s, %d rules, policy %s): %d conversations across zones replayed: %d accepted, %d blocked (%s packets)",
+			clean(rp.File), rp.Format, rp.Rules, rp.Policy, rp.Replayed, rp.Accepted, rp.Blocked, thousands(rp.BlockedPackets))
+		if rp.NotFiltered > 0 {
+			fmt.Fprintf(w, "; %d without IP not filtered", rp.NotFiltered)
+		}
+		fmt.Fprintln(w)
+	}
 	var convs []*verify.Conversation
 	for _, pass := range []bool{true, false} {
 		for i := range res.Conversations {
@@ -30,14 +38,22 @@ func Table(w io.Writer, res *verify.Result) error {
 	if len(convs) > 0 {
 		fmt.Fprintf(w, "\nConversations across zones, with an end in no zone, or with forbidden operations (%d)\n", len(convs))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CLIENT\tZONE\tSERVER\tZONE\tPROTOCOL\tOPERATIONS\tVERDICT")
+		head := "CLIENT\tZONE\tSERVER\tZONE\tPROTOCOL\tOPERATIONS\tVERDICT"
+		if res.Replay != nil {
+			head += "\tRULESET"
+		}
+		fmt.Fprintln(tw, head)
 		for i, c := range convs {
 			if i == tableLimit {
 				fmt.Fprintf(tw, "…\t%d more: see -f md or json\t\t\t\t\t\n", len(convs)-tableLimit)
 				break
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clip(endText(c.Client), 32), dash(c.Client.Zone), clip(endText(c.Server), 32),
+			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", clip(endText(c.Client), 32), dash(c.Client.Zone), clip(endText(c.Server), 32),
 				dash(c.Server.Zone), clip(protocolText(c), 28), dash(strings.Join(c.Operations, ",")), clip(verdictText(c), 60))
+			if res.Replay != nil {
+				line += "\t" + clip(firewallText(c.Firewall), 40)
+			}
+			fmt.Fprintln(tw, line)
 		}
 		tw.Flush()
 	}
