@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/zonewarden/zonewarden/internal/verify"
@@ -84,7 +85,11 @@ func Markdown(w io.Writer, res *verify.Result) error {
 		if d.ZoneBy != "" {
 			zone += " (" + d.ZoneBy + ")"
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(d.Asset), mdEscape(addrs), mdEscape(dash(d.ModelAsset)), d.Match,
+		name := d.Asset
+		if d.Name != "" && d.Name != d.Asset && d.Name != d.MAC && !slices.Contains(d.IPs, d.Name) {
+			name += " " + d.Name
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(name), mdEscape(addrs), mdEscape(dash(d.ModelAsset)), d.Match,
 			mdEscape(zone), mdEscape(dash(d.ModelZone)), mdEscape(dash(strings.Join(d.Issues, ", "))))
 	}
 	if len(res.NotSeen) > 0 {
