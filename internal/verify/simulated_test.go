@@ -32,14 +32,14 @@ var violationRules = []string{"traffic/no-conduit", "traffic/not-allowed", "traf
 	"device/identity-drift", "countermeasure/refuted"}
 
 // simulated simulates plant path with scenario and verifies the model against it.
-func simulated(t *testing.T, path string, sc simulate.Scenario) (*Result, *simulate.Truth, string) {
+func simulated(t testing.TB, path string, sc simulate.Scenario) (*Result, *simulate.Truth, string) {
 	t.Helper()
 	m, inv, truth, capPath := simulatedInventory(t, path, sc)
 	return Verify(m, inv, Options{}), truth, capPath
 }
 
 // simulatedInventory simulates plant path with scenario and discovers the capture.
-func simulatedInventory(t *testing.T, path string, sc simulate.Scenario) (*model.Model, *inventory.Inventory, *simulate.Truth, string) {
+func simulatedInventory(t testing.TB, path string, sc simulate.Scenario) (*model.Model, *inventory.Inventory, *simulate.Truth, string) {
 	t.Helper()
 	m, err := model.Load(path, model.Options{})
 	if err != nil {
