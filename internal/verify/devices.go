@@ -121,7 +121,7 @@ func (v *verifier) matchDevices() {
 		}
 		v.place(d)
 	}
-	v.matchLayer2()
+	v.matchByIdentity()
 	for i := range v.devs {
 		if d := &v.devs[i]; d.ma >= 0 && v.seen[d.ma] < 0 {
 			v.seen[d.ma] = i
@@ -169,12 +169,14 @@ func (v *verifier) place(d *device) {
 	}
 }
 
-// matchLayer2 matches devices that showed no address (switches, radios and GOOSE
-// publishers speak only Ethernet protocols) to the model's assets of their zone that no
-// device matched and whose model gives no MAC address: first the one asset whose vendor
-// is the device's (by its stated vendor or its MAC prefix), then, when a zone has exactly
-// one such device and one such asset left, those two.
-func (v *verifier) matchLayer2() {
+// matchByIdentity matches the devices neither MAC nor IP address matched: a device that
+// states the name of one unmatched asset is that asset; then devices that showed no
+// address (switches, radios and GOOSE publishers speak only Ethernet protocols) are
+// matched to the model's assets of their zone that no device matched and whose model
+// gives no MAC address: first the one asset whose vendor is the device's (by its stated
+// vendor or its MAC prefix), then, when a zone has exactly one such device and one such
+// asset left, those two.
+func (v *verifier) matchByIdentity() {
 	matched := make([]bool, len(v.m.Assets))
 	for i := range v.devs {
 		if v.devs[i].ma >= 0 {
@@ -191,6 +193,46 @@ func (v *verifier) matchLayer2() {
 		if z, ok := v.zs.byID[a.Zone]; ok {
 			candidates[z] = append(candidates[z], i)
 		}
+	}
+	// A device that states a name (an S7 or BACnet device name, a PROFINET station name)
+	// that is the id or name of one unmatched asset is that asset, unless the model gives
+	// the asset another MAC address.
+	byName := map[string][]int{}
+	for i := range v.m.Assets {
+		a := &v.m.Assets[i]
+		if matched[i] {
+			continue
+		}
+		for _, n := range []string{a.ID, a.Name} {
+			if k := strings.ToLower(strings.TrimSpace(n)); k != "" && !slices.Contains(byName[k], i) {
+				byName[k] = append(byName[k], i)
+			}
+		}
+	}
+	for i := range v.devs {
+		d := &v.devs[i]
+		if d.ma >= 0 {
+			continue
+		}
+		for _, key := range nameKeys {
+			cands := byName[strings.ToLower(strings.TrimSpace(d.a.Identity[key]))]
+			if len(cands) != 1 || matched[cands[0]] {
+				continue
+			}
+			a := &v.m.Assets[cands[0]]
+			if len(a.MACs) > 0 && !slices.ContainsFunc(a.MACs, func(m string) bool { return normMAC(m) == normMAC(d.a.MAC) }) {
+				continue
+			}
+			d.ma, d.match = cands[0], "name"
+			matched[cands[0]] = true
+			if d.zone < 0 {
+				v.place(d)
+			}
+			break
+		}
+	}
+	for z := range candidates {
+		candidates[z] = slices.DeleteFunc(candidates[z], func(x int) bool { return matched[x] })
 	}
 	var orphans []int
 	for i := range v.devs {
@@ -233,6 +275,9 @@ func (v *verifier) matchLayer2() {
 	}
 }
 
+// nameKeys are the identity fields in which a device states its own name.
+var nameKeys = []string{"name", "hostname", "system_name", "station_name"}
+
 // vendorOf is the vendor a device states, or that of its MAC prefix.
 func vendorOf(a *inventory.Asset) string {
 	if s := a.Identity["vendor"]; s != "" {
@@ -264,14 +309,17 @@ func (v *verifier) deviceFindings() {
 			continue
 		}
 		ma := &v.m.Assets[d.ma]
-		if d.match == "vendor" || d.match == "elimination" {
+		if d.match == "vendor" || d.match == "elimination" || d.match == "name" {
 			why := "its vendor"
-			if d.match == "elimination" {
+			switch d.match {
+			case "name":
+				why = "the name it states"
+			case "elimination":
 				why = "elimination: it is the one device of the zone the model does not account for, and " + ma.ID + " the one asset not otherwise seen"
 			}
 			v.add(finding.Info, "device/probable-match", ma.ID, ma.Pos, nil, &ev,
-				fmt.Sprintf("device %s (MAC %s, %s), seen without an IP address in zone %s, is taken for asset %s by %s",
-					d.a.ID, d.a.MAC, dash(d.a.MACVendor), v.zs.id(d.zone), ma.ID, why),
+				fmt.Sprintf("device %s (%s), seen in zone %s, is taken for asset %s by %s",
+					d.a.ID, addrsOf(d.a), dash(v.zs.id(d.zone)), ma.ID, why),
 				fmt.Sprintf("add its MAC address to asset %s (macs: [%q]) so that it is matched for certain", ma.ID, d.a.MAC))
 		}
 		v.wrongZone(d, ma, ev)

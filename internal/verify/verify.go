@@ -93,9 +93,10 @@ type Device struct {
 	MAC   string   `json:"mac,omitempty"`
 	IPs   []string `json:"ips"`
 	VLANs []int    `json:"vlans,omitempty"`
-	// ModelAsset is the model's asset it was matched to; Match says how: mac, ip, vendor
-	// (an address-less device matched to the one asset of its zone with its vendor),
-	// elimination (the one unaccounted device and asset of a zone), or none.
+	// ModelAsset is the model's asset it was matched to; Match says how: mac, ip, name
+	// (the device states the asset's id or name), vendor (an address-less device matched
+	// to the one asset of its zone with its vendor), elimination (the one unaccounted
+	// device and asset of a zone), or none.
 	ModelAsset string `json:"model_asset,omitempty"`
 	Match      string `json:"match"`
 	// Zone is where the device was seen and ZoneBy how that was decided ("network

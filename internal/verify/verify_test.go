@@ -461,3 +461,20 @@ func TestIdentityComparisons(t *testing.T) {
 		}
 	}
 }
+
+// TestNameMatch: a device at an address the model does not know, stating the name of an
+// asset nothing else matched, is that asset (seen in the wrong zone here).
+func TestNameMatch(t *testing.T) {
+	m := loadPlant(t)
+	inv := capture([]string{"hmi"})
+	inv.Assets = append(inv.Assets, inventory.Asset{ID: "mac-00:50:56:00:00:99", Name: "quiet", MAC: "00:50:56:00:00:99",
+		IPs: []inventory.IP{{Address: "10.2.0.99"}}, Identity: map[string]string{"name": "QUIET"}, FirstSeen: t0, LastSeen: t0})
+	res := Verify(m, inv, Options{})
+	d := res.Devices[1]
+	if d.ModelAsset != "quiet" || d.Match != "name" || !slices.Contains(d.Issues, "wrong_zone") {
+		t.Errorf("device %+v", d)
+	}
+	if slices.Contains(res.NotSeen, "quiet") || len(findingsOf(res, "device/probable-match")) != 1 {
+		t.Errorf("not seen %v, findings %+v", res.NotSeen, res.Findings)
+	}
+}
