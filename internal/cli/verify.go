@@ -174,8 +174,12 @@ func observeFor(cmd *cobra.Command, captures []string, invPath string, workers, 
 	stop()
 	if len(errs) > 0 {
 		runErr = fileErrors(errs, len(captures))
-		if len(errs) == len(captures) {
-			return nil, nil, usageErr(runErr)
+		if len(errs) == len(captures) && ctx.Err() == nil {
+			msgs := make([]string, len(errs))
+			for i, e := range errs {
+				msgs[i] = e.Error()
+			}
+			return nil, nil, usageErr(fmt.Errorf("no capture could be read, nothing to verify:\n  %s", strings.Join(msgs, "\n  ")))
 		}
 	}
 	return inv, runErr, nil

@@ -145,7 +145,7 @@ func TestVerifyExitCodes(t *testing.T) {
 		{"no capture", []string{water}, 2, "give the capture files"},
 		{"capture and inventory", []string{water, capture, "--inventory", badInv}, 2, "not both"},
 		{"model without networks", []string{noNets, capture}, 2, "no zone of the model lists networks"},
-		{"not a capture", []string{water, notCapture}, 2, "notes.txt"},
+		{"not a capture", []string{water, notCapture}, 2, "no capture could be read, nothing to verify:\n  "},
 		{"one good, one bad", []string{water, capture, notCapture}, 2, "1 of 2 files could not be read"},
 		{"inventory of another version", []string{water, "--inventory", badInv}, 2, "schema_version 99"},
 		{"bad format", []string{water, capture, "-f", "pdf"}, 2, "unknown format"},

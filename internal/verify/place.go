@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"slices"
@@ -142,12 +141,4 @@ func normMAC(s string) string {
 		return ""
 	}
 	return hw.String()
-}
-
-// where says how a zone was decided, for people.
-func whereText(by string, z *model.Zone) string {
-	if z == nil {
-		return "no zone"
-	}
-	return fmt.Sprintf("zone %s (%s)", z.ID, by)
 }
