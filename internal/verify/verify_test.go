@@ -34,6 +34,7 @@ conduits:
       - {from: z-ctl, to: z-cell, protocol: https}
       - {from: ews, to: plc, protocol: modbus, operations: [read, write, program]}
       - {from: z-ctl, to: z-cell, protocol: modbus, operations: [read, write]}
+      - {from: z-ctl, to: sis, protocol: enip, operations: [read, program]}
   - id: c-ops-ctl
     zones: [z-ops, z-ctl]
     boundary: firewall
@@ -194,6 +195,8 @@ func TestConversations(t *testing.T) {
 		{"ldap the wrong way", fl{"dc", "ews", "unknown", "tcp", 389, "", ""}, "violation", "c-ops-ctl", 1, []string{vDirection}, "ldap", false},
 		{"nothing listed between these ends", fl{"dc", "hmi", "unknown", "tcp", 3389, "", ""}, "violation", "c-ops-ctl", -1, []string{vNotListed}, "rdp", false},
 		{"no conduit, skipping levels", fl{"office", "plc", "modbus", "tcp", 502, "read", ""}, "violation", "", -1, []string{vNoConduit}, "modbus", true},
+		{"program over a zone rule from an engineering workstation", fl{"ews", "sis", "enip", "tcp", 44818, "read,program", ""}, "allowed", "c-ctl-cell", 4, nil, "enip", false},
+		{"program over a zone rule from an HMI", fl{"hmi", "sis", "enip", "tcp", 44818, "program", ""}, "violation", "c-ctl-cell", 4, []string{vOperationKind}, "enip", false},
 		{"a zone rule reaches the subzone", fl{"hmi", "sis", "modbus", "tcp", 502, "read", ""}, "allowed", "c-ctl-cell", 3, nil, "modbus", false},
 		{"control into the safety subzone", fl{"hmi", "sis", "modbus", "tcp", 502, "read,control", ""}, "violation", "c-ctl-cell", 3, []string{vOperation}, "modbus", false},
 		{"cell to its own subzone needs a conduit", fl{"plc", "sis", "modbus", "tcp", 502, "read", ""}, "violation", "", -1, []string{vNoConduit}, "modbus", false},
