@@ -19,6 +19,20 @@ type Options struct {
 	Now time.Time
 	// Catalog is the requirement catalog; nil means catalog.Default().
 	Catalog *catalog.Catalog
+	// Refuted lists requirements that observation showed are not met in a zone or
+	// conduit (zonewarden verify finds them in captures): SL-A does not count them there,
+	// whatever the countermeasures in scope claim, and a finding says why.
+	Refuted []Refutation
+}
+
+// Refutation is a requirement that the traffic showed is not met in a zone or conduit.
+type Refutation struct {
+	Subject     string // zone or conduit id
+	Requirement string // "SR 5.2 RE 1"
+	// Countermeasures are the implemented measures whose claim it refutes.
+	Countermeasures []string
+	// Reason says what was observed and where in the captures.
+	Reason string
 }
 
 // Result is the whole assessment: risk, SL-T, SL-A, gaps, plan and findings.
@@ -141,6 +155,7 @@ func Assess(m *model.Model, opts Options) *Result {
 		Gaps:          []Gap{},
 	}
 	zcov, ccov := coverages(m, t)
+	refuted := refute(m, t, opts.Refuted, zcov, ccov)
 	for i := range m.Zones {
 		z := &m.Zones[i]
 		s := subject(t, rr, z.ID, z.Name, "zone", zcov[z.ID])
@@ -164,6 +179,7 @@ func Assess(m *model.Model, opts Options) *Result {
 	}
 	res.Plan = plan(m, t, res, zcov, ccov)
 	res.Findings = append(slices.Clone(rr.Findings), findings(m, res, opts.Now)...)
+	res.Findings = append(res.Findings, refuted...)
 	finding.Sort(res.Findings)
 	res.Summary = summarize(m, res)
 	return res
@@ -384,4 +400,47 @@ func capabilityFinding(m *model.Model, s *Subject) (finding.Finding, bool) {
 			s.ID, strings.Join(weak, "; ")),
 		Fix:          "replace or upgrade those components, or add compensating countermeasures at the zone boundary and record them",
 		Requirements: []string{"62443-4-2"}, Location: z.Pos.String()}, true
+}
+
+// refute takes refuted requirements out of what the zones and conduits are credited
+// with, and returns a finding for each saying what it costs in SL-A.
+func refute(m *model.Model, t *table, refs []Refutation, zcov, ccov map[string]*coverage) []finding.Finding {
+	var out []finding.Finding
+	for _, r := range refs {
+		cov, kind := zcov[r.Subject], "zone"
+		var pos model.Pos
+		if z, ok := m.Zone(r.Subject); ok {
+			pos = z.Pos
+		}
+		if cov == nil {
+			cov, kind = ccov[r.Subject], "conduit"
+			if c, ok := m.Conduit(r.Subject); ok {
+				pos = c.Pos
+			}
+		}
+		id, ok := catalog.NormalizeID(r.Requirement)
+		i, known := t.pos[id]
+		if cov == nil || !ok || !known {
+			continue // not a zone, conduit or system requirement this model and catalog know
+		}
+		fr := t.reqs[i].FR
+		before := t.achieved(fr, cov.met())
+		cov.implemented.del(i)
+		cov.notApplicable.del(i)
+		after := t.achieved(fr, cov.met())
+		effect := fmt.Sprintf("SL-A FR%d drops from %d to %d", fr, before, after)
+		if before == after {
+			effect = fmt.Sprintf("SL-A FR%d stays %d", fr, after)
+		}
+		by := "the countermeasures in scope"
+		if len(r.Countermeasures) > 0 {
+			by = strings.Join(r.Countermeasures, ", ")
+		}
+		out = append(out, finding.Finding{Rule: "countermeasure/refuted", Severity: finding.High, Subject: r.Subject,
+			Message: fmt.Sprintf("observed traffic refutes %s for %s %s, claimed by %s: %s; it no longer counts, and %s",
+				id, kind, r.Subject, by, r.Reason, effect),
+			Fix:          "act on what zonewarden verify found (it lists the evidence), then fix the measure or correct its claim",
+			Requirements: []string{id}, Location: pos.String()})
+	}
+	return out
 }

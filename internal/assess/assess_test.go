@@ -144,3 +144,66 @@ func TestNotApplicableCounts(t *testing.T) {
 		t.Errorf("not-applicable requirements with a justification should count: FR7 SL-A %d", a.Achieved[6])
 	}
 }
+
+// TestRefuted checks that a requirement the traffic refutes stops counting toward SL-A
+// and that a finding says what it cost.
+func TestRefuted(t *testing.T) {
+	const src = `version: 1
+system: {name: t}
+zones:
+  - {id: z-a, purdue: 2, networks: [10.0.1.0/24], sl_target: {level: {FR5: 2}, rationale: test}}
+  - {id: z-b, purdue: 1, networks: [10.0.2.0/24], sl_target: {level: {FR5: 2}, rationale: test}}
+conduits:
+  - {id: c-ab, zones: [z-a, z-b], boundary: firewall, sl_target: {level: {FR5: 2}, rationale: test}, allow: [{from: z-a, to: z-b, protocol: modbus}]}
+countermeasures:
+  - {id: cm-fw, satisfies: [SR 5.1, SR 5.1 RE 1, SR 5.2, SR 5.2 RE 1, SR 5.3, SR 5.4], scope: [c-ab], status: implemented, evidence: [x]}
+`
+	m, err := model.Parse("plant.yaml", []byte(src), model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	conduit := func(r *Result) *Subject {
+		for i := range r.Conduits {
+			if r.Conduits[i].ID == "c-ab" {
+				return &r.Conduits[i]
+			}
+		}
+		t.Fatal("no c-ab")
+		return nil
+	}
+	cases := []struct {
+		name    string
+		refuted []Refutation
+		fr5     int
+		finding string
+	}{
+		{"none", nil, 2, ""},
+		{"deny by default", []Refutation{{Subject: "c-ab", Requirement: "SR 5.2 RE 1", Countermeasures: []string{"cm-fw"}, Reason: "tcp 22 crossed"}},
+			1, "SL-A FR5 drops from 2 to 1"},
+		{"spelled loosely", []Refutation{{Subject: "c-ab", Requirement: "sr5.2 re1", Reason: "x"}}, 1, "SR 5.2 RE 1"},
+		{"base requirement", []Refutation{{Subject: "c-ab", Requirement: "SR 5.2", Reason: "x"}}, 0, "drops from 2 to 0"},
+		{"other subject", []Refutation{{Subject: "z-a", Requirement: "SR 5.2 RE 1", Reason: "x"}}, 2, "stays 0"},
+		{"unknown subject", []Refutation{{Subject: "nowhere", Requirement: "SR 5.2 RE 1", Reason: "x"}}, 2, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Assess(m, Options{Now: now, Refuted: tc.refuted})
+			if got := conduit(r).Achieved[4]; got != tc.fr5 {
+				t.Errorf("c-ab SL-A FR5 = %d, want %d", got, tc.fr5)
+			}
+			var msgs []string
+			for _, f := range r.Findings {
+				if f.Rule == "countermeasure/refuted" {
+					msgs = append(msgs, f.Message)
+				}
+			}
+			switch {
+			case tc.finding == "" && len(msgs) > 0:
+				t.Errorf("unexpected refutation findings: %q", msgs)
+			case tc.finding != "" && (len(msgs) != 1 || !strings.Contains(msgs[0], tc.finding)):
+				t.Errorf("refutation findings %q, want one containing %q", msgs, tc.finding)
+			}
+		})
+	}
+}

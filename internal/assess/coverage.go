@@ -13,6 +13,7 @@ import (
 type reqSet [2]uint64
 
 func (s *reqSet) add(i int)             { s[i>>6] |= 1 << (i & 63) }
+func (s *reqSet) del(i int)             { s[i>>6] &^= 1 << (i & 63) }
 func (s reqSet) has(i int) bool         { return s[i>>6]&(1<<(i&63)) != 0 }
 func (s reqSet) or(t reqSet) reqSet     { return reqSet{s[0] | t[0], s[1] | t[1]} }
 func (s reqSet) and(t reqSet) reqSet    { return reqSet{s[0] & t[0], s[1] & t[1]} }

@@ -9,12 +9,14 @@ import (
 	"github.com/zonewarden/zonewarden/internal/assess"
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/report"
+	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
 func init() { commands = append(commands, newAssessCmd) }
 
 func newAssessCmd() *cobra.Command {
 	var format, out, failOnFlag, date string
+	var captures []string
 	cmd := &cobra.Command{
 		Use:   "assess MODEL.yaml",
 		Short: "Risk assessment, SL-T and SL-A gap analysis, remediation plan and findings",
@@ -24,11 +26,18 @@ conduit with how it was derived, the achieved level (SL-A) from implemented
 countermeasures, the gaps and the requirements missing, a remediation plan ordered
 by the risk it reduces, and findings about how the plant is partitioned.
 
+With --capture, the model is first held against the traffic of packet captures
+(as zonewarden verify does): requirements the traffic refutes (deny by default,
+SR 5.2 RE 1, on a conduit that let through a flow it does not list; the inventory,
+SR 7.8, of a zone where a device not in the model was seen) no longer count toward
+SL-A there, whatever the countermeasures claim, and a finding says why.
+
 Formats: table (terminal, default), json, md, csv (the gap list), html (a
 self-contained report that opens with no network).`,
 		Example: `  zonewarden assess plant.yaml
   zonewarden assess plant.yaml -f html -o report.html
-  zonewarden assess plant.yaml --fail-on high      # exit 1 when a high or critical finding exists`,
+  zonewarden assess plant.yaml --fail-on high      # exit 1 when a high or critical finding exists
+  zonewarden assess plant.yaml --capture capture.pcapng -f html -o report.html`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := report.ParseFormat(format, report.AssessmentFormats)
@@ -48,6 +57,21 @@ self-contained report that opens with no network).`,
 			if err != nil {
 				return err
 			}
+			var runErr error
+			if len(captures) > 0 {
+				if err := verify.Check(m); err != nil {
+					return usageErr(fmt.Errorf("%s: %w", args[0], err))
+				}
+				inv, rerr, err := observeFor(cmd, captures, "", 0, 0, false)
+				if err != nil {
+					return err
+				}
+				runErr = rerr
+				for _, r := range verify.Verify(m, inv, verify.Options{}).Refuted {
+					opts.Refuted = append(opts.Refuted, assess.Refutation{Subject: r.Subject, Requirement: r.Requirement,
+						Countermeasures: r.Countermeasures, Reason: r.Reason})
+				}
+			}
 			res := assess.Assess(m, opts)
 			o, err := openOutput(cmd, out)
 			if err != nil {
@@ -59,12 +83,16 @@ self-contained report that opens with no network).`,
 			if out != "" && out != "-" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", out, f)
 			}
+			if runErr != nil {
+				return usageErr(runErr)
+			}
 			return failOn(failOnFlag, res.Findings)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, md, csv, html")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().StringVar(&failOnFlag, "fail-on", "none", "exit 1 when a finding has this severity or worse: "+fmt.Sprint(finding.Names())+" or none")
+	cmd.Flags().StringArrayVar(&captures, "capture", nil, "hold the model against this capture first (repeat for several); refuted requirements do not count toward SL-A")
 	cmd.Flags().StringVar(&date, "date", "", "assess as of this date (YYYY-MM-DD) instead of today; decides overdue countermeasures")
 	return cmd
 }
