@@ -91,7 +91,7 @@ func deriveIdentity(h *host) {
 	}
 
 	// EtherNet/IP: the CIP vendor registry gives the vendor id.
-	cv, _ := lookupVendor(cipVendors, vendor)
+	cv, _ := lookupVendor(cipVendors(), vendor)
 	major, minor := splitRevision(fw)
 	id.enip = encode.ENIPIdentity{
 		VendorID: cv.ID, DeviceType: cipDeviceType(h.kind), ProductCode: uint16(fnv32(product)%900 + 1),
@@ -142,7 +142,7 @@ func deriveIdentity(h *host) {
 		ModuleName: clip(product, 24), SystemName: clip(h.name, 24), PlantID: clip(h.id, 32), Serial: clip(ser, 24)}
 
 	// BACnet device object.
-	bv, _ := lookupVendor(bacnetVendors, vendor)
+	bv, _ := lookupVendor(bacnetVendors(), vendor)
 	id.bacnet = bacnetIdentity{instance: 100000 + fnv32(h.id)%300000, vendorID: bv.ID, vendorName: vendor,
 		model: product, firmware: fw, appSW: "", objectName: h.id}
 	if id.bacnet.vendorName == "" {

@@ -3,6 +3,7 @@ package simulate
 import (
 	"encoding/binary"
 	"hash/fnv"
+	"iter"
 	"net"
 	"net/netip"
 	"sort"
@@ -12,6 +13,8 @@ import (
 	"github.com/gopacket/gopacket/macs"
 
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/protocols/bacnet"
+	"github.com/zonewarden/zonewarden/internal/protocols/enip"
 	"github.com/zonewarden/zonewarden/internal/simulate/wire"
 )
 
@@ -329,15 +332,38 @@ type vendorID struct {
 	Name string
 }
 
-// lookupVendor finds the vendor identifier of name in table: an entry whose normalised
-// name equals it, then the lowest identifier whose name starts with it or whose name it
-// starts with.
-func lookupVendor(table []vendorID, name string) (vendorID, bool) {
+// registry is a vendor registry (CIP or BACnet) prepared for lookups by name: its entries
+// in identifier order and their normalised names.
+type registry struct {
+	table []vendorID
+	norm  []string
+}
+
+func newRegistry(vendors iter.Seq2[uint16, string]) *registry {
+	r := &registry{}
+	for id, name := range vendors {
+		r.table = append(r.table, vendorID{id, name})
+		r.norm = append(r.norm, normVendor(name))
+	}
+	return r
+}
+
+// The registries come from the dissectors' tables, so that the simulator writes the
+// identifiers that discovery names.
+var (
+	cipVendors    = sync.OnceValue(func() *registry { return newRegistry(enip.Vendors()) })
+	bacnetVendors = sync.OnceValue(func() *registry { return newRegistry(bacnet.Vendors()) })
+)
+
+// lookupVendor finds the vendor identifier of name in a registry: an entry whose
+// normalised name equals it, then the lowest identifier whose name starts with it or
+// whose name it starts with.
+func lookupVendor(reg *registry, name string) (vendorID, bool) {
 	v := normVendor(name)
 	if len(v) < 3 {
 		return vendorID{}, false
 	}
-	norm := normalizedTable(table)
+	table, norm := reg.table, reg.norm
 	for i, e := range table {
 		if norm[i] == v {
 			return e, true
@@ -359,28 +385,4 @@ func lookupVendor(table []vendorID, name string) (vendorID, bool) {
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].ID < cands[j].ID })
 	return cands[0], true
-}
-
-var (
-	normCIP    = sync.OnceValue(func() []string { return normNames(cipVendors) })
-	normBACnet = sync.OnceValue(func() []string { return normNames(bacnetVendors) })
-)
-
-func normNames(t []vendorID) []string {
-	out := make([]string, len(t))
-	for i, e := range t {
-		out[i] = normVendor(e.Name)
-	}
-	return out
-}
-
-// normalizedTable returns the normalised names of one of the vendor registries.
-func normalizedTable(t []vendorID) []string {
-	if len(t) > 0 && len(cipVendors) > 0 && &t[0] == &cipVendors[0] {
-		return normCIP()
-	}
-	if len(t) > 0 && len(bacnetVendors) > 0 && &t[0] == &bacnetVendors[0] {
-		return normBACnet()
-	}
-	return normNames(t)
 }

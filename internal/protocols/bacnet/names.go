@@ -1,5 +1,7 @@
 package bacnet
 
+import "iter"
+
 // BVLCFunction is the function of a BACnet/IP virtual link control header.
 type BVLCFunction uint8
 
@@ -177,4 +179,16 @@ func VendorName(id uint16) (string, bool) {
 		return vendorNames[id], true
 	}
 	return "", false
+}
+
+// Vendors yields every vendor identifier of the table with its name, in ascending order
+// (the simulator looks vendors up by name with it).
+func Vendors() iter.Seq2[uint16, string] {
+	return func(yield func(uint16, string) bool) {
+		for id, name := range vendorNames {
+			if name != "" && !yield(uint16(id), name) {
+				return
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package enip
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 )
 
@@ -26,3 +27,15 @@ func VendorName(id uint16) string { return lookup(vendorNames[:], id) }
 // DeviceTypeName returns the name of a CIP device type, or "" when the embedded table
 // does not have it.
 func DeviceTypeName(t uint16) string { return lookup(deviceTypeNames[:], t) }
+
+// Vendors yields every vendor identifier of the table with its name, in ascending order
+// (the simulator looks vendors up by name with it).
+func Vendors() iter.Seq2[uint16, string] {
+	return func(yield func(uint16, string) bool) {
+		for _, e := range vendorNames {
+			if !yield(e.id, e.name) {
+				return
+			}
+		}
+	}
+}
