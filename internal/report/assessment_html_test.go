@@ -5,8 +5,6 @@ import (
 	"encoding/xml"
 	"flag"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,9 +21,6 @@ var update = flag.Bool("update", false, "rewrite golden files and docs/img/asses
 
 // exampleDate fixes the assessment date so that the report is the same on every run.
 var exampleDate = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-
-// goldenHTML is the water treatment example's report, relative to the repository root.
-const goldenHTML = "internal/report/testdata/water-treatment.golden.html"
 
 // exampleResult assesses the water treatment example as the CLI does. It moves to the
 // repository root first so that the model's file names read as they do for a user.
@@ -58,31 +53,8 @@ func renderHTML(t testing.TB, res *assess.Result) []byte {
 	return b.Bytes()
 }
 
-func TestAssessmentHTMLGolden(t *testing.T) {
-	got := renderHTML(t, exampleResult(t))
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(goldenHTML), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(goldenHTML, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(goldenHTML)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/report -run Golden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < min(len(gl), len(wl)); i++ {
-			if gl[i] != wl[i] {
-				t.Fatalf("report differs from %s at line %d:\n got: %.300s\nwant: %.300s\n(run with -update if the change is intended)", goldenHTML, i+1, gl[i], wl[i])
-			}
-		}
-		t.Fatalf("report differs from %s in length: %d lines, want %d (run with -update if intended)", goldenHTML, len(gl), len(wl))
-	}
-}
+// The golden HTML of both examples lives with the other formats' golden files in
+// internal/cli/testdata/assess/ (TestAssessGolden), rendered through the command.
 
 func TestAssessmentHTMLDeterministic(t *testing.T) {
 	res := exampleResult(t)
