@@ -3,6 +3,7 @@ package propose
 import (
 	"cmp"
 	"fmt"
+	"net"
 	"net/netip"
 	"slices"
 	"strings"
@@ -149,7 +150,7 @@ func (pr *proposer) assets() {
 		if kind == "" {
 			kind = "other"
 		}
-		why := fmt.Sprintf("kind from role %s", a.Role.Name)
+		why := fmt.Sprintf("kind from role %s", cmp.Or(a.Role.Name, inventory.RoleUnknown))
 		if a.Role.Confidence != "" {
 			why += " (" + a.Role.Confidence + " confidence)"
 		}
@@ -157,8 +158,8 @@ func (pr *proposer) assets() {
 			why += ": " + a.Role.Evidence[0]
 		}
 		ma := Asset{Name: a.Name, Kind: kind, Why: why, inventoryID: a.ID}
-		if a.MAC != "" {
-			ma.MACs = []string{a.MAC}
+		if hw, err := net.ParseMAC(a.MAC); err == nil && len(hw) == 6 {
+			ma.MACs = []string{hw.String()}
 		}
 		for _, ip := range a.IPs {
 			addr, err := netip.ParseAddr(ip.Address)
@@ -219,11 +220,11 @@ func uniqueID(used map[string]bool, id string) string {
 	return out
 }
 
-// firstPlaceable returns the first address of an asset that a network places.
-func firstPlaceable(a *Asset) (netip.Addr, bool) {
-	for _, s := range a.IPs {
-		if ip, err := netip.ParseAddr(s); err == nil && placeable(ip) {
-			return ip, true
+// firstPlaceable returns the first address of a device that a network places.
+func firstPlaceable(a *inventory.Asset) (netip.Addr, bool) {
+	for _, ip := range a.IPs {
+		if addr, err := netip.ParseAddr(ip.Address); err == nil && placeable(addr.Unmap()) {
+			return addr.Unmap(), true
 		}
 	}
 	return netip.Addr{}, false
@@ -244,10 +245,10 @@ func (pr *proposer) zones() {
 			nets = append(nets, n)
 		}
 	}
-	for i := range pr.p.Assets {
-		for _, s := range pr.p.Assets[i].IPs {
-			if ip, err := netip.ParseAddr(s); err == nil {
-				addNet(ip)
+	for i := range pr.inv.Assets {
+		for _, s := range pr.inv.Assets[i].IPs {
+			if ip, err := netip.ParseAddr(s.Address); err == nil {
+				addNet(ip.Unmap())
 			}
 		}
 	}
@@ -281,7 +282,9 @@ func (pr *proposer) zones() {
 	pr.zoneOf = make([]int, len(pr.p.Assets))
 	for i := range pr.p.Assets {
 		pr.zoneOf[i] = -1
-		if ip, ok := firstPlaceable(&pr.p.Assets[i]); ok {
+		// The device's own addresses place it, also one it shares with another device
+		// (the model gives that address to the first only): verification does the same.
+		if ip, ok := firstPlaceable(&pr.inv.Assets[i]); ok {
 			pr.zoneOf[i] = pr.byNet[network(ip)]
 		}
 	}
@@ -375,7 +378,7 @@ func (pr *proposer) describeZones() {
 	}
 	for i := range pr.inv.Assets {
 		z := pr.zoneOf[i]
-		roles[z][pr.inv.Assets[i].Role.Name]++
+		roles[z][cmp.Or(pr.inv.Assets[i].Role.Name, inventory.RoleUnknown)]++
 		if l := pr.inv.Assets[i].Purdue.Level; l != nil {
 			levels[z][*l]++
 		}
