@@ -125,14 +125,22 @@ func (pr *proposer) conduits(flows []placedFlow) {
 			name = "any"
 		}
 		proto, _ := model.LookupProtocol(name)
-		k := allowKey{conduit: ci, from: pf.client, to: pf.server, proto: name,
+		from, to := pf.client, pf.server
+		// A rule naming a zone (see ruleEnd) is shared by every device it stands for.
+		if pr.zoneOf[from] != pf.cz {
+			from = -1 - pf.cz
+		}
+		if pr.zoneOf[to] != pf.sz {
+			to = -1 - pf.sz
+		}
+		k := allowKey{conduit: ci, from: from, to: to, proto: name,
 			portless: f.ServerPort == 0, isOT: proto.OT || (name == "any" && isOTName(f.Protocol))}
 		c := &pr.p.Conduits[ci]
 		ai, ok := allowIx[k]
 		if !ok {
 			ai = len(c.Allow)
 			allowIx[k] = ai
-			c.Allow = append(c.Allow, Allow{From: pr.p.Assets[pf.client].ID, To: pr.p.Assets[pf.server].ID, Protocol: name})
+			c.Allow = append(c.Allow, Allow{From: pr.ruleEnd(pf.client, pf.cz), To: pr.ruleEnd(pf.server, pf.sz), Protocol: name})
 			ops[k] = map[protocols.OpClass]bool{}
 		}
 		al := &c.Allow[ai]
@@ -162,6 +170,16 @@ func (pr *proposer) conduits(flows []placedFlow) {
 			}
 		}
 	}
+}
+
+// ruleEnd names one end of a rule: the asset, or the zone the conversation placed it in
+// when that is not the asset's own zone (it used an address of another network), since a
+// rule's asset must lie in the conduit's zones.
+func (pr *proposer) ruleEnd(asset, zone int) string {
+	if pr.zoneOf[asset] == zone {
+		return pr.p.Assets[asset].ID
+	}
+	return pr.p.Zones[zone].ID
 }
 
 func seenName(f *inventory.Flow) string {

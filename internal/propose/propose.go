@@ -397,7 +397,9 @@ func (pr *proposer) describeZones() {
 			z.Name = "Network " + strings.Join(nets, ", ")
 		}
 		what := strings.Join(parts, ", ")
-		if len(nets) > 0 && !z.External {
+		if len(nets) > 0 && !z.External && what == "" {
+			z.Why = "guessed from " + strings.Join(nets, ", ") + ", an address conversations used"
+		} else if len(nets) > 0 && !z.External {
 			z.Why = fmt.Sprintf("guessed from %s and %s", strings.Join(nets, ", "), what)
 		} else if what != "" {
 			z.Why += "; holds " + what
