@@ -18,6 +18,16 @@ var ControlKinds = []string{"plc", "rtu", "ied", "dcs-controller", "safety-contr
 // BusinessKinds are the kinds that belong to business (IT) systems rather than control.
 var BusinessKinds = []string{"workstation", "domain-controller", "printer"}
 
+// WriterKinds are the kinds that write and control in a plant run as its model says:
+// operators' and engineers' machines and the controllers that exchange data with each
+// other. ProgrammerKinds are the only kinds that download programs. verify flags an
+// operation by any other kind; propose guesses kinds from what devices did with them.
+var (
+	WriterKinds = []string{"hmi", "scada-server", "ews", "engineering-laptop", "opc-server", "gateway",
+		"plc", "rtu", "ied", "dcs-controller", "safety-controller"}
+	ProgrammerKinds = []string{"ews", "engineering-laptop"}
+)
+
 // Capabilities are the threat source capabilities in rising order; the position+1 is the
 // security level that resists them (see docs/risk.md).
 var Capabilities = []string{"casual", "simple", "moderate", "extended"}

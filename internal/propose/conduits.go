@@ -8,6 +8,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
 // modelProtocol names the model protocol a conversation is: the protocol discovery
@@ -26,47 +27,17 @@ func modelProtocol(f *inventory.Flow) string {
 	if strings.HasPrefix(f.Transport, "icmp") {
 		return "icmp"
 	}
-	if p, ok := model.LookupProtocol(f.Protocol); ok && !p.OT && fits(p.Transport, f.Transport) {
+	if p, ok := model.LookupProtocol(f.Protocol); ok && !p.OT && verify.TransportFits(p.Transport, f.Transport) {
 		return p.Name
 	}
 	if f.ServerPort != 0 {
 		for _, p := range model.Protocols {
-			if slices.Contains(p.Ports, f.ServerPort) && fits(p.Transport, f.Transport) {
+			if slices.Contains(p.Ports, f.ServerPort) && verify.TransportFits(p.Transport, f.Transport) {
 				return p.Name
 			}
 		}
 	}
 	return "any"
-}
-
-// fits reports whether a model protocol's transport carries an observed one.
-func fits(model, observed string) bool {
-	switch model {
-	case "any":
-		return true
-	case "tcp+udp":
-		return observed == "tcp" || observed == "udp"
-	case "l2":
-		return observed == "ethernet"
-	case "icmp":
-		return strings.HasPrefix(observed, "icmp")
-	}
-	return model == observed
-}
-
-// recognised lists what verification takes a recognised conversation to be; empty when
-// it goes by the server port.
-func recognised(f *inventory.Flow) []string {
-	switch f.Protocol {
-	case "modbus", "enip", "dnp3", "iec104", "bacnet", "opcua", "profinet":
-		return []string{f.Protocol}
-	case "s7comm":
-		return []string{"s7comm"}
-	}
-	if f.Transport == "ethernet" && (f.EtherType == "0x88b8" || f.EtherType == "0x88b9") {
-		return []string{"goose"}
-	}
-	return nil
 }
 
 // carries reports whether a rule of protocol name with the given ports takes the
@@ -81,8 +52,8 @@ func carries(name string, ports []int, f *inventory.Flow) bool {
 	if len(ports) == 0 {
 		ports = p.Ports
 	}
-	portOK := fits(p.Transport, f.Transport) && (portless || len(ports) == 0 || slices.Contains(ports, f.ServerPort))
-	if names := recognised(f); len(names) > 0 {
+	portOK := verify.TransportFits(p.Transport, f.Transport) && (portless || len(ports) == 0 || slices.Contains(ports, f.ServerPort))
+	if names := verify.ObservedAs(f); len(names) > 0 {
 		return portOK && slices.Contains(names, name)
 	}
 	return portOK

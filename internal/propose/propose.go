@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
 // Options tune Propose.
@@ -115,13 +117,6 @@ func network(ip netip.Addr) netip.Prefix {
 	return p
 }
 
-// placeable mirrors what verification can place by address: one host, not link-local,
-// loopback, multicast or broadcast.
-func placeable(ip netip.Addr) bool {
-	return ip.IsValid() && !ip.IsUnspecified() && !ip.IsMulticast() && !ip.IsLoopback() &&
-		!ip.IsLinkLocalUnicast() && !ip.IsLinkLocalMulticast() && ip != netip.AddrFrom4([4]byte{255, 255, 255, 255})
-}
-
 // public reports whether ip lies outside the private, shared and documentation-free
 // ranges a plant network uses: such devices are proposed as one external zone.
 func public(ip netip.Addr) bool {
@@ -191,7 +186,7 @@ func (pr *proposer) assets() {
 // assetID names an asset by its kind and its first address: plc-10.20.11.10.
 func assetID(kind string, a *inventory.Asset) string {
 	for _, ip := range a.IPs {
-		if addr, err := netip.ParseAddr(ip.Address); err == nil && placeable(addr.Unmap()) {
+		if addr, err := netip.ParseAddr(ip.Address); err == nil && verify.Placeable(addr.Unmap()) {
 			return kind + "-" + strings.ReplaceAll(addr.Unmap().String(), ":", "-")
 		}
 	}
@@ -223,7 +218,7 @@ func uniqueID(used map[string]bool, id string) string {
 // firstPlaceable returns the first address of a device that a network places.
 func firstPlaceable(a *inventory.Asset) (netip.Addr, bool) {
 	for _, ip := range a.IPs {
-		if addr, err := netip.ParseAddr(ip.Address); err == nil && placeable(addr.Unmap()) {
+		if addr, err := netip.ParseAddr(ip.Address); err == nil && verify.Placeable(addr.Unmap()) {
 			return addr.Unmap(), true
 		}
 	}
@@ -237,7 +232,7 @@ func (pr *proposer) zones() {
 	var nets []netip.Prefix
 	seen := map[netip.Prefix]bool{}
 	addNet := func(ip netip.Addr) {
-		if !placeable(ip) {
+		if !verify.Placeable(ip) {
 			return
 		}
 		if n := network(ip); !seen[n] {
@@ -473,7 +468,7 @@ func (pr *proposer) broadcastIn(s string) bool {
 }
 
 func (pr *proposer) endZone(asset int, ipText string) int {
-	if ip, err := netip.ParseAddr(ipText); err == nil && placeable(ip.Unmap()) {
+	if ip, err := netip.ParseAddr(ipText); err == nil && verify.Placeable(ip.Unmap()) {
 		if z, ok := pr.byNet[network(ip.Unmap())]; ok {
 			return z
 		}
@@ -496,14 +491,6 @@ func sentBy(f *inventory.Flow, client bool) []protocols.OpClass {
 	slices.Sort(out)
 	return out
 }
-
-// writerKinds and programmerKinds are the kinds verification lets carry out writes and
-// control, and program downloads, inside a zone.
-var (
-	writerKinds = []string{"hmi", "scada-server", "ews", "engineering-laptop", "opc-server", "gateway",
-		"plc", "rtu", "ied", "dcs-controller", "safety-controller"}
-	programmerKinds = []string{"ews", "engineering-laptop"}
-)
 
 // kinds revises the kind guessed from a role by what the device did: one that
 // downloaded programs is an engineering workstation, one that wrote or controlled
@@ -532,13 +519,13 @@ func (pr *proposer) kinds(flows []placedFlow) {
 	}
 	for i := range pr.p.Assets {
 		a := &pr.p.Assets[i]
-		if p, ok := did[i][protocols.OpProgram]; ok && !slices.Contains(programmerKinds, a.Kind) {
+		if p, ok := did[i][protocols.OpProgram]; ok && !slices.Contains(model.ProgrammerKinds, a.Kind) {
 			a.Why += fmt.Sprintf("; kind ews, not %s: it sent program operations over %s", a.Kind, p)
 			a.Kind = "ews"
 			continue
 		}
 		for _, c := range []protocols.OpClass{protocols.OpWrite, protocols.OpControl} {
-			if p, ok := did[i][c]; ok && !slices.Contains(writerKinds, a.Kind) {
+			if p, ok := did[i][c]; ok && !slices.Contains(model.WriterKinds, a.Kind) {
 				a.Why += fmt.Sprintf("; kind hmi, not %s: it sent %s operations over %s", a.Kind, c, p)
 				a.Kind = "hmi"
 				break

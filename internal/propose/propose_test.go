@@ -86,7 +86,7 @@ func placeableDevice(a *inventory.Asset) bool {
 		return true
 	}
 	for _, ip := range a.IPs {
-		if addr, err := netip.ParseAddr(ip.Address); err == nil && placeable(addr.Unmap()) {
+		if addr, err := netip.ParseAddr(ip.Address); err == nil && verify.Placeable(addr.Unmap()) {
 			return true
 		}
 	}
@@ -95,7 +95,7 @@ func placeableDevice(a *inventory.Asset) bool {
 
 func placeableEnd(e verify.End) bool {
 	addr, err := netip.ParseAddr(e.IP)
-	return e.MAC != "" || (err == nil && placeable(addr.Unmap()))
+	return e.MAC != "" || (err == nil && verify.Placeable(addr.Unmap()))
 }
 
 // TestPublicCaptures proposes a model from every public capture and verifies it against

@@ -101,7 +101,7 @@ func (v *verifier) matchDevices() {
 		d.a, d.ma, d.zone = a, -1, -1
 		v.byInv[a.ID] = i
 		for _, ip := range a.IPs {
-			if addr, err := netip.ParseAddr(ip.Address); err == nil && placeable(addr.Unmap()) {
+			if addr, err := netip.ParseAddr(ip.Address); err == nil && Placeable(addr.Unmap()) {
 				d.ips = append(d.ips, addr.Unmap())
 				v.seenIP[addr.Unmap()] = true
 			}

@@ -61,10 +61,10 @@ func newZones(m *model.Model) *zones {
 	return zs
 }
 
-// placeable reports whether ip names one host that a zone's networks could hold:
+// Placeable reports whether ip names one host that a zone's networks could hold:
 // unspecified, broadcast, multicast, loopback and link-local addresses say nothing
 // about where a device sits.
-func placeable(ip netip.Addr) bool {
+func Placeable(ip netip.Addr) bool {
 	return ip.IsValid() && !ip.IsUnspecified() && !ip.IsMulticast() && !ip.IsLoopback() &&
 		!ip.IsLinkLocalUnicast() && !ip.IsLinkLocalMulticast() && ip != netip.AddrFrom4([4]byte{255, 255, 255, 255})
 }

@@ -135,9 +135,9 @@ func (v *verifier) endMatches(dev, zone int, e ruleEnd) bool {
 	return e.zone >= 0 && v.zs.within(zone, e.zone)
 }
 
-// observedAs lists the model protocols a conversation discovery named can be; empty when
+// ObservedAs lists the model protocols a conversation discovery named can be; empty when
 // discovery did not recognise it (the server port then decides).
-func observedAs(f *inventory.Flow) []string {
+func ObservedAs(f *inventory.Flow) []string {
 	switch f.Protocol {
 	case "modbus", "enip", "dnp3", "iec104", "bacnet", "opcua", "profinet":
 		return []string{f.Protocol}
@@ -157,7 +157,9 @@ func observedAs(f *inventory.Flow) []string {
 	return nil
 }
 
-func transportFits(model, observed string) bool {
+// TransportFits reports whether a model protocol's transport (tcp, udp, tcp+udp, l2,
+// icmp, any) carries a conversation discovery saw on transport observed.
+func TransportFits(model, observed string) bool {
 	switch model {
 	case "any":
 		return true
@@ -178,7 +180,7 @@ func (v *verifier) protoPort(c *conv, r *rule) (protoOK, portOK bool) {
 		return true, len(r.flow.Ports) == 0 || slices.Contains(r.flow.Ports, f.ServerPort)
 	}
 	portless := f.Transport == "ethernet" || strings.HasPrefix(f.Transport, "icmp")
-	portOK = transportFits(r.proto.Transport, f.Transport) && (portless || len(r.ports) == 0 || slices.Contains(r.ports, f.ServerPort))
+	portOK = TransportFits(r.proto.Transport, f.Transport) && (portless || len(r.ports) == 0 || slices.Contains(r.ports, f.ServerPort))
 	if len(c.names) > 0 {
 		return slices.Contains(c.names, r.proto.Name), portOK
 	}
@@ -192,7 +194,7 @@ func (v *verifier) conversations() {
 	for fi := range v.inv.Flows {
 		f := &v.inv.Flows[fi]
 		c := conv{f: f, cd: v.devIndex(f.Client.Asset), sd: v.devIndex(f.Server.Asset), cz: -1, sz: -1,
-			cSent: sent(f, true), sSent: sent(f, false), names: observedAs(f)}
+			cSent: sent(f, true), sSent: sent(f, false), names: ObservedAs(f)}
 		v.res.Summary.Conversations++
 		if c.cd < 0 || c.sd < 0 || v.broadcast(f.Server.IP) {
 			v.res.Summary.Local++
@@ -269,7 +271,7 @@ func lastAddr(p netip.Prefix) netip.Addr {
 // conversation lies in; else the zone its device was placed in (by the model or its
 // VLAN); else, for frames without addresses, the VLAN they were seen on.
 func (v *verifier) endZone(dev int, ipText string, f *inventory.Flow) int {
-	if ip, err := netip.ParseAddr(ipText); err == nil && placeable(ip.Unmap()) {
+	if ip, err := netip.ParseAddr(ipText); err == nil && Placeable(ip.Unmap()) {
 		if z, _ := v.zs.byAddr(ip.Unmap()); z >= 0 {
 			return z
 		}
@@ -311,7 +313,7 @@ func guessProtocol(transport string, port int) string {
 		return ""
 	}
 	for _, p := range model.Protocols {
-		if slices.Contains(p.Ports, port) && transportFits(p.Transport, transport) {
+		if slices.Contains(p.Ports, port) && TransportFits(p.Transport, transport) {
 			return p.Name
 		}
 	}
@@ -439,22 +441,14 @@ func (v *verifier) protocolsBetween(c *conv, cd *model.Conduit, ci int, rules []
 	return out
 }
 
-// Kinds of asset that carry out each class of operation in a plant run as its model
-// says: operators' and engineers' machines and the controllers that exchange data with
-// each other write and control; only engineering machines program. Reads and diagnostics
-// are for anyone a conduit lets through.
-var (
-	writerKinds = []string{"hmi", "scada-server", "ews", "engineering-laptop", "opc-server", "gateway",
-		"plc", "rtu", "ied", "dcs-controller", "safety-controller"}
-	programmerKinds = []string{"ews", "engineering-laptop"}
-)
-
+// mayCarryOut: model.WriterKinds write and control, model.ProgrammerKinds program;
+// reads and diagnostics are for anyone a conduit lets through.
 func mayCarryOut(kind string, c protocols.OpClass) bool {
 	switch c {
 	case protocols.OpWrite, protocols.OpControl:
-		return slices.Contains(writerKinds, kind)
+		return slices.Contains(model.WriterKinds, kind)
 	case protocols.OpProgram:
-		return slices.Contains(programmerKinds, kind)
+		return slices.Contains(model.ProgrammerKinds, kind)
 	}
 	return true
 }
@@ -506,7 +500,7 @@ func (v *verifier) checkKinds(c *conv) {
 
 func kindsFor(c protocols.OpClass) string {
 	if c == protocols.OpProgram {
-		return strings.Join(programmerKinds, " and ") + " assets"
+		return strings.Join(model.ProgrammerKinds, " and ") + " assets"
 	}
 	return "operator and engineering kinds (hmi, scada-server, ews, engineering-laptop, opc-server, gateway) and controllers"
 }

@@ -414,8 +414,8 @@ func TestPlacement(t *testing.T) {
 		ip   string
 		want bool
 	}{{"10.0.0.1", true}, {"0.0.0.0", false}, {"255.255.255.255", false}, {"224.0.0.251", false}, {"169.254.3.4", false}, {"fe80::1", false}, {"2001:db8::1", true}} {
-		if got := placeable(netip.MustParseAddr(tc.ip)); got != tc.want {
-			t.Errorf("placeable(%s) = %v", tc.ip, got)
+		if got := Placeable(netip.MustParseAddr(tc.ip)); got != tc.want {
+			t.Errorf("Placeable(%s) = %v", tc.ip, got)
 		}
 	}
 }
