@@ -23,9 +23,22 @@ type Options struct {
 	// conduit (zonewarden verify finds them in captures): SL-A does not count them there,
 	// whatever the countermeasures in scope claim, and a finding says why.
 	Refuted []Refutation
+	// Observed are the violating flows a capture showed; they are reported as given.
+	Observed []ObservedFlow
 }
 
 // Refutation is a requirement that the traffic showed is not met in a zone or conduit.
+// ObservedFlow is traffic a capture showed crossing between two zones against the
+// model (verify's violations), summed per pair of zones and protocol; reports draw it.
+type ObservedFlow struct {
+	FromZone      string   `json:"from_zone"`
+	ToZone        string   `json:"to_zone"`
+	Protocol      string   `json:"protocol"`
+	Conduit       string   `json:"conduit,omitempty"` // the conduit that came closest, if any
+	Violations    []string `json:"violations"`
+	Conversations int      `json:"conversations"`
+}
+
 type Refutation struct {
 	Subject     string // zone or conduit id
 	Requirement string // "SR 5.2 RE 1"
@@ -48,6 +61,9 @@ type Result struct {
 	Gaps          []Gap             `json:"gaps"`
 	Plan          []Action          `json:"plan"`
 	Findings      []finding.Finding `json:"findings"`
+	// Observed holds the violating cross-zone traffic of the captures held against the
+	// model (assess --capture); empty without captures.
+	Observed []ObservedFlow `json:"observed_violations,omitempty"`
 }
 
 // SystemInfo names the system assessed.
@@ -149,6 +165,7 @@ func Assess(m *model.Model, opts Options) *Result {
 	rr := risk.Assess(m)
 	res := &Result{
 		SchemaVersion: 1,
+		Observed:      opts.Observed,
 		System:        SystemInfo{Name: m.System.Name, Owner: m.System.Owner, Description: m.System.Description, Files: m.Files},
 		Date:          opts.Now.Format(time.DateOnly),
 		Risk:          rr,

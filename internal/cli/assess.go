@@ -67,10 +67,8 @@ self-contained report that opens with no network).`,
 					return err
 				}
 				runErr = rerr
-				for _, r := range verify.Verify(m, inv, verify.Options{}).Refuted {
-					opts.Refuted = append(opts.Refuted, assess.Refutation{Subject: r.Subject, Requirement: r.Requirement,
-						Countermeasures: r.Countermeasures, Reason: r.Reason})
-				}
+				seen := fromVerification(verify.Verify(m, inv, verify.Options{}))
+				opts.Refuted, opts.Observed = seen.Refuted, seen.Observed
 			}
 			res := assess.Assess(m, opts)
 			o, err := openOutput(cmd, out)

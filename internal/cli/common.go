@@ -6,13 +6,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/zonewarden/zonewarden/internal/assess"
 	"github.com/zonewarden/zonewarden/internal/catalog"
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
 // loadModel loads and validates a model, checking requirement ids against the catalog.
@@ -134,4 +137,42 @@ func checkFailOn(threshold string) error {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// fromVerification turns what verify found in captures into assess's inputs: the
+// requirements the traffic refutes, and the violating cross-zone traffic summed per pair
+// of zones and protocol, which the reports draw.
+func fromVerification(vr *verify.Result) assess.Options {
+	var opts assess.Options
+	for _, r := range vr.Refuted {
+		opts.Refuted = append(opts.Refuted, assess.Refutation{Subject: r.Subject, Requirement: r.Requirement,
+			Countermeasures: r.Countermeasures, Reason: r.Reason})
+	}
+	type key struct{ from, to, proto string }
+	at := map[key]int{}
+	for _, c := range vr.Conversations {
+		if c.Verdict != "violation" || c.Client.Zone == "" || c.Server.Zone == "" || c.Client.Zone == c.Server.Zone {
+			continue
+		}
+		proto := c.As
+		if proto == "" {
+			proto = c.Protocol
+		}
+		k := key{c.Client.Zone, c.Server.Zone, proto}
+		i, ok := at[k]
+		if !ok {
+			i = len(opts.Observed)
+			at[k] = i
+			opts.Observed = append(opts.Observed, assess.ObservedFlow{FromZone: k.from, ToZone: k.to, Protocol: proto,
+				Conduit: c.Conduit, Violations: []string{}})
+		}
+		o := &opts.Observed[i]
+		o.Conversations++
+		for _, v := range c.Violations {
+			if !slices.Contains(o.Violations, v) {
+				o.Violations = append(o.Violations, v)
+			}
+		}
+	}
+	return opts
 }

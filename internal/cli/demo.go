@@ -110,12 +110,7 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 		len(res.Findings), res.Summary.Findings[finding.Critical.String()], res.Summary.Findings[finding.High.String()],
 		res.Summary.Violations, verPath)
 
-	opts := assess.Options{}
-	for _, r := range res.Refuted {
-		opts.Refuted = append(opts.Refuted, assess.Refutation{Subject: r.Subject, Requirement: r.Requirement,
-			Countermeasures: r.Countermeasures, Reason: r.Reason})
-	}
-	ar := assess.Assess(m, opts)
+	ar := assess.Assess(m, fromVerification(res))
 	repPath := filepath.Join(dir, "report.html")
 	if err := writeFile(repPath, func(f *os.File) error { return report.Assessment(f, ar, report.HTML) }); err != nil {
 		return err

@@ -70,7 +70,11 @@ func assessmentJSON(w io.Writer, res *assess.Result) error {
 		{"gaps", len(res.Gaps), func(i int) any { return &res.Gaps[i] }},
 		{"plan", len(res.Plan), func(i int) any { return &res.Plan[i] }},
 		{"findings", len(res.Findings), func(i int) any { return &res.Findings[i] }},
+		{"observed_violations", len(res.Observed), func(i int) any { return &res.Observed[i] }},
 	} {
+		if l.name == "observed_violations" && l.n == 0 {
+			continue // omitted without captures, as the struct's JSON tag says
+		}
 		fmt.Fprintf(bw, ",\n  %q: [", l.name)
 		for i := 0; i < l.n; i++ {
 			if i > 0 {

@@ -50,6 +50,7 @@ type htmlView struct {
 	Figures    []figure
 	Severities []severityCount
 	Diagram    template.HTML
+	Observed   bool // captures were held against the model: the diagram draws violating traffic
 	Zones      []subjectView
 	Conduits   []subjectView
 	RiskBefore template.HTML
@@ -195,6 +196,7 @@ func newHTMLView(res *assess.Result) *htmlView {
 		v.Diagram = template.HTML(fmt.Sprintf(`<p class="note">The diagram is drawn for plants of up to %d zones; this one has %d, more than a page can show legibly. The security level tables below hold the same facts, zone by zone.</p>`,
 			maxDiagramZones, len(v.Zones)))
 	}
+	v.Observed = len(res.Observed) > 0
 	v.Figures, v.Severities = headline(res)
 	v.Sentences = summarySentences(res)
 	v.riskSection(res, anchors)
@@ -460,6 +462,12 @@ func zoneDiagram(res *assess.Result, zones, conduits []subjectView) *svg.Diagram
 		for i := 1; i < len(c.Zones); i++ {
 			d.Edges = append(d.Edges, svg.Edge{ID: c.ID, From: c.Zones[0], To: c.Zones[i], Class: state, Href: "#" + c.Anchor, Tooltip: tip})
 		}
+	}
+	// Traffic the captures showed against the model (assess --capture), in red.
+	for _, o := range res.Observed {
+		d.Edges = append(d.Edges, svg.Edge{ID: "seen: " + o.Protocol, From: o.FromZone, To: o.ToZone, Class: "edge-violation",
+			Tooltip: fmt.Sprintf("observed %s from %s to %s against the model: %s (%d conversation(s))",
+				o.Protocol, o.FromZone, o.ToZone, strings.Join(o.Violations, ", "), o.Conversations)})
 	}
 	return d
 }
