@@ -62,7 +62,11 @@ func newRootCmd() *cobra.Command {
 		Long: `zonewarden keeps an industrial plant's security design as code (zones, conduits,
 assets, threats and countermeasures in YAML), assesses it against IEC 62443
 (risk, target security levels, SL-T versus SL-A gap analysis) and writes
-reports an auditor can read.`,
+reports an auditor can read. It discovers the real devices passively from
+network traffic, holds the design against that traffic, writes the firewall
+rules the conduits call for, and raises alerts on risky OT operations.
+
+Start with: zonewarden demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
