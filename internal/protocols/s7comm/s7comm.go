@@ -366,7 +366,9 @@ func parseVar(m *Message, job bool) error {
 	if job {
 		p := m.Param[2:]
 		for i := 0; i < count; i++ {
-			if len(p) < 3 || 2+int(p[1]) > len(p) {
+			// An item is a specification type, its length (at least the syntax id) and the
+			// specification.
+			if len(p) < 3 || p[1] == 0 || 2+int(p[1]) > len(p) {
 				return errItemShort
 			}
 			spec := p[2 : 2+int(p[1])]
