@@ -370,6 +370,9 @@ func (d *Decoder) transport(proto uint8, b []byte, announced int, p *Packet) err
 		p.DstPort = binary.BigEndian.Uint16(b[2:4])
 		p.Payload = b[8:min(ulen, len(b))]
 		p.PayloadLen = ulen - 8
+		// A datagram whose whole payload was captured is complete even where the IP
+		// packet around it was cut (the UDP length, not the IP length, bounds it).
+		p.Truncated = p.PayloadLen > len(p.Payload)
 	case ProtoICMP, ProtoICMPv6:
 		if len(b) < 4 {
 			return ErrTruncated
