@@ -89,7 +89,15 @@ func TestDiscoverLive(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &inv); err != nil {
 		t.Fatal(err)
 	}
-	if len(inv.Flows) != 1 || inv.Flows[0].Protocol != "modbus" || len(inv.Flows[0].Operations) != 1 || inv.Flows[0].Operations[0].FromClient != 5 {
-		t.Errorf("flows %+v", inv.Flows)
+	// A fresh interface may also send its own traffic (IPv6 neighbour discovery, for
+	// one): look for the Modbus conversation among the flows.
+	found := false
+	for _, f := range inv.Flows {
+		if f.Protocol == "modbus" && len(f.Operations) == 1 && f.Operations[0].FromClient == 5 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no Modbus conversation with 5 reads among the flows %+v", inv.Flows)
 	}
 }
