@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -103,7 +104,7 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 
 	res := verify.Verify(m, inv, verify.Options{})
 	verPath := filepath.Join(dir, "verification.md")
-	if err := writeFile(verPath, func(f *os.File) error { return render.Markdown(f, res) }); err != nil {
+	if err := writeFile(verPath, func(f io.Writer) error { return render.Markdown(f, res) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "4. verify     %d findings (%d critical, %d high), %d conversations violate the conduits -> %s\n",
@@ -112,7 +113,7 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 
 	ar := assess.Assess(m, fromVerification(res))
 	repPath := filepath.Join(dir, "report.html")
-	if err := writeFile(repPath, func(f *os.File) error { return report.Assessment(f, ar, report.HTML) }); err != nil {
+	if err := writeFile(repPath, func(f io.Writer) error { return report.Assessment(f, ar, report.HTML) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "5. assess     %d findings, %d requirements refuted by the capture -> %s\n\n", len(ar.Findings), len(res.Refuted), repPath)
@@ -128,7 +129,7 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 // demoCapture simulates the plant with the attack scenario into path.
 func demoCapture(ctx context.Context, m *model.Model, path string, d time.Duration, seed uint64) (*simulate.Truth, error) {
 	var truth *simulate.Truth
-	err := writeFile(path, func(f *os.File) error {
+	err := writeFile(path, func(f io.Writer) error {
 		var err error
 		truth, err = simulate.Run(ctx, m, simulate.Options{Seed: seed, Duration: d, Scenario: simulate.Attack, Format: pcapw.PcapNG}, f)
 		return err
@@ -136,19 +137,11 @@ func demoCapture(ctx context.Context, m *model.Model, path string, d time.Durati
 	return truth, err
 }
 
-// writeFile writes path through fill, removing it when fill fails.
-func writeFile(path string, fill func(*os.File) error) error {
-	f, err := os.Create(path)
+// writeFile writes path through fill, whole or not at all (openOutput's temporary file).
+func writeFile(path string, fill func(io.Writer) error) error {
+	o, err := openOutput(nil, path) // a named file: no command output is involved
 	if err != nil {
-		return usageErr(fmt.Errorf("cannot write %s: %w", path, err))
+		return err
 	}
-	err = fill(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return o.commit(fill(o.w))
 }
