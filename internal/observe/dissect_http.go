@@ -2,6 +2,7 @@ package observe
 
 import (
 	"bytes"
+	"errors"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
 	"github.com/zonewarden/zonewarden/internal/protocols/http"
@@ -31,8 +32,41 @@ var AppSSDP = Register(Protocol{
 // The handler is given each segment as it comes (no framing: bodies are not delimited
 // by anything a framing function could see without following every message), and reads
 // the header blocks that start a segment, which is where clients and servers begin each
-// message. A header block cut across segments is not read.
-type httpHandler struct{ m http.Message }
+// message. A block cut across segments (a long request, or a client that writes its
+// request line and its headers apart) is kept per flow and direction until its empty
+// line arrives, up to httpPendingMax bytes.
+type httpHandler struct {
+	m    http.Message
+	pool []*httpFlow
+}
+
+// httpPendingMax bounds the start of a header block kept while the rest of it is awaited:
+// room for the start line and the headers that name software, little to hold per flow.
+const httpPendingMax = 4 << 10
+
+// httpFlow holds, per direction, the start of a header block not yet ended.
+type httpFlow struct{ pending [2][]byte }
+
+func (h *httpHandler) FlowEnd(ext any) {
+	if f, ok := ext.(*httpFlow); ok {
+		f.pending[0], f.pending[1] = f.pending[0][:0], f.pending[1][:0]
+		h.pool = append(h.pool, f)
+	}
+}
+
+func (h *httpHandler) flow(c *Conn) *httpFlow {
+	if f, ok := c.Ext().(*httpFlow); ok {
+		return f
+	}
+	var f *httpFlow
+	if n := len(h.pool); n > 0 {
+		f, h.pool = h.pool[n-1], h.pool[:n-1]
+	} else {
+		f = new(httpFlow)
+	}
+	c.SetExt(f)
+	return f
+}
 
 var httpMethods = [...]string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "NOTIFY", "M-SEARCH", "SUBSCRIBE"}
 
@@ -56,13 +90,51 @@ func httpMethod(b []byte) int {
 }
 
 func (h *httpHandler) Handle(c *Conn, b []byte) {
+	var f *httpFlow
+	if c.IsTCP() {
+		f, _ = c.Ext().(*httpFlow)
+	}
+	d := c.Dir & 1
 	if !httpStart(b) {
-		return // a body, or the rest of a message
+		if f != nil && len(f.pending[d]) > 0 {
+			h.resume(c, f, b)
+		}
+		return // otherwise a body, or the rest of a message
 	}
+	if f != nil {
+		f.pending[d] = f.pending[d][:0] // a new message: a cut one before it never ended
+	}
+	err := http.Parse(b, &h.m)
+	switch {
+	case err == nil:
+		h.report(c, b)
+	case errors.Is(err, http.ErrIncomplete) && c.IsTCP() && len(b) < httpPendingMax:
+		f = h.flow(c)
+		f.pending[d] = append(f.pending[d][:0], b...)
+	}
+}
+
+// resume adds segment b to the header block waiting in b's direction and reads the
+// block once its empty line has come; a block still open at httpPendingMax is given up.
+func (h *httpHandler) resume(c *Conn, f *httpFlow, b []byte) {
+	d := c.Dir & 1
+	p := f.pending[d]
+	p = append(p, b[:min(len(b), httpPendingMax-len(p))]...)
+	err := http.Parse(p, &h.m)
+	if errors.Is(err, http.ErrIncomplete) && len(p) < httpPendingMax {
+		f.pending[d] = p
+		return
+	}
+	f.pending[d] = p[:0]
+	if err == nil {
+		h.report(c, p)
+	}
+}
+
+// report takes the identity facts and the operation of the header block just parsed
+// into h.m; b is the block's bytes.
+func (h *httpHandler) report(c *Conn, b []byte) {
 	m := &h.m
-	if err := http.Parse(b, m); err != nil {
-		return // cut across segments, or not HTTP after all
-	}
 	if m.Request {
 		c.Op(uint32(httpMethod(b)+1), protocols.OpNone)
 		if len(m.UserAgent) > 0 {

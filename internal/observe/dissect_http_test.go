@@ -150,6 +150,41 @@ func TestHTTP(t *testing.T) {
 	wantFacts(t, r, []string{"10.0.0.30 http_server=Linux/4.14 UPnP/1.0 IpCam/2.1 (high, ssdp)"}, "239.255.255.250")
 }
 
+// A header block cut across segments is read once its end arrives: the same real
+// exchange as TestHTTP, every message start cut in three (inside the start line and
+// inside a header value), as a small MSS or a client writing line by line would cut it.
+func TestHTTPHeaderAcrossSegments(t *testing.T) {
+	var cut []segment
+	for _, s := range httpTranscript(t) {
+		if !httpStart(s.data) || len(s.data) < 40 {
+			cut = append(cut, s)
+			continue
+		}
+		a, b := 9, len(s.data)/2
+		cut = append(cut, segment{s.fromClient, s.data[:a]}, segment{s.fromClient, s.data[a:b]}, segment{s.fromClient, s.data[b:]})
+	}
+	client, server := netip.MustParseAddrPort("10.0.0.10:40000"), netip.MustParseAddrPort("10.0.0.20:80")
+	r := runFrames(t, exchange(t, client, server, cut)...)
+	wantFacts(t, r, []string{
+		"10.0.0.10 user_agent=Go-http-client/1.1 (high, http)",
+		"10.0.0.20 server_name=plc-7.plant.example (low, http)",
+		"10.0.0.20 http_server=Siemens S7-1500 Web Server (high, http)",
+		"10.0.0.20 http_server=GoAhead-Webs (high, http)",
+		"10.0.0.20 http_realm=Modicon M580 (high, http)",
+	}, "10.0.0.20 server_name=127.0.0.1")
+	if ops := opsOf(flowOf(t, r, AppHTTP)); !slices.Equal(ops, []string{"get=2/0", "post=1/0"}) {
+		t.Errorf("ops %v", ops)
+	}
+
+	// A block that never ends within httpPendingMax is given up, and the next message on
+	// the connection is read as usual.
+	long := "GET / HTTP/1.1\r\nHost: hmi-1\r\nX-Pad: " + strings.Repeat("a", httpPendingMax) + "\r\n\r\n"
+	next := "HTTP/1.1 200 OK\r\nServer: lighttpd/1.4.59\r\nContent-Length: 0\r\n\r\n"
+	segs := []segment{{true, []byte(long[:1000])}, {true, []byte(long[1000:3000])}, {true, []byte(long[3000:])}, {false, []byte(next)}}
+	r = runFrames(t, exchange(t, client, server, segs)...)
+	wantFacts(t, r, []string{"10.0.0.20 http_server=lighttpd/1.4.59 (high, http)"}, "10.0.0.20 server_name=hmi-1")
+}
+
 func TestHTTPHeaderValues(t *testing.T) {
 	for in, want := range map[string]string{"plc-7:8080": "plc-7", "10.0.0.1:80": "", "[fd00::1]:443": "", "hmi": "hmi", "": ""} {
 		if got := string(hostName([]byte(in))); got != want {

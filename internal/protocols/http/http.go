@@ -11,10 +11,13 @@ const MaxHeaderBytes = 16 << 10
 // MaxMethodLen bounds the method token of a request line.
 const MaxMethodLen = 24
 
+// ErrIncomplete is Parse's error for a header block that has not ended yet: its start
+// may be all a segment carried, the rest to follow.
+var ErrIncomplete = errors.New("http: header block does not end with an empty line")
+
 var (
 	errNotHTTP       = errors.New("http: not an HTTP/1.x request or response")
 	errTooLong       = errors.New("http: header block longer than MaxHeaderBytes")
-	errIncomplete    = errors.New("http: header block does not end with an empty line")
 	errRequestLine   = errors.New("http: malformed request line")
 	errStatusLine    = errors.New("http: malformed status line")
 	errHeaderLine    = errors.New("http: header line without a colon")
@@ -139,7 +142,7 @@ func Parse(b []byte, m *Message) error {
 		if len(b) == MaxHeaderBytes {
 			return errTooLong
 		}
-		return errIncomplete
+		return ErrIncomplete
 	}
 	m.HeaderLen = end
 	line, rest := nextLine(b[:end])

@@ -386,7 +386,7 @@ func TestParseErrors(t *testing.T) {
 		wantErr  error
 		check    func(*Message) bool
 	}{
-		{"incomplete", "GET / HTTP/1.1\r\nHost: a\r\n", errIncomplete, nil},
+		{"incomplete", "GET / HTTP/1.1\r\nHost: a\r\n", ErrIncomplete, nil},
 		{"no version", "GET /\r\n\r\n", errRequestLine, nil},
 		{"bad version", "GET / HTTP/x.1\r\n\r\n", errRequestLine, nil},
 		{"lower-case method", "get / HTTP/1.1\r\n\r\n", errRequestLine, nil},
@@ -515,7 +515,7 @@ func FuzzPDULen(f *testing.F) {
 		}
 		if n > 0 {
 			var m Message
-			if err := Parse(b[:n], &m); err == errIncomplete {
+			if err := Parse(b[:n], &m); err == ErrIncomplete {
 				t.Fatal("Parse finds no end in the block PDULen delimited")
 			}
 		}
