@@ -111,9 +111,10 @@ func (p *policy) allows(src, dst place, proto string, class protocols.OpClass) (
 }
 
 // protoMatches compares a model protocol name with a dissector's ("s7comm-plus" is
-// carried by the s7comm dissector).
+// carried by the s7comm dissector, "iec61850-mms" by mms).
 func protoMatches(modelName, app string) bool {
-	return modelName == app || strings.HasPrefix(modelName, app+"-") && app == "s7comm"
+	return modelName == app || strings.HasPrefix(modelName, app+"-") && app == "s7comm" ||
+		app == "mms" && modelName == "iec61850-mms"
 }
 
 // engineeringKinds are the kinds whose job is to program and configure controllers.

@@ -26,11 +26,11 @@ var roleOrder = []string{RoleController, RoleEngineering, RoleHMISCADA, RoleHist
 // otProtocols are the industrial protocols: serving one makes a controller, using one a
 // client of controllers.
 var otProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "dnp3": true, "iec104": true,
-	"bacnet": true, "opcua": true, "profinet": true}
+	"bacnet": true, "opcua": true, "profinet": true, "mms": true}
 
 // identityProtocols are those in which a device describes itself (ListIdentity, SZL,
-// 43/14, I-Am, DCP): a device that answers them is industrial equipment.
-var identityProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "bacnet": true, "profinet": true}
+// 43/14, I-Am, DCP, MMS Identify): a device that answers them is industrial equipment.
+var identityProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "bacnet": true, "profinet": true, "mms": true}
 
 // historianPorts are server ports of process historians: AVEVA/OSIsoft PI Data Archive
 // and PI AF, GE Proficy Historian.

@@ -3,8 +3,10 @@ package inventory_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,7 +50,7 @@ func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
-			itFacts, switches := 0, 0 // what the truth holds of the IT protocols, checked below
+			itFacts, switches, mmsFacts := 0, 0, 0 // what the truth holds of the IT protocols and MMS, checked below
 			byMAC := map[string]*inventory.Asset{}
 			for i := range inv.Assets {
 				byMAC[inv.Assets[i].MAC] = &inv.Assets[i]
@@ -80,8 +82,12 @@ func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 							return
 						}
 						itFacts++
+						proto := id.Protocol
+						if proto == "iec61850_mms" {
+							proto = "mms" // the dissector serves IEC 61850 and ICCP alike
+						}
 						for _, f := range a.Facts {
-							if f.Protocol == id.Protocol && f.Field == field && f.Value == want {
+							if f.Protocol == proto && f.Field == field && f.Value == want {
 								return
 							}
 						}
@@ -109,6 +115,14 @@ func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 						check("hostname", id.Hostname)
 					case "ssh":
 						fact("ssh_banner", id.Banner)
+					case "iec61850_mms":
+						fact("vendor", id.Vendor)
+						fact("model", id.ModelName)
+						fact("firmware_version", id.Revision)
+						mmsFacts++
+						if a.Role.Name != inventory.RoleController {
+							t.Errorf("%s: role %s (%v), want the controller an IED is", ta.ID, a.Role.Name, a.Role.Evidence)
+						}
 					}
 				}
 				if ta.Kind == "switch" {
@@ -129,10 +143,88 @@ func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%d assets, %d identity facts of IT protocols and %d switches checked", len(truth.Assets), itFacts, switches)
+			t.Logf("%d assets, %d identity facts of IT protocols and MMS, %d switches checked", len(truth.Assets), itFacts, switches)
 			if itFacts == 0 || switches == 0 {
 				t.Error("the simulated plant shows no IT identity or no switch: the test checks nothing")
 			}
+			if ex == "substation" && mmsFacts == 0 {
+				t.Error("the substation's IEDs revealed no MMS identity: the test checks nothing of MMS")
+			}
 		})
 	}
+}
+
+// TestSimulatedMMSAgainstTshark holds discovery's MMS identities of the simulated
+// substation against tshark's dissection of the same capture: every IED tshark sees
+// answer an Identify has the same vendor, model and revision in the inventory, and its
+// conversations are MMS, not S7comm.
+func TestSimulatedMMSAgainstTshark(t *testing.T) {
+	if _, err := exec.LookPath("tshark"); err != nil {
+		t.Skip("tshark not installed")
+	}
+	m, err := model.Load(filepath.Join("..", "..", "examples", "substation", "plant.yaml"), model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "substation.pcap")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = simulate.Run(context.Background(), m, simulate.Options{Seed: 5, Duration: 40 * time.Second, Format: pcapw.Pcap}, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, errs := inventory.FromFiles(context.Background(), []string{path}, inventory.Options{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	out, err := exec.Command("tshark", "-n", "-r", path, "-Y", "mms.vendorName", "-T", "fields",
+		"-e", "ip.src", "-e", "mms.vendorName", "-e", "mms.modelName", "-e", "mms.revision").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for line := range strings.Lines(string(out)) {
+		r := strings.Split(strings.TrimRight(line, "\n"), "\t")
+		if len(r) != 4 {
+			t.Fatalf("tshark row %q", line)
+		}
+		rows++
+		a := assetWithIP(inv, r[0])
+		if a == nil {
+			t.Errorf("%s: answers MMS Identify (tshark) but is not in the inventory", r[0])
+			continue
+		}
+		for i, field := range []string{"vendor", "model", "firmware_version"} {
+			if !slices.ContainsFunc(a.Facts, func(f inventory.Fact) bool {
+				return f.Protocol == "mms" && f.Field == field && f.Value == r[i+1]
+			}) {
+				t.Errorf("%s: tshark says %s %q; discovery has no such MMS fact", r[0], field, r[i+1])
+			}
+		}
+	}
+	if rows == 0 {
+		t.Fatal("tshark found no MMS Identify response: the test checks nothing")
+	}
+	for _, fl := range inv.Flows {
+		if fl.ServerPort == 102 && fl.Protocol != "mms" {
+			t.Errorf("%s -> %s: %s, want mms", fl.Client.IP, fl.Server.IP, fl.Protocol)
+		}
+	}
+	t.Logf("%d Identify responses agree with tshark", rows)
+}
+
+func assetWithIP(inv *inventory.Inventory, ip string) *inventory.Asset {
+	for i := range inv.Assets {
+		for _, x := range inv.Assets[i].IPs {
+			if x.Address == ip {
+				return &inv.Assets[i]
+			}
+		}
+	}
+	return nil
 }

@@ -114,6 +114,19 @@ func (c *Conn) OnceDone(bit uint8) bool {
 	return c.st != nil && c.st.once&(uint32(1)<<(bit&31)) != 0
 }
 
+// Handoff gives the flow to protocol app, which shares the current protocol's framing
+// (S7comm and MMS both ride TPKT and COTP on port 102), and hands it the current PDU:
+// from here on the flow is app's, its operations named by app.
+func (c *Conn) Handoff(app App, pdu []byte) {
+	st := c.st
+	if st == nil || st.app == app || int(app) >= len(c.p.handlers) {
+		return
+	}
+	c.p.releaseExt(st)
+	st.app, st.once = app, 0
+	c.p.handlers[app].Handle(c, pdu)
+}
+
 // Ext returns the handler's per-flow state set with SetExt (nil at first).
 func (c *Conn) Ext() any {
 	if c.st == nil {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/mms"
 	"github.com/zonewarden/zonewarden/internal/protocols/s7comm"
 )
 
@@ -50,6 +51,7 @@ type s7Flow struct {
 
 type s7Handler struct {
 	m    s7comm.Message
+	mms  mms.Message
 	szl  s7comm.SZL
 	pool []*s7Flow
 }
@@ -96,6 +98,12 @@ func (h *s7Handler) Handle(c *Conn, b []byte) {
 		return
 	}
 	switch m.Payload {
+	case s7comm.PayloadUnknown:
+		// IEC 61850 and ICCP speak MMS on the same port and framing: hand the flow over
+		// once its data is seen to be MMS.
+		if m.COTP.EOT && isMMS(m.UserData, &h.mms) {
+			c.Handoff(AppMMS, b)
+		}
 	case s7comm.PayloadS7:
 		h.s7(c, m)
 	case s7comm.PayloadS7Plus:
@@ -122,7 +130,9 @@ func (h *s7Handler) connect(c *Conn, m *s7comm.Message) {
 		return
 	}
 	c.Op(s7OpConnect|uint32(t[0]), protocols.OpNone)
-	if !c.Once(s7OnceTSAP) {
+	// S7 connection types start at 1 (programming device); MMS peers call TSAP 0x0001,
+	// which names no rack and slot.
+	if t[0] == 0 || !c.Once(s7OnceTSAP) {
 		return
 	}
 	s := append(c.Scratch(), "rack "...)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
+	"github.com/zonewarden/zonewarden/internal/simulate/encode"
 )
 
 // framesOf packs frames as the fuzz input: each a 2-byte big-endian length and its bytes.
@@ -27,6 +28,8 @@ func FuzzPipeline(f *testing.F) {
 		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:502"), unhex(f, mbReadReq), unhex(f, mbReadResp), unhex(f, mbIDReq), unhex(f, mbIDResp)),
 		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:5020"), unhex(f, mbReadReq), unhex(f, mbReadResp)),
 		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:102"), unhex(f, "0300001611e00000000100c0010ac1020100c2020101"), unhex(f, "0300001611d00001000100c0010ac1020100c2020101")),
+		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:102"), encode.COTPConnect(nil, false, 0, 1, 1, 1), encode.MMSConnectRequest(nil),
+			encode.MMSIdentifyRequest(nil, 1), encode.MMSIdentifyResponse(nil, 1, "ABB", "REF615", "5.0")),
 		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:44818"), unhex(f, "630000000000000000000000000000000000000000000000")),
 		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:20000"), unhex(f, "056405c00400030091b2")),
 		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:2404"), unhex(f, "680407000000")),

@@ -18,6 +18,8 @@ func modelProtocol(f *inventory.Flow) string {
 	switch f.Protocol {
 	case "modbus", "enip", "dnp3", "iec104", "bacnet", "opcua", "profinet", "s7comm":
 		return f.Protocol
+	case "mms":
+		return "iec61850-mms"
 	case "tls":
 		return "https"
 	}

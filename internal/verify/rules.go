@@ -133,6 +133,8 @@ func dpiHint(proto string, ops []string) string {
 		return "CIP services by class: Get_Attribute_* for read, Set_Attribute_* for write"
 	case "s7comm":
 		return "ROSCTR job functions: read var for read, write var for write, block up/download for program, PLC stop/control for control"
+	case "iec61850-mms":
+		return "MMS services: Read, GetNameList, Identify for read, Write for write, domain download for program, Start/Stop/Reset for control"
 	case "dnp3":
 		return "application function codes: 1 read, 2-6 write and operate, 13-18 restart and application control"
 	case "iec104":

@@ -150,6 +150,8 @@ func ObservedAs(f *inventory.Flow) []string {
 			}
 		}
 		return []string{"s7comm", "s7comm-plus", "iec61850-mms"}
+	case "mms":
+		return []string{"iec61850-mms"}
 	}
 	if f.Transport == "ethernet" && (f.EtherType == "0x88b8" || f.EtherType == "0x88b9") {
 		return []string{"goose"}

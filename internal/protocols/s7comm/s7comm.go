@@ -143,6 +143,9 @@ type Message struct {
 	Length  uint16 // TPKT length
 	COTP    COTP
 	Payload Payload
+	// UserData is a data TPDU's user data (from the S7 protocol id on, or whatever
+	// else ISO-on-TCP carries: MMS on the OSI session layer, RDP); aliases the input.
+	UserData []byte
 
 	// S7comm-plus
 	PlusVersion  uint8
@@ -240,6 +243,7 @@ func Parse(b []byte, m *Message) error {
 	if m.COTP.Type != COTPData || len(user) == 0 {
 		return nil
 	}
+	m.UserData = user
 	switch user[0] {
 	case protoS7:
 		m.Payload = PayloadS7
