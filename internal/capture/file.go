@@ -32,8 +32,10 @@ func (f Format) String() string {
 }
 
 // readBufferSize is the read-ahead for capture files: large enough that a file is read
-// in few system calls, small enough not to matter on an edge gateway.
-const readBufferSize = 1 << 16
+// in few system calls and that a pcap packet of any size a real capture holds (up to
+// libpcap's 256 KiB) is handed out from it without a copy, small enough not to matter
+// on an edge gateway.
+const readBufferSize = 1<<18 + pcapRecordHeaderLen
 
 // File is a Source over a pcap or pcapng file, optionally gzip-compressed.
 type File struct {
@@ -42,7 +44,7 @@ type File struct {
 	compressed bool
 	closers    []io.Closer
 
-	pcap *pcapgo.Reader
+	pcap *pcapReader
 	ng   *pcapgo.NgReader
 
 	stats Stats
@@ -88,7 +90,7 @@ func NewReader(name string, r io.Reader) (*File, error) {
 	switch {
 	case isPcapMagic(magic):
 		c.format = FormatPcap
-		c.pcap, err = pcapgo.NewReader(br)
+		c.pcap, err = newPcapReader(br)
 	case magic[0] == 0x0a && magic[1] == 0x0d && magic[2] == 0x0d && magic[3] == 0x0a:
 		c.format = FormatPcapNG
 		// Mixed link types: a pcapng file may hold interfaces of different kinds
@@ -136,13 +138,8 @@ func (c *File) ReadPacket() ([]byte, CaptureInfo, error) {
 		lt   layers.LinkType
 	)
 	if c.pcap != nil {
-		data, gci, err = c.pcap.ZeroCopyReadPacketData()
-		lt = c.pcap.LinkType()
-		// pcapgo reports io.EOF when the file ends right after a packet header; that
-		// packet is missing, so it is a truncation, not the end of the capture.
-		if err == io.EOF && gci.CaptureLength > 0 {
-			err = io.ErrUnexpectedEOF
-		}
+		data, gci.Timestamp, gci.CaptureLength, gci.Length, err = c.pcap.next()
+		lt = c.pcap.linkType
 	} else {
 		data, gci, err = c.ng.ZeroCopyReadPacketData()
 		if err == nil && len(gci.AncillaryData) > 0 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
 	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
@@ -33,8 +34,27 @@ func FuzzReader(f *testing.F) {
 			}
 			return
 		}
+		// A classic pcap file is also read by gopacket's pcapgo, the reference: both must
+		// hand out the same packets until either stops.
+		var ref *pcapgo.Reader
+		if c.Format() == capture.FormatPcap && !c.Compressed() && len(b) >= 8 && (b[6] == 4 && b[7] == 0 || b[6] == 0 && b[7] == 4) {
+			ref, _ = pcapgo.NewReader(bytes.NewReader(b))
+		}
 		for n := uint64(1); ; n++ {
 			data, ci, err := c.ReadPacket()
+			if ref != nil {
+				rd, rci, rerr := ref.ReadPacketData()
+				switch {
+				case rerr != nil && err == nil:
+					t.Fatalf("packet %d: pcapgo stopped (%v), we read %+v", n, rerr, ci)
+				case rerr != nil:
+					ref = nil
+				case err != nil:
+					t.Fatalf("packet %d: %v; pcapgo read %d bytes", n, err, len(rd))
+				case !bytes.Equal(data, rd) || !ci.Timestamp.Equal(rci.Timestamp) || ci.Length != rci.Length || ci.CaptureLength != rci.CaptureLength:
+					t.Fatalf("packet %d: %+v % x; pcapgo %+v % x", n, ci, data, rci, rd)
+				}
+			}
 			if err == io.EOF {
 				return
 			}

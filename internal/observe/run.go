@@ -380,16 +380,13 @@ func quickShard(lt layers.LinkType, b []byte, n int) (shard int, ok bool) {
 		return 0, false
 	}
 	ip := b[off:]
-	var a, z [16]byte
-	var ap, zp uint16
 	switch et {
 	case decode.EtherTypeIPv4:
 		if len(ip) < 20 || ip[0]>>4 != 4 {
 			return 0, false
 		}
 		ihl := int(ip[0]&0x0f) * 4
-		a = netipAs16(ip[12:16])
-		z = netipAs16(ip[16:20])
+		var ap, zp uint16
 		frag := binary.BigEndian.Uint16(ip[6:]) & 0x1fff
 		if (ip[9] == decode.ProtoTCP || ip[9] == decode.ProtoUDP) && frag == 0 {
 			if ihl < 20 || len(ip) < ihl+4 {
@@ -397,24 +394,27 @@ func quickShard(lt layers.LinkType, b []byte, n int) (shard int, ok bool) {
 			}
 			ap, zp = binary.BigEndian.Uint16(ip[ihl:]), binary.BigEndian.Uint16(ip[ihl+2:])
 		}
+		return int((endpointHash4(ip[12:16], ap) ^ endpointHash4(ip[16:20], zp)) % uint64(n)), true
 	case decode.EtherTypeIPv6:
 		if len(ip) < 40 {
 			return 0, false
 		}
-		a, z = [16]byte(ip[8:24]), [16]byte(ip[24:40])
-	default:
-		return 0, true // not IP: worker 0, as shardOf
+		return int((endpointHash([16]byte(ip[8:24]), 0) ^ endpointHash([16]byte(ip[24:40]), 0)) % uint64(n)), true
 	}
-	return int((endpointHash(a, ap) ^ endpointHash(z, zp)) % uint64(n)), true
+	return 0, true // not IP: worker 0, as shardOf
 }
 
-// netipAs16 spreads an IPv4 address as netip.Addr.As16 does (IPv4-mapped IPv6).
-func netipAs16(v4 []byte) [16]byte {
-	return [16]byte{10: 0xff, 11: 0xff, 12: v4[0], 13: v4[1], 14: v4[2], 15: v4[3]}
+// endpointHash4 is endpointHash of an IPv4 address as netip.Addr.As16 spreads it
+// (::ffff:a.b.c.d), without building the 16 bytes.
+func endpointHash4(v4 []byte, port uint16) uint64 {
+	return mixEndpoint(uint64(binary.LittleEndian.Uint32(v4))<<32|0xffff0000, port)
 }
 
 func endpointHash(a [16]byte, port uint16) uint64 {
-	h := binary.LittleEndian.Uint64(a[:8])*0x9e3779b97f4a7c15 ^ binary.LittleEndian.Uint64(a[8:])
+	return mixEndpoint(binary.LittleEndian.Uint64(a[:8])*0x9e3779b97f4a7c15^binary.LittleEndian.Uint64(a[8:]), port)
+}
+
+func mixEndpoint(h uint64, port uint16) uint64 {
 	h ^= uint64(port) << 17
 	h ^= h >> 31
 	h *= 0xbf58476d1ce4e5b9
