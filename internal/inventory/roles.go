@@ -28,6 +28,9 @@ var roleOrder = []string{RoleController, RoleEngineering, RoleHMISCADA, RoleHist
 var otProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "dnp3": true, "iec104": true,
 	"bacnet": true, "opcua": true, "profinet": true, "mms": true}
 
+// Industrial reports whether a protocol discovery names is an industrial one.
+func Industrial(protocol string) bool { return otProtocols[protocol] }
+
 // identityProtocols are those in which a device describes itself (ListIdentity, SZL,
 // 43/14, I-Am, DCP, MMS Identify): a device that answers them is industrial equipment.
 var identityProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "bacnet": true, "profinet": true, "mms": true}

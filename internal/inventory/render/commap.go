@@ -36,10 +36,6 @@ var mapLanes = []mapLane{{"Level 4 · business", 4}, {"Level 3 · operations", 3
 var roleMarks = map[string]string{inventory.RoleController: "C", inventory.RoleEngineering: "E", inventory.RoleHMISCADA: "H",
 	inventory.RoleHistorian: "D", inventory.RoleNetworkDevice: "N", inventory.RoleITHost: "I", inventory.RoleUnknown: "?"}
 
-// otProtocol tells the map's solid (industrial) lines from dashed ones.
-var otProtocol = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "dnp3": true, "iec104": true, "bacnet": true,
-	"opcua": true, "profinet": true}
-
 type mapNode struct {
 	x, y  int
 	asset *inventory.Asset
@@ -164,7 +160,7 @@ func mapEdges(inv *inventory.Inventory, nodes map[string]*mapNode) []*mapEdge {
 			slices.Sort(e.protocols)
 		}
 		e.packets += f.ToServer.Packets + f.ToClient.Packets
-		e.ot = e.ot || otProtocol[f.Protocol]
+		e.ot = e.ot || inventory.Industrial(f.Protocol) // solid lines; the rest dashed
 	}
 	out := make([]*mapEdge, 0, len(edges))
 	for _, e := range edges {
