@@ -86,6 +86,12 @@ var (
 	ruleBACnetDCC      = newRule("bacnet/device-communication-control", "BACnet DeviceCommunicationControl", finding.High, "T0814")
 	ruleBACnetReinit   = newRule("bacnet/reinitialize-device", "BACnet ReinitializeDevice", finding.High, "T0816")
 	ruleBACnetWrite    = newRule("bacnet/write-property", "BACnet WriteProperty", finding.Medium, "T0836")
+	ruleMMSWrite       = newRule("mms/write", "MMS write (IEC 61850 setting or control)", finding.Medium, "T0836", "T0855")
+	ruleMMSControl     = newRule("mms/program-control", "MMS start, stop, resume, reset or kill of a program invocation", finding.High, "T0858", "T0816")
+	ruleMMSDownload    = newRule("mms/domain-download", "MMS domain download or program invocation change", finding.High, "T0843")
+	ruleMMSUpload      = newRule("mms/domain-upload", "MMS domain upload", finding.Medium, "T0845")
+	ruleMMSFileChange  = newRule("mms/file-change", "MMS file delete or rename", finding.High, "T0809")
+	ruleMMSIdentify    = newRule("mms/identify", "MMS Identify", finding.Low, "T0888")
 	rulePNDCPSet       = newRule("profinet/dcp-set", "PROFINET DCP Set (name or IP change)", finding.High, "T0855")
 	rulePNDCPIdentify  = newRule("profinet/dcp-identify", "PROFINET DCP Identify", finding.Info, "T0846")
 	ruleScanHosts      = newRule("scan/hosts", "host touches many addresses", finding.Medium, "T0846")
@@ -105,7 +111,8 @@ func Rules() []*Rule {
 		ruleS7Delete, ruleS7PI, ruleS7Password, ruleS7SZL, ruleS7Write, ruleS7SetClock, ruleS7Plus, ruleENIPReset, ruleENIPStop, ruleENIPStart,
 		ruleENIPDownload, ruleENIPUpload, ruleENIPNetConfig, ruleENIPWrite, ruleENIPListID, ruleDNP3Restart, ruleDNP3App,
 		ruleDNP3File, ruleIEC104File, ruleDNP3Unsol, ruleDNP3Operate, ruleDNP3Write, ruleIEC104Command, ruleIEC104SetPoint, ruleIEC104Reset,
-		ruleIEC104Clock, ruleIEC104Interrog, ruleBACnetDCC, ruleBACnetReinit, ruleBACnetWrite, rulePNDCPSet,
+		ruleIEC104Clock, ruleIEC104Interrog, ruleBACnetDCC, ruleBACnetReinit, ruleBACnetWrite,
+		ruleMMSWrite, ruleMMSControl, ruleMMSDownload, ruleMMSUpload, ruleMMSFileChange, ruleMMSIdentify, rulePNDCPSet,
 		rulePNDCPIdentify, ruleScanHosts, ruleScanPorts, ruleUnknownDevice, ruleForbiddenFlow, ruleForbiddenRead,
 		ruleBaselineTalker, ruleBaselineOp, ruleBaselineDevice}
 }
@@ -249,6 +256,24 @@ func match(op *observe.Operation) *Rule {
 			return ruleBACnetReinit
 		case bacnet.SvcWriteProperty, bacnet.SvcWritePropertyMultiple:
 			return ruleBACnetWrite
+		}
+	case observe.AppMMS:
+		if !op.FromClient {
+			return nil
+		}
+		switch {
+		case c == 2: // Identify
+			return ruleMMSIdentify
+		case c == 75 || c == 76: // FileRename, FileDelete
+			return ruleMMSFileChange
+		case c >= 29 && c <= 31 || c == 33 || c == 35: // upload sequence, RequestDomainUpload, StoreDomainContent
+			return ruleMMSUpload
+		case op.Class == protocols.OpProgram:
+			return ruleMMSDownload
+		case op.Class == protocols.OpControl:
+			return ruleMMSControl
+		case c == 5: // Write
+			return ruleMMSWrite
 		}
 	case observe.AppPROFINET:
 		switch c {
