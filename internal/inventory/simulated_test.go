@@ -29,27 +29,8 @@ func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 	}
 	for _, ex := range []string{"water-treatment", "substation", "packaging-line"} {
 		t.Run(ex, func(t *testing.T) {
-			m, err := model.Load(plants[ex], model.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(t.TempDir(), ex+".pcapng")
-			f, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
 			opts := simulate.Options{Seed: 3, Duration: 90 * time.Second, Scenario: simulate.Attack, Format: pcapw.PcapNG}
-			truth, err := simulate.Run(context.Background(), m, opts, f)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			inv, errs := inventory.FromFiles(context.Background(), []string{path}, inventory.Options{})
-			if len(errs) > 0 {
-				t.Fatal(errs)
-			}
+			_, truth, inv := simulateAndDiscover(t, plants[ex], opts)
 			itFacts, switches, mmsFacts := 0, 0, 0 // what the truth holds of the IT protocols and MMS, checked below
 			byMAC := map[string]*inventory.Asset{}
 			for i := range inv.Assets {
@@ -162,26 +143,8 @@ func TestSimulatedMMSAgainstTshark(t *testing.T) {
 	if _, err := exec.LookPath("tshark"); err != nil {
 		t.Skip("tshark not installed")
 	}
-	m, err := model.Load(filepath.Join("..", "..", "examples", "substation", "plant.yaml"), model.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "substation.pcap")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = simulate.Run(context.Background(), m, simulate.Options{Seed: 5, Duration: 40 * time.Second, Format: pcapw.Pcap}, f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv, errs := inventory.FromFiles(context.Background(), []string{path}, inventory.Options{})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	opts := simulate.Options{Seed: 5, Duration: 40 * time.Second, Format: pcapw.Pcap}
+	path, _, inv := simulateAndDiscover(t, filepath.Join("..", "..", "examples", "substation", "plant.yaml"), opts)
 	out, err := exec.Command("tshark", "-n", "-r", path, "-Y", "mms.vendorName", "-T", "fields",
 		"-e", "ip.src", "-e", "mms.vendorName", "-e", "mms.modelName", "-e", "mms.revision").Output()
 	if err != nil {
@@ -227,4 +190,32 @@ func assetWithIP(inv *inventory.Inventory, ip string) *inventory.Asset {
 		}
 	}
 	return nil
+}
+
+// simulateAndDiscover simulates the plant of a model file into a capture in the test's
+// temporary directory and discovers it: the capture's path, the simulator's truth and
+// the inventory.
+func simulateAndDiscover(t *testing.T, modelPath string, opts simulate.Options) (string, *simulate.Truth, *inventory.Inventory) {
+	t.Helper()
+	m, err := model.Load(modelPath, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "plant."+opts.Format.String())
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, err := simulate.Run(context.Background(), m, opts, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, errs := inventory.FromFiles(context.Background(), []string{path}, inventory.Options{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return path, truth, inv
 }

@@ -45,30 +45,13 @@ type enipRouted struct {
 
 type enipHandler struct {
 	m    enip.Message
-	pool []*enipFlow
+	pool extPool[enipFlow]
 	comp [48]byte
 }
 
-func (h *enipHandler) FlowEnd(ext any) {
-	if f, ok := ext.(*enipFlow); ok {
-		*f = enipFlow{}
-		h.pool = append(h.pool, f)
-	}
-}
+func (h *enipHandler) FlowEnd(ext any) { h.pool.put(ext, func(f *enipFlow) { *f = enipFlow{} }) }
 
-func (h *enipHandler) flow(c *Conn) *enipFlow {
-	if f, ok := c.Ext().(*enipFlow); ok {
-		return f
-	}
-	var f *enipFlow
-	if n := len(h.pool); n > 0 {
-		f, h.pool = h.pool[n-1], h.pool[:n-1]
-	} else {
-		f = new(enipFlow)
-	}
-	c.SetExt(f)
-	return f
-}
+func (h *enipHandler) flow(c *Conn) *enipFlow { return h.pool.of(c) }
 
 // pairKey is the key Pairing matches on: the sender context of unconnected messages or
 // the sequence count of connected ones.

@@ -37,7 +37,7 @@ var AppSSDP = Register(Protocol{
 // line arrives, up to httpPendingMax bytes.
 type httpHandler struct {
 	m    http.Message
-	pool []*httpFlow
+	pool extPool[httpFlow]
 }
 
 // httpPendingMax bounds the start of a header block kept while the rest of it is awaited:
@@ -48,25 +48,10 @@ const httpPendingMax = 4 << 10
 type httpFlow struct{ pending [2][]byte }
 
 func (h *httpHandler) FlowEnd(ext any) {
-	if f, ok := ext.(*httpFlow); ok {
-		f.pending[0], f.pending[1] = f.pending[0][:0], f.pending[1][:0]
-		h.pool = append(h.pool, f)
-	}
+	h.pool.put(ext, func(f *httpFlow) { f.pending[0], f.pending[1] = f.pending[0][:0], f.pending[1][:0] })
 }
 
-func (h *httpHandler) flow(c *Conn) *httpFlow {
-	if f, ok := c.Ext().(*httpFlow); ok {
-		return f
-	}
-	var f *httpFlow
-	if n := len(h.pool); n > 0 {
-		f, h.pool = h.pool[n-1], h.pool[:n-1]
-	} else {
-		f = new(httpFlow)
-	}
-	c.SetExt(f)
-	return f
-}
+func (h *httpHandler) flow(c *Conn) *httpFlow { return h.pool.of(c) }
 
 var httpMethods = [...]string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "NOTIFY", "M-SEARCH", "SUBSCRIBE"}
 

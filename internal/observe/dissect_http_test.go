@@ -120,17 +120,21 @@ func httpTranscript(t testing.TB) []segment {
 	return slices.Clone(segs)
 }
 
+// httpTranscriptFacts is what httpTranscript reveals: the client's software, the name it
+// asks for, and the server's software and login realm.
+var httpTranscriptFacts = []string{
+	"10.0.0.10 user_agent=Go-http-client/1.1 (high, http)",
+	"10.0.0.20 server_name=plc-7.plant.example (low, http)",
+	"10.0.0.20 http_server=Siemens S7-1500 Web Server (high, http)",
+	"10.0.0.20 http_server=GoAhead-Webs (high, http)",
+	"10.0.0.20 http_realm=Modicon M580 (high, http)",
+}
+
 func TestHTTP(t *testing.T) {
 	segs := httpTranscript(t)
 	client, server := netip.MustParseAddrPort("10.0.0.10:40000"), netip.MustParseAddrPort("10.0.0.20:80")
 	r := runFrames(t, exchange(t, client, server, segs)...)
-	wantFacts(t, r, []string{
-		"10.0.0.10 user_agent=Go-http-client/1.1 (high, http)",
-		"10.0.0.20 server_name=plc-7.plant.example (low, http)",
-		"10.0.0.20 http_server=Siemens S7-1500 Web Server (high, http)",
-		"10.0.0.20 http_server=GoAhead-Webs (high, http)",
-		"10.0.0.20 http_realm=Modicon M580 (high, http)",
-	}, "10.0.0.20 server_name=127.0.0.1")
+	wantFacts(t, r, httpTranscriptFacts, "10.0.0.20 server_name=127.0.0.1")
 	f := flowOf(t, r, AppHTTP)
 	if ops := opsOf(f); !slices.Equal(ops, []string{"get=2/0", "post=1/0"}) {
 		t.Errorf("ops %v", ops)
@@ -165,13 +169,7 @@ func TestHTTPHeaderAcrossSegments(t *testing.T) {
 	}
 	client, server := netip.MustParseAddrPort("10.0.0.10:40000"), netip.MustParseAddrPort("10.0.0.20:80")
 	r := runFrames(t, exchange(t, client, server, cut)...)
-	wantFacts(t, r, []string{
-		"10.0.0.10 user_agent=Go-http-client/1.1 (high, http)",
-		"10.0.0.20 server_name=plc-7.plant.example (low, http)",
-		"10.0.0.20 http_server=Siemens S7-1500 Web Server (high, http)",
-		"10.0.0.20 http_server=GoAhead-Webs (high, http)",
-		"10.0.0.20 http_realm=Modicon M580 (high, http)",
-	}, "10.0.0.20 server_name=127.0.0.1")
+	wantFacts(t, r, httpTranscriptFacts, "10.0.0.20 server_name=127.0.0.1")
 	if ops := opsOf(flowOf(t, r, AppHTTP)); !slices.Equal(ops, []string{"get=2/0", "post=1/0"}) {
 		t.Errorf("ops %v", ops)
 	}

@@ -53,29 +53,14 @@ type s7Handler struct {
 	m    s7comm.Message
 	mms  mms.Message
 	szl  s7comm.SZL
-	pool []*s7Flow
+	pool extPool[s7Flow]
 }
 
 func (h *s7Handler) FlowEnd(ext any) {
-	if f, ok := ext.(*s7Flow); ok {
-		f.join, f.joining = f.join[:0], false
-		h.pool = append(h.pool, f)
-	}
+	h.pool.put(ext, func(f *s7Flow) { f.join, f.joining = f.join[:0], false })
 }
 
-func (h *s7Handler) flow(c *Conn) *s7Flow {
-	if f, ok := c.Ext().(*s7Flow); ok {
-		return f
-	}
-	var f *s7Flow
-	if n := len(h.pool); n > 0 {
-		f, h.pool = h.pool[n-1], h.pool[:n-1]
-	} else {
-		f = new(s7Flow)
-	}
-	c.SetExt(f)
-	return f
-}
+func (h *s7Handler) flow(c *Conn) *s7Flow { return h.pool.of(c) }
 
 // Once bits of the S7 handler.
 const (
