@@ -2,7 +2,6 @@ package detect_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -17,24 +16,12 @@ import (
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/simulate"
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
+	"github.com/zonewarden/zonewarden/internal/simulate/simtest"
 )
 
 func simulateTo(t *testing.T, m *model.Model, sc simulate.Scenario) (string, *simulate.Truth) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "sim.pcapng")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := simulate.Options{Seed: 3, Duration: 90 * time.Second, Scenario: sc, Format: pcapw.PcapNG}
-	truth, err := simulate.Run(context.Background(), m, opts, f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path, truth
+	return simtest.Capture(t, m, simulate.Options{Seed: 3, Duration: 90 * time.Second, Scenario: sc, Format: pcapw.PcapNG})
 }
 
 func detectFile(t *testing.T, m *model.Model, path string) []*alert.Alert {

@@ -2,7 +2,6 @@ package inventory_test
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -11,9 +10,9 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
-	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/simulate"
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
+	"github.com/zonewarden/zonewarden/internal/simulate/simtest"
 )
 
 // TestSimulatedPlantsAgainstTruth simulates each example plant and the simulator's test
@@ -197,22 +196,7 @@ func assetWithIP(inv *inventory.Inventory, ip string) *inventory.Asset {
 // the inventory.
 func simulateAndDiscover(t *testing.T, modelPath string, opts simulate.Options) (string, *simulate.Truth, *inventory.Inventory) {
 	t.Helper()
-	m, err := model.Load(modelPath, model.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "plant."+opts.Format.String())
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth, err := simulate.Run(context.Background(), m, opts, f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, path, truth := simtest.Plant(t, modelPath, opts)
 	inv, errs := inventory.FromFiles(context.Background(), []string{path}, inventory.Options{})
 	if len(errs) > 0 {
 		t.Fatal(errs)

@@ -16,6 +16,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/simulate"
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
+	"github.com/zonewarden/zonewarden/internal/simulate/simtest"
 	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
@@ -143,22 +144,8 @@ func TestPublicCaptures(t *testing.T) {
 func TestSimulatedWaterTreatment(t *testing.T) {
 	for _, sc := range []simulate.Scenario{simulate.Normal, simulate.Attack} {
 		t.Run(sc.String(), func(t *testing.T) {
-			m, err := model.Load("../../examples/water-treatment/plant.yaml", model.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			capPath := filepath.Join(t.TempDir(), "water.pcapng")
-			f, err := os.Create(capPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = simulate.Run(context.Background(), m, simulate.Options{Seed: 5, Duration: 30 * time.Second, Scenario: sc, Format: pcapw.PcapNG}, f)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, capPath, _ := simtest.Plant(t, "../../examples/water-treatment/plant.yaml",
+				simulate.Options{Seed: 5, Duration: 30 * time.Second, Scenario: sc, Format: pcapw.PcapNG})
 			inv, errs := inventory.FromFiles(context.Background(), []string{capPath}, inventory.Options{})
 			if len(errs) > 0 {
 				t.Fatal(errs)

@@ -2,8 +2,6 @@ package verify
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/protocols"
 	"github.com/zonewarden/zonewarden/internal/simulate"
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
+	"github.com/zonewarden/zonewarden/internal/simulate/simtest"
 )
 
 // simulatedPlants are the plants the simulator's ground truth is checked on: the two
@@ -41,22 +40,7 @@ func simulated(t testing.TB, path string, sc simulate.Scenario) (*Result, *simul
 // simulatedInventory simulates plant path with scenario and discovers the capture.
 func simulatedInventory(t testing.TB, path string, sc simulate.Scenario) (*model.Model, *inventory.Inventory, *simulate.Truth, string) {
 	t.Helper()
-	m, err := model.Load(path, model.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	capPath := filepath.Join(t.TempDir(), "capture.pcapng")
-	f, err := os.Create(capPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth, err := simulate.Run(context.Background(), m, simulate.Options{Seed: 3, Duration: 90 * time.Second, Scenario: sc, Format: pcapw.PcapNG}, f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, capPath, truth := simtest.Plant(t, path, simulate.Options{Seed: 3, Duration: 90 * time.Second, Scenario: sc, Format: pcapw.PcapNG})
 	inv, errs := inventory.FromFiles(context.Background(), []string{capPath}, inventory.Options{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
