@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -442,21 +443,44 @@ func TestDiscoverWorkersAgree(t *testing.T) {
 }
 
 func TestProgressBar(t *testing.T) {
-	var buf bytes.Buffer
+	var buf syncBuffer
 	prog := &observe.Progress{}
 	stop := startProgress(&buf, true, 1000, prog)
 	prog.Bytes.Store(500)
 	prog.Packets.Store(20000)
-	time.Sleep(700 * time.Millisecond) // two redraws: the bar shows the bytes of the one before
-
+	// The bar redraws every 250 ms and shows the bytes of the redraw before: wait for
+	// it (a loaded machine may take a while), not for a fixed time.
+	complete := func(out string) bool {
+		return strings.Contains(out, "20k packets") && strings.Contains(out, "packets/s") && strings.Contains(out, "50%")
+	}
+	for deadline := time.Now().Add(10 * time.Second); !complete(buf.String()) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
 	stop()
-	out := buf.String()
-	if !strings.Contains(out, "20k packets") || !strings.Contains(out, "packets/s") || !strings.Contains(out, "50%") {
+	if out := buf.String(); !complete(out) {
 		t.Errorf("progress bar %q", out)
 	}
-	buf.Reset()
-	startProgress(&buf, false, 1000, prog)()
-	if buf.Len() != 0 {
-		t.Errorf("progress shown when not asked: %q", buf.String())
+	var quiet syncBuffer
+	startProgress(&quiet, false, 1000, prog)()
+	if out := quiet.String(); out != "" {
+		t.Errorf("progress shown when not asked: %q", out)
 	}
+}
+
+// syncBuffer is a bytes.Buffer that a test may read while another goroutine writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -257,6 +257,9 @@ func s7OpName(code uint32) string {
 		}
 		return string(AppendHex([]byte(g.String()+"_"), uint64(sub), 2))
 	case code&^0xffff == s7OpPlus:
+		if n := s7comm.PlusFunctionName(uint16(code)); n != "" {
+			return "s7comm_plus_" + n
+		}
 		return string(AppendHex([]byte("s7comm_plus_function_"), uint64(code&0xffff), 4))
 	case code&^0xff == s7OpConnect:
 		switch code & 0xff {

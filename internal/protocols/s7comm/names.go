@@ -343,3 +343,17 @@ const (
 	CompIndexOEM          uint16 = 0x000A
 	CompIndexLocation     uint16 = 0x000B
 )
+
+// plusFunctionNames are the S7comm-plus function codes as the open Wireshark plugin for
+// S7comm-plus (Thomas Wiens) identifies them, in snake_case.
+var plusFunctionNames = map[uint16]string{
+	0x04b1: "error", 0x04bb: "explore", 0x04ca: "create_object", 0x04d4: "delete_object",
+	0x04f2: "set_variable", 0x04fc: "get_variable", 0x0506: "add_link", 0x051a: "remove_link",
+	0x0524: "get_link", 0x0542: "set_multi_variables", 0x054c: "get_multi_variables",
+	0x0556: "begin_sequence", 0x0560: "end_sequence", 0x056b: "invoke",
+	0x057c: "set_var_sub_streamed", 0x0586: "get_var_sub_streamed", 0x0590: "get_variables_address",
+	0x059a: "abort",
+}
+
+// PlusFunctionName names an S7comm-plus function code ("" for one not known).
+func PlusFunctionName(code uint16) string { return plusFunctionNames[code] }
