@@ -14,7 +14,8 @@ import (
 func Table(w io.Writer, inv *inventory.Inventory) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	s := &inv.Summary
-	fmt.Fprintf(tw, "%d assets, %d conversations, %s packets from %d source(s)\n\n", s.Assets, s.Flows, thousands(s.Packets), len(inv.Sources))
+	fmt.Fprintf(tw, "%s, %s, %s from %s\n\n", count(s.Assets, "asset"), count(s.Flows, "conversation"),
+		count(int(s.Packets), "packet"), count(len(inv.Sources), "source"))
 	fmt.Fprintln(tw, "ADDRESS\tMAC\tMAC VENDOR\tIDENTITY\tROLE\tPURDUE\tPROTOCOLS")
 	for i := range inv.Assets {
 		a := &inv.Assets[i]
@@ -94,4 +95,12 @@ func clip(s string, n int) string {
 		return string(r)
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// count writes n and the noun, plural unless n is 1, with thousands separated.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return thousands(uint64(n)) + " " + noun + "s"
 }
