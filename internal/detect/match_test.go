@@ -34,3 +34,15 @@ func TestMatchMMS(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchGOOSE(t *testing.T) {
+	if r := match(&observe.Operation{App: observe.AppGOOSE, Code: goosePublishSimulated}); r != ruleGOOSESimulated {
+		t.Errorf("simulated publication: %v", r)
+	}
+	if r := match(&observe.Operation{App: observe.AppGOOSE, Code: 0}); r != nil {
+		t.Errorf("publication: %v", r)
+	}
+	if observe.AppGOOSE.OpName(goosePublishSimulated) != "publish_simulated" {
+		t.Error("the operation code differs from observe's")
+	}
+}

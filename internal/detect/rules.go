@@ -92,6 +92,7 @@ var (
 	ruleMMSUpload      = newRule("mms/domain-upload", "MMS domain upload", finding.Medium, "T0845")
 	ruleMMSFileChange  = newRule("mms/file-change", "MMS file delete or rename", finding.High, "T0809")
 	ruleMMSIdentify    = newRule("mms/identify", "MMS Identify", finding.Low, "T0888")
+	ruleGOOSESimulated = newRule("goose/simulation-flag", "GOOSE publication flagged as simulation (test) on the bus", finding.Medium, "T0856")
 	rulePNDCPSet       = newRule("profinet/dcp-set", "PROFINET DCP Set (name or IP change)", finding.High, "T0855")
 	rulePNDCPIdentify  = newRule("profinet/dcp-identify", "PROFINET DCP Identify", finding.Info, "T0846")
 	ruleScanHosts      = newRule("scan/hosts", "host touches many addresses", finding.Medium, "T0846")
@@ -112,7 +113,7 @@ func Rules() []*Rule {
 		ruleENIPDownload, ruleENIPUpload, ruleENIPNetConfig, ruleENIPWrite, ruleENIPListID, ruleDNP3Restart, ruleDNP3App,
 		ruleDNP3File, ruleIEC104File, ruleDNP3Unsol, ruleDNP3Operate, ruleDNP3Write, ruleIEC104Command, ruleIEC104SetPoint, ruleIEC104Reset,
 		ruleIEC104Clock, ruleIEC104Interrog, ruleBACnetDCC, ruleBACnetReinit, ruleBACnetWrite,
-		ruleMMSWrite, ruleMMSControl, ruleMMSDownload, ruleMMSUpload, ruleMMSFileChange, ruleMMSIdentify, rulePNDCPSet,
+		ruleMMSWrite, ruleMMSControl, ruleMMSDownload, ruleMMSUpload, ruleMMSFileChange, ruleMMSIdentify, ruleGOOSESimulated, rulePNDCPSet,
 		rulePNDCPIdentify, ruleScanHosts, ruleScanPorts, ruleUnknownDevice, ruleForbiddenFlow, ruleForbiddenRead,
 		ruleBaselineTalker, ruleBaselineOp, ruleBaselineDevice}
 }
@@ -125,6 +126,8 @@ const (
 	enipCmd    = 0x100
 	pnDCP      = 0x100
 	modbusUMAS = 0x5a00
+
+	goosePublishSimulated = 1
 )
 
 // match returns the rule an operation raises, or nil. It runs for every operation and
@@ -274,6 +277,10 @@ func match(op *observe.Operation) *Rule {
 			return ruleMMSControl
 		case c == 5: // Write
 			return ruleMMSWrite
+		}
+	case observe.AppGOOSE:
+		if c == goosePublishSimulated {
+			return ruleGOOSESimulated
 		}
 	case observe.AppPROFINET:
 		switch c {

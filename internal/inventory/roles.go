@@ -26,7 +26,7 @@ var roleOrder = []string{RoleController, RoleEngineering, RoleHMISCADA, RoleHist
 // otProtocols are the industrial protocols: serving one makes a controller, using one a
 // client of controllers.
 var otProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "dnp3": true, "iec104": true,
-	"bacnet": true, "opcua": true, "profinet": true, "mms": true}
+	"bacnet": true, "opcua": true, "profinet": true, "mms": true, "goose": true}
 
 // Industrial reports whether a protocol discovery names is an industrial one.
 func Industrial(protocol string) bool { return otProtocols[protocol] }
@@ -162,6 +162,8 @@ func inferRole(a *asset) Role {
 			s.add(RoleController, 3, "is a PROFINET IO controller")
 		case observe.RoleHintIODevice:
 			s.add(RoleController, 3, "is a PROFINET IO device")
+		case observe.RoleHintGOOSEPublisher:
+			s.add(RoleController, 4, "publishes IEC 61850 GOOSE (an IED)")
 		case observe.RoleHintBridge:
 			s.add(RoleNetworkDevice, 4, "sends spanning tree BPDUs (a bridge)")
 		}

@@ -134,11 +134,12 @@ func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 	}
 }
 
-// TestSimulatedMMSAgainstTshark holds discovery's MMS identities of the simulated
-// substation against tshark's dissection of the same capture: every IED tshark sees
-// answer an Identify has the same vendor, model and revision in the inventory, and its
-// conversations are MMS, not S7comm.
-func TestSimulatedMMSAgainstTshark(t *testing.T) {
+// TestSimulatedIEC61850AgainstTshark holds discovery's MMS and GOOSE identities of the
+// simulated substation against tshark's dissection of the same capture: every IED tshark
+// sees answer an Identify has the same vendor, model and revision in the inventory, its
+// conversations are MMS, not S7comm, and every GOOSE publisher has its logical device's
+// name.
+func TestSimulatedIEC61850AgainstTshark(t *testing.T) {
 	if _, err := exec.LookPath("tshark"); err != nil {
 		t.Skip("tshark not installed")
 	}
@@ -178,6 +179,44 @@ func TestSimulatedMMSAgainstTshark(t *testing.T) {
 		}
 	}
 	t.Logf("%d Identify responses agree with tshark", rows)
+
+	// GOOSE: every publisher tshark sees is named by the logical device of its control
+	// block reference, and taken for the IED it is.
+	out, err = exec.Command("tshark", "-n", "-r", path, "-Y", "goose", "-T", "fields", "-e", "eth.src", "-e", "goose.gocbRef").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	publishers := map[string]string{}
+	for line := range strings.Lines(string(out)) {
+		if r := strings.Split(strings.TrimRight(line, "\n"), "\t"); len(r) == 2 {
+			publishers[r[0]] = r[1]
+		}
+	}
+	if len(publishers) == 0 {
+		t.Fatal("tshark found no GOOSE publisher: the test checks nothing of GOOSE")
+	}
+	for src, ref := range publishers {
+		ld, _, _ := strings.Cut(ref, "/")
+		a := assetWithMAC(inv, src)
+		switch {
+		case a == nil:
+			t.Errorf("GOOSE publisher %s (tshark) is not in the inventory", src)
+		case !slices.ContainsFunc(a.Facts, func(f inventory.Fact) bool { return f.Protocol == "goose" && f.Field == "name" && f.Value == ld }):
+			t.Errorf("%s: tshark says gocbRef %q; discovery has no GOOSE name %q", src, ref, ld)
+		case a.Role.Name != inventory.RoleController:
+			t.Errorf("%s: role %s, want controller (an IED)", src, a.Role.Name)
+		}
+	}
+	t.Logf("%d GOOSE publishers agree with tshark", len(publishers))
+}
+
+func assetWithMAC(inv *inventory.Inventory, mac string) *inventory.Asset {
+	for i := range inv.Assets {
+		if inv.Assets[i].MAC == mac {
+			return &inv.Assets[i]
+		}
+	}
+	return nil
 }
 
 func assetWithIP(inv *inventory.Inventory, ip string) *inventory.Asset {

@@ -35,6 +35,8 @@ func FuzzPipeline(f *testing.F) {
 		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:2404"), unhex(f, "680407000000")),
 		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:4840"), []byte("HEL\x46\x1c\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")),
 		{unhex(f, "010ecf000000001b1b0000018892fefe050000000a0100010004ffff0000")},
+		{ethFrame(mac("01:0c:cd:01:00:01"), mac("00:30:a7:20:57:cf"), 0x88b8,
+			encode.GOOSE(nil, &encode.GOOSEMessage{AppID: 1, GoCBRef: "P1LD0/LLN0$GO$trip", StNum: 1, Booleans: []bool{true}}))},
 	}
 	// The IT dissectors: one seed a conversation, datagram exchange or announcement of
 	// their fixtures.

@@ -1,6 +1,10 @@
 package mms
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/zonewarden/zonewarden/internal/protocols/ber"
+)
 
 // SPDU is an ISO 8327 session SPDU type (its SI octet).
 type SPDU uint8
@@ -93,7 +97,6 @@ var (
 	errPresentation = errors.New("mms: presentation PPDU not as ISO 8823 encodes it")
 	errACSE         = errors.New("mms: ACSE APDU without MMS user information")
 	errPDU          = errors.New("mms: not an MMS PDU")
-	errBER          = errors.New("mms: malformed BER element")
 )
 
 // Parse decodes the session SPDU at the start of b (the user data of a COTP DT TPDU)
@@ -175,43 +178,43 @@ func userData(p []byte) []byte {
 // Connect and accept PPDUs (CP, CPA: a SET) hold their user data inside the normal-mode
 // parameters; data transfer is the user data itself.
 func presentation(b []byte, m *Message) error {
-	e, _, err := next(b)
+	e, _, err := ber.Next(b)
 	if err != nil {
 		return err
 	}
-	if e.is(classUniversal, true, 17) { // CP-type, CPA-PPDU or CPR-PPDU: a SET
-		normal, ok := e.child(classContext, 2)
+	if e.Is(ber.ClassUniversal, true, 17) { // CP-type, CPA-PPDU or CPR-PPDU: a SET
+		normal, ok := e.Child(ber.ClassContext, 2)
 		if !ok {
 			if m.Session == SessionRefuse || m.Session == SessionAbort {
 				return nil
 			}
 			return errPresentation
 		}
-		if e, ok = normal.child(classApplication, 1); !ok {
+		if e, ok = normal.Child(ber.ClassApplication, 1); !ok {
 			return errPresentation
 		}
 	} else if m.Session == SessionAbort {
 		return nil // ARU/ARP-PPDU: nothing of MMS in it
 	}
-	if !e.is(classApplication, true, 1) { // fully-encoded-data
+	if !e.Is(ber.ClassApplication, true, 1) { // fully-encoded-data
 		return errPresentation
 	}
-	list, _, err := next(e.content) // the first PDV-list
+	list, _, err := ber.Next(e.Content) // the first PDV-list
 	if err != nil {
 		return err
 	}
-	if !list.is(classUniversal, true, 16) {
+	if !list.Is(ber.ClassUniversal, true, 16) {
 		return errPresentation
 	}
-	pdv, ok := list.child(classContext, 0) // single-ASN1-type
+	pdv, ok := list.Child(ber.ClassContext, 0) // single-ASN1-type
 	if !ok {
 		return errPresentation
 	}
-	apdu, _, err := next(pdv.content)
+	apdu, _, err := ber.Next(pdv.Content)
 	if err != nil {
 		return err
 	}
-	if apdu.class == classApplication {
+	if apdu.Class == ber.ClassApplication {
 		return acse(apdu, m)
 	}
 	return mmsPDU(apdu, m)
@@ -219,37 +222,37 @@ func presentation(b []byte, m *Message) error {
 
 // acse reads an ACSE APDU: its type, an AARE's result, and the MMS PDU in its user
 // information (an EXTERNAL holding a single ASN.1 type).
-func acse(a element, m *Message) error {
-	if !a.constructed || a.number > uint32(ABRT) {
+func acse(a ber.Element, m *Message) error {
+	if !a.Constructed || a.Number > uint32(ABRT) {
 		return errACSE
 	}
-	m.ACSE = ACSE(a.number)
+	m.ACSE = ACSE(a.Number)
 	if m.ACSE == AARE {
-		if r, ok := a.child(classContext, 2); ok {
-			if v, _, err := next(r.content); err == nil && v.is(classUniversal, false, 2) && len(v.content) == 1 {
-				m.AssociationResult = v.content[0]
+		if r, ok := a.Child(ber.ClassContext, 2); ok {
+			if v, _, err := ber.Next(r.Content); err == nil && v.Is(ber.ClassUniversal, false, 2) && len(v.Content) == 1 {
+				m.AssociationResult = v.Content[0]
 			}
 		}
 	}
-	info, ok := a.child(classContext, 30)
+	info, ok := a.Child(ber.ClassContext, 30)
 	if !ok {
 		if m.ACSE == AARQ || m.ACSE == AARE {
 			return errACSE
 		}
 		return nil // a release or abort need not carry MMS
 	}
-	ext, _, err := next(info.content)
+	ext, _, err := ber.Next(info.Content)
 	if err != nil {
 		return err
 	}
-	if !ext.is(classUniversal, true, 8) {
+	if !ext.Is(ber.ClassUniversal, true, 8) {
 		return errACSE
 	}
-	enc, ok := ext.child(classContext, 0)
+	enc, ok := ext.Child(ber.ClassContext, 0)
 	if !ok {
 		return errACSE
 	}
-	p, _, err := next(enc.content)
+	p, _, err := ber.Next(enc.Content)
 	if err != nil {
 		return err
 	}
@@ -257,28 +260,28 @@ func acse(a element, m *Message) error {
 }
 
 // mmsPDU reads the MMS PDU e.
-func mmsPDU(e element, m *Message) error {
-	if e.class != classContext || e.number > uint32(ConcludeError) {
+func mmsPDU(e ber.Element, m *Message) error {
+	if e.Class != ber.ClassContext || e.Number > uint32(ConcludeError) {
 		return errPDU
 	}
-	m.HasPDU, m.PDU = true, PDU(e.number)
+	m.HasPDU, m.PDU = true, PDU(e.Number)
 	switch m.PDU {
 	case ConfirmedRequest, ConfirmedResponse:
 		return confirmed(e, m)
 	case ConfirmedError:
-		if id, ok := e.child(classContext, 0); ok {
-			m.InvokeID, m.HasInvoke = uint32Of(id.content)
+		if id, ok := e.Child(ber.ClassContext, 0); ok {
+			m.InvokeID, m.HasInvoke = ber.Uint32(id.Content)
 		}
 	case Unconfirmed:
-		if s, _, err := next(e.content); err == nil && s.class == classContext {
-			m.Service, m.HasService = s.number, true
+		if s, _, err := ber.Next(e.Content); err == nil && s.Class == ber.ClassContext {
+			m.Service, m.HasService = s.Number, true
 		}
 	case CancelRequest, CancelResponse:
-		m.InvokeID, m.HasInvoke = uint32Of(e.content)
+		m.InvokeID, m.HasInvoke = ber.Uint32(e.Content)
 	case InitiateRequest, InitiateResponse:
-		if d, ok := e.child(classContext, 4); ok {
-			if v, ok := d.child(classContext, 0); ok {
-				m.Version, m.HasVersion = uint32Of(v.content)
+		if d, ok := e.Child(ber.ClassContext, 4); ok {
+			if v, ok := d.Child(ber.ClassContext, 0); ok {
+				m.Version, m.HasVersion = ber.Uint32(v.Content)
 			}
 		}
 	}
@@ -287,67 +290,54 @@ func mmsPDU(e element, m *Message) error {
 
 // confirmed reads a confirmed request or response: invoke id, then (after a request's
 // optional list of modifiers) the service, and an Identify response's three strings.
-func confirmed(e element, m *Message) error {
-	if !e.constructed {
+func confirmed(e ber.Element, m *Message) error {
+	if !e.Constructed {
 		return errPDU
 	}
-	id, rest, err := next(e.content)
+	id, rest, err := ber.Next(e.Content)
 	if err != nil {
 		return err
 	}
-	if !id.is(classUniversal, false, 2) {
+	if !id.Is(ber.ClassUniversal, false, 2) {
 		return errPDU
 	}
-	if m.InvokeID, m.HasInvoke = uint32Of(id.content); !m.HasInvoke {
+	if m.InvokeID, m.HasInvoke = ber.Uint32(id.Content); !m.HasInvoke {
 		return errPDU
 	}
 	if len(rest) == 0 {
 		return errPDU
 	}
-	s, rest, err := next(rest)
+	s, rest, err := ber.Next(rest)
 	if err != nil {
 		return err
 	}
-	if m.PDU == ConfirmedRequest && s.is(classUniversal, true, 16) { // listOfModifier
-		if s, _, err = next(rest); err != nil {
+	if m.PDU == ConfirmedRequest && s.Is(ber.ClassUniversal, true, 16) { // listOfModifier
+		if s, _, err = ber.Next(rest); err != nil {
 			return err
 		}
 	}
-	if s.class != classContext {
+	if s.Class != ber.ClassContext {
 		return errPDU
 	}
-	m.Service, m.HasService = s.number, true
-	if m.PDU == ConfirmedResponse && s.number == ServiceIdentify && s.constructed {
-		for c := s.content; len(c) > 0; {
-			var f element
-			if f, c, err = next(c); err != nil {
+	m.Service, m.HasService = s.Number, true
+	if m.PDU == ConfirmedResponse && s.Number == ServiceIdentify && s.Constructed {
+		for c := s.Content; len(c) > 0; {
+			var f ber.Element
+			if f, c, err = ber.Next(c); err != nil {
 				return err
 			}
-			if f.class != classContext || f.constructed {
+			if f.Class != ber.ClassContext || f.Constructed {
 				continue
 			}
-			switch f.number {
+			switch f.Number {
 			case 0:
-				m.Vendor = f.content
+				m.Vendor = f.Content
 			case 1:
-				m.Model = f.content
+				m.Model = f.Content
 			case 2:
-				m.Revision = f.content
+				m.Revision = f.Content
 			}
 		}
 	}
 	return nil
-}
-
-// uint32Of reads a BER INTEGER's content as an unsigned 32-bit value; false when it is
-// empty, negative or too wide.
-func uint32Of(c []byte) (uint32, bool) {
-	if len(c) == 0 || len(c) > 5 || c[0]&0x80 != 0 || len(c) == 5 && c[0] != 0 {
-		return 0, false
-	}
-	var v uint32
-	for _, x := range c {
-		v = v<<8 | uint32(x)
-	}
-	return v, true
 }
