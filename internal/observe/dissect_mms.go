@@ -78,7 +78,9 @@ func (h *mmsHandler) Handle(c *Conn, b []byte) {
 	}
 	switch m.PDU {
 	case mms.ConfirmedRequest:
-		c.Op(m.Service, mms.ServiceClass(m.Service))
+		// Service numbers past the standard's (a tag a hostile peer made up) share one
+		// code below the other operation codes.
+		c.Op(min(m.Service, 0xff), mms.ServiceClass(m.Service))
 	case mms.Unconfirmed:
 		c.Op(mmsOpUnconfirmed|m.Service&0xff, protocols.OpNone)
 	case mms.InitiateRequest:
