@@ -3,6 +3,10 @@
 // numbers them, with its timestamp, lengths, interface and link type. A damaged file
 // ends the read with a counted anomaly that names the file and the packet number.
 //
+// Classic pcap records are read by this package straight out of its read buffer (the
+// reader that spreads one large file over the cores does little else); pcapng blocks
+// by gopacket's pcapgo, whose pcap reader the fuzz test keeps as the reference.
+//
 // It must not know what is inside a packet: decoding belongs to package decode. Live
-// capture (AF_PACKET) and the simulator will be further implementations of Source.
+// capture (AF_PACKET, package live) is another implementation of Source.
 package capture
