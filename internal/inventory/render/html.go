@@ -21,6 +21,7 @@ var inventoryTmpl = template.Must(template.New("inventory.html.tmpl").Funcs(temp
 	"identity":  identityLine,
 	"add":       func(a, b uint64) uint64 { return a + b },
 	"deref":     func(p *int) int { return *p },
+	"count":     count,
 }).ParseFS(templates, "templates/inventory.html.tmpl"))
 
 type htmlView struct {
