@@ -2,11 +2,12 @@ package capture
 
 import (
 	"bufio"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
