@@ -12,4 +12,6 @@
 //
 // The S7 family shares port 102 and the same framing; what follows COTP tells them
 // apart: S7comm starts with 0x32, S7comm-plus with 0x72, MMS with a session SPDU.
+// TPKT and COTP are package s7comm's; this package starts at the session layer and
+// knows nothing of devices or conversations.
 package mms

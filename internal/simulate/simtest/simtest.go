@@ -1,5 +1,3 @@
-// Package simtest simulates plants into capture files for the tests of the packages that
-// read captures (discovery, verification, proposals, detection).
 package simtest
 
 import (

@@ -1,0 +1,12 @@
+// Package goose decodes IEC 61850-8-1 GOOSE messages (EtherType 0x88B8): the
+// publications with which protection and control IEDs multicast the state of their
+// datasets (breaker positions, trips, interlocks) on the station and process bus.
+//
+// Parse reads the header (APPID, length) and the goosePdu: the control block reference
+// and dataset names, which name the publishing IED's logical device, the state and
+// sequence numbers, the configuration revision and the simulation (test) flag. It
+// allocates nothing; strings alias the input.
+//
+// It knows nothing of devices or conversations: what a publication says of its
+// publisher is for package observe.
+package goose
