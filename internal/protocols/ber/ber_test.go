@@ -16,7 +16,7 @@ func TestNext(t *testing.T) {
 	}{
 		{"020105ff", ClassUniversal, false, 2, "05", "ff"},
 		{"bf480580031a0161", ClassContext, true, 72, "80031a0161", ""}, // high tag number (MMS fileOpen)
-		{"61820003aabbcc", ClassApplication, true, 1, "aabbcc", ""},   // long-form length
+		{"61820003aabbcc", ClassApplication, true, 1, "aabbcc", ""},    // long-form length
 		{"8000", ClassContext, false, 0, "", ""},
 	} {
 		b, _ := hex.DecodeString(tc.in)
