@@ -30,7 +30,10 @@ fields=(frame.number eth.src ip.src ipv6.src
   bacapp.instance_number bacapp.vendor_identifier bacapp.object_name
   opcua.transport.endpoint opcua.security.spu opcua.ApplicationUri opcua.ProductUri
   pn_dcp.suboption_device_nameofstation pn_dcp.suboption_device_devicevendorvalue pn_dcp.suboption_vendor_id
-  pn_dcp.suboption_device_id pn_dcp.suboption_device_role dnp3.src dnp3.dst iec60870_asdu.addr)
+  pn_dcp.suboption_device_id pn_dcp.suboption_device_role dnp3.src dnp3.dst iec60870_asdu.addr
+  mms.vendorName mms.modelName mms.revision goose.gocbRef
+  lldp.tlv.system.name lldp.tlv.system.desc cdp.deviceid cdp.platform dhcp.option.hostname dhcp.option.vendor_class_id
+  http.server http.user_agent tls.handshake.extensions_server_name ssh.protocol snmp.value.octets)
 tshark_args=(-n -r "$corpus" -T fields -E separator=/t -E occurrence=a -E aggregator=,)
 for f in "${fields[@]}"; do tshark_args+=(-e "$f"); done
 
