@@ -97,6 +97,13 @@ type Table struct {
 	now    int64 // latest packet time seen
 	swept  int64 // packet time of the last idle sweep
 	stats  TableStats
+
+	// The flow of the previous packet: the next one is usually of the same flow (the
+	// answer to a request, the next segment), and comparing keys is cheaper than the
+	// map's hash.
+	lastKey  FlowKey
+	lastSlot int32
+	lastOK   bool
 }
 
 // NewTable returns an empty table.
@@ -139,8 +146,11 @@ func (t *Table) Lookup(p *Packet, ts int64) (f *Flow, dir Dir, created bool) {
 	if sweepEvery := int64(t.cfg.IdleTimeout) / 8; t.now-t.swept > sweepEvery {
 		t.expire()
 	}
-	if slot, ok := t.index[key]; ok {
+	if t.lastOK && key == t.lastKey {
+		f = t.at(t.lastSlot)
+	} else if slot, ok := t.index[key]; ok {
 		f = t.at(slot)
+		t.lastKey, t.lastSlot, t.lastOK = key, slot, true
 	} else {
 		if f = t.create(key); f == nil {
 			return nil, dir, false
@@ -198,6 +208,7 @@ func (t *Table) create(key FlowKey) *Flow {
 	f.slot = slot
 	f.active = true
 	t.index[key] = slot
+	t.lastKey, t.lastSlot, t.lastOK = key, slot, true
 	t.stats.Created++
 	return f
 }
@@ -242,6 +253,9 @@ func (t *Table) evict(f *Flow) {
 	delete(t.index, f.Key)
 	t.stats.Evicted++
 	slot := f.slot
+	if t.lastOK && t.lastSlot == slot {
+		t.lastOK = false
+	}
 	bufs := [2][]byte{f.streams[0].buf[:0], f.streams[1].buf[:0]}
 	*f = Flow{}
 	for i, b := range bufs {

@@ -141,3 +141,31 @@ func TestTableManyFlows(t *testing.T) {
 		t.Errorf("len %d stats %+v first %+v", tab.Len(), tab.Stats(), first.Packets)
 	}
 }
+
+// The previous packet's flow is remembered; once that flow is evicted and its slot
+// given to another conversation, a packet of the old one must not land in the new one.
+func TestTableLastFlowAfterEviction(t *testing.T) {
+	tab := decode.NewTable(decode.Config{MaxFlows: 1, IdleTimeout: time.Minute})
+	sec := int64(time.Second)
+	a := udpPacket("10.0.0.1:1000", "10.0.0.2:2222")
+	b := udpPacket("10.0.0.1:1001", "10.0.0.2:2222")
+	fa, _, _ := tab.Lookup(a, 0)
+	if again, _, created := tab.Lookup(a, sec); again != fa || created {
+		t.Fatal("the same flow's next packet made a new flow")
+	}
+	tab.Flush() // a's slot is free; the table remembers a as its last flow no more
+	fb, _, created := tab.Lookup(b, 2*sec)
+	if !created || fb.Key.String() != "udp 10.0.0.1:1001 <-> 10.0.0.2:2222" {
+		t.Fatalf("b: created %v key %s", created, fb.Key)
+	}
+	tab.Flush()
+	fa2, _, created := tab.Lookup(a, 3*sec)
+	if !created || fa2.Key.String() != "udp 10.0.0.1:1000 <-> 10.0.0.2:2222" || fa2.Packets[0]+fa2.Packets[1] != 1 {
+		t.Fatalf("a after b: created %v key %s packets %v", created, fa2.Key, fa2.Packets)
+	}
+	// Evicted while it was the last flow, then its key seen again before any other.
+	tab.Flush()
+	if _, _, created := tab.Lookup(a, 4*sec); !created {
+		t.Fatal("a packet of an evicted flow was counted in the evicted flow")
+	}
+}
