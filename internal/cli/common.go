@@ -15,6 +15,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/catalog"
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
@@ -175,4 +176,28 @@ func fromVerification(vr *verify.Result) assess.Options {
 		}
 	}
 	return opts
+}
+
+// captureBytes is the total size of the capture files, for the progress bar: -1 (a
+// count without an end) when one of them is standard input.
+func captureBytes(paths []string) int64 {
+	var total int64
+	for _, p := range paths {
+		if p == observe.Stdin {
+			return -1
+		}
+		if st, err := os.Stat(p); err == nil {
+			total += st.Size()
+		}
+	}
+	return total
+}
+
+// checkStdinOnce refuses standard input named as more than one capture: the second
+// would find it read to its end.
+func checkStdinOnce(paths []string) error {
+	if n := slices.Index(paths, observe.Stdin); n >= 0 && slices.Contains(paths[n+1:], observe.Stdin) {
+		return usageErr(errors.New(`standard input ("-") can be read as one capture only`))
+	}
+	return nil
 }

@@ -42,10 +42,11 @@ func newDetectCmd() *cobra.Command {
 operations: Modbus writes and diagnostics, S7 STOP/start, block transfers and PI
 services, CIP reset/stop/start and program or firmware transfer, DNP3 restarts,
 controls and file operations, IEC 104 commands, BACnet DCC/reinitialize/write,
-PROFINET DCP Set, identification sweeps and scans. Each alert carries MITRE ATT&CK
+IEC 61850 MMS writes, program control and domain transfers, GOOSE publications
+flagged as simulation, PROFINET DCP Set, identification sweeps and scans. Each alert carries MITRE ATT&CK
 for ICS technique ids. With a plant model (a first argument ending in .yaml or .yml)
-alerts name assets and zones and are ranked by what the conduits allow. See
-docs/detect.md.
+alerts name assets and zones and are ranked by what the conduits allow. A CAPTURE
+of - reads standard input. See docs/detect.md.
 
 Exit status: 0, or 1 when an alert reaches --fail-on, 2 on a usage or read error.`,
 		Example: `  zonewarden detect capture.pcapng
@@ -124,7 +125,7 @@ func runDetect(cmd *cobra.Command, args []string, fl *detectFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	runOpt := observe.Options{Workers: fl.workers}
+	runOpt := observe.Options{Workers: fl.workers, Stdin: cmd.InOrStdin()}
 	var runErr error
 	if fl.iface != "" {
 		if fl.duration > 0 {
@@ -140,6 +141,8 @@ func runDetect(cmd *cobra.Command, args []string, fl *detectFlags) error {
 		if err := d.RunSource(ctx, src, "live:"+fl.iface, runOpt); err != nil && ctx.Err() == nil {
 			runErr = err
 		}
+	} else if err := checkStdinOnce(args); err != nil {
+		return err
 	} else if errs := d.RunFiles(ctx, args, runOpt); len(errs) > 0 {
 		runErr = fileErrors(errs, len(args))
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -41,14 +40,15 @@ func newDiscoverCmd() *cobra.Command {
 interface and writes the inventory of the devices on the network and their
 conversations: each device's addresses, MAC vendor, identity as its protocols
 state it (vendor, model, firmware, serial, name: Modbus 43/14, EtherNet/IP
-ListIdentity, S7 SZL, BACnet I-Am and device properties, OPC UA application
-descriptions, PROFINET DCP), its role (controller, HMI/SCADA, engineering
+ListIdentity, S7 SZL, IEC 61850 MMS Identify and GOOSE, BACnet I-Am and device
+properties, OPC UA application descriptions, PROFINET DCP), its role (controller, HMI/SCADA, engineering
 workstation, historian, network device, IT host) and Purdue level with the
 evidence, and each conversation's packets, bytes and operations by class.
 
 Nothing is sent: discovery is passive. A file that is not a capture is reported
-and the others are still read (exit status 2 at the end). A progress bar is
-shown on standard error when it is a terminal.
+and the others are still read (exit status 2 at the end). A FILE of - reads a
+capture from standard input. A progress bar is shown on standard error when it
+is a terminal.
 
 Live capture (--iface) uses a Linux AF_PACKET socket and needs CAP_NET_RAW and
 CAP_NET_ADMIN (root, or setcap cap_net_raw,cap_net_admin+ep on the binary); it runs
@@ -57,6 +57,7 @@ until interrupted (Ctrl-C) or for --duration, then writes the inventory.`,
   zonewarden discover -f json -o inventory.json capture.pcapng
   zonewarden discover -f cyclonedx capture.pcapng > devices.cdx.json
   zonewarden discover -f html -o inventory.html capture.pcapng
+  tcpdump -i eth1 -w - -c 100000 | zonewarden discover -
   zonewarden discover --iface eth1 --filter 'not port 22' --duration 10m`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDiscover(cmd, args, &fl) },
 	}
@@ -117,13 +118,11 @@ func runDiscover(cmd *cobra.Command, args []string, fl *discoverFlags) error {
 			runErr = err
 		}
 	} else {
-		var total int64
-		for _, p := range args {
-			if st, err := os.Stat(p); err == nil {
-				total += st.Size()
-			}
+		if err := checkStdinOnce(args); err != nil {
+			return err
 		}
-		stop := startProgress(stderr, showProgress, total, opt.Run.Progress)
+		opt.Run.Stdin = cmd.InOrStdin()
+		stop := startProgress(stderr, showProgress, captureBytes(args), opt.Run.Progress)
 		var errs []error
 		inv, errs = inventory.FromFiles(ctx, args, opt)
 		stop()

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"net"
@@ -483,4 +484,31 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// A capture piped in ("tcpdump -w - | zonewarden discover -") gives the inventory the
+// file gives; standard input named twice is a usage error.
+func TestDiscoverStdin(t *testing.T) {
+	t.Chdir(t.TempDir())
+	writePlant(t, "plant.pcap")
+	code, fromFile, errOut := run(t, "discover", "-f", "csv", "plant.pcap")
+	if code != 0 {
+		t.Fatalf("file: exit %d: %s", code, errOut)
+	}
+	f, err := os.Open("plant.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out, stderr bytes.Buffer
+	if code := Run(context.Background(), []string{"discover", "-f", "csv", "-"}, f, &out, &stderr); code != 0 {
+		t.Fatalf("stdin: exit %d: %s", code, stderr.String())
+	}
+	if out.String() != fromFile {
+		t.Errorf("stdin inventory differs from the file's:\n%s\n---\n%s", out.String(), fromFile)
+	}
+	code, _, errOut = run(t, "discover", "-", "-")
+	if code != 2 || !strings.Contains(errOut, "standard input") {
+		t.Errorf("- -: exit %d: %s", code, errOut)
+	}
 }

@@ -60,7 +60,8 @@ inspection).
 Each finding carries its evidence: the conversation, the capture file and number of
 its first packet, the packet count and the time. Conversations inside a zone are
 allowed. Formats: table (default), json (docs/schemas/verification.schema.json), md.
---inventory reads an inventory written by discover -f json instead of captures.`,
+--inventory reads an inventory written by discover -f json instead of captures; a
+capture of - reads standard input.`,
 		Example: `  zonewarden verify plant.yaml capture.pcapng
   zonewarden verify plant.yaml site-a.pcap site-b.pcapng -f json -o verification.json
   zonewarden verify plant.yaml capture.pcapng --fail-on high     # exit 1 on high or critical findings
@@ -162,14 +163,12 @@ func observeFor(cmd *cobra.Command, captures []string, invPath string, workers, 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var total int64
-	for _, p := range captures {
-		if st, err := os.Stat(p); err == nil {
-			total += st.Size()
-		}
+	if err := checkStdinOnce(captures); err != nil {
+		return nil, nil, err
 	}
+	opt.Run.Stdin = cmd.InOrStdin()
 	stderr := cmd.ErrOrStderr()
-	stop := startProgress(stderr, !silent && isTerminal(stderr), total, opt.Run.Progress)
+	stop := startProgress(stderr, !silent && isTerminal(stderr), captureBytes(captures), opt.Run.Progress)
 	inv, errs := inventory.FromFiles(ctx, captures, opt)
 	stop()
 	if len(errs) > 0 {

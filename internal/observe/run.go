@@ -32,6 +32,8 @@ type Options struct {
 	Workers  int
 	Config   Config
 	Progress *Progress // may be nil
+	// Stdin is what a capture path of Stdin ("-") reads (default os.Stdin).
+	Stdin io.Reader
 }
 
 func (o *Options) workers() int {
@@ -72,7 +74,7 @@ func RunFiles(ctx context.Context, paths []string, newSink func() Sink, opt Opti
 		go func() {
 			defer wg.Done()
 			for file := range jobs {
-				if err := runFile(ctx, p, file, paths[file], opt.Progress); err != nil {
+				if err := runFile(ctx, p, file, paths[file], &opt); err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
@@ -108,10 +110,21 @@ func (c countingReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-func openCapture(path string, prog *Progress) (*capture.File, *os.File, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+// Stdin is the capture path that reads standard input (tcpdump -w - | zonewarden ...).
+const Stdin = "-"
+
+func openCapture(path string, opt *Options) (*capture.File, io.Closer, error) {
+	prog := opt.Progress
+	var in io.Reader = os.Stdin
+	if opt.Stdin != nil {
+		in = opt.Stdin
+	}
+	var f io.ReadCloser = io.NopCloser(in) // standard input stays open
+	if path != Stdin {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	cr := countingReader{r: f}
 	if prog != nil {
@@ -129,15 +142,15 @@ func openCapture(path string, prog *Progress) (*capture.File, *os.File, error) {
 // counter is updated.
 const progressEvery = 4096
 
-func runFile(ctx context.Context, p *Pipeline, file int, path string, prog *Progress) error {
-	c, f, err := openCapture(path, prog)
+func runFile(ctx context.Context, p *Pipeline, file int, path string, opt *Options) error {
+	c, f, err := openCapture(path, opt)
 	if err != nil {
 		return &FileError{File: file, Err: err}
 	}
 	defer f.Close()
 	defer c.Close()
 	p.Begin(file, path)
-	readErr := RunSource(ctx, p, c, prog)
+	readErr := RunSource(ctx, p, c, opt.Progress)
 	p.End(c.Stats(), readErr)
 	return nil
 }
@@ -209,7 +222,7 @@ func runSharded(ctx context.Context, paths []string, newSink func() Sink, opt Op
 		if ctx.Err() != nil {
 			break
 		}
-		if err := runFileSharded(ctx, pipes, file, path, opt.Progress); err != nil {
+		if err := runFileSharded(ctx, pipes, file, path, &opt); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -219,8 +232,8 @@ func runSharded(ctx context.Context, paths []string, newSink func() Sink, opt Op
 	return sinks, errs
 }
 
-func runFileSharded(ctx context.Context, pipes []*Pipeline, file int, path string, prog *Progress) error {
-	c, f, err := openCapture(path, prog)
+func runFileSharded(ctx context.Context, pipes []*Pipeline, file int, path string, opt *Options) error {
+	c, f, err := openCapture(path, opt)
 	if err != nil {
 		return &FileError{File: file, Err: err}
 	}
@@ -252,7 +265,7 @@ func runFileSharded(ctx context.Context, pipes []*Pipeline, file int, path strin
 			}
 		}()
 	}
-	readErr := readSharded(ctx, c, work, free, prog)
+	readErr := readSharded(ctx, c, work, free, opt.Progress)
 	for _, ch := range work {
 		close(ch)
 	}
