@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/gopacket/gopacket/layers"
 
@@ -16,7 +15,6 @@ import (
 	"github.com/zonewarden/zonewarden/internal/detect"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/simulate/encode"
-	"github.com/zonewarden/zonewarden/internal/simulate/wire"
 )
 
 // tlv is one BER element with a short or long definite length.
@@ -56,37 +54,13 @@ func TestMMSWriteAndStop(t *testing.T) {
 		tlv(0xa0, tlv(0x30, tlv(0x30, tlv(0xa0, tlv(0xa1, vstr("IED1CTRL"), vstr("CSWI1$CO$Pos$Oper")))))),
 		tlv(0xa0, tlv(0xa2, tlv(0x83, []byte{0xff}), tlv(0x86, []byte{0x00}))))
 	stop := []byte{0xbf, 0x29, 0x04, 0x80, 0x02, 'P', '1'} // [41] in the high tag form: Stop of program invocation "P1"
-	segs := []struct {
-		fromClient bool
-		data       []byte
-	}{
-		{true, encode.COTPConnect(nil, false, 0, 0x0001, 0x0001, 0x0001)},
-		{false, encode.COTPConnect(nil, true, 0x0001, 0x2201, 0x0001, 0x0001)},
-		{true, encode.MMSConnectRequest(nil)},
-		{false, encode.MMSConnectResponse(nil)},
-		{true, mmsRequest(1, write)},
-		{true, mmsRequest(2, stop)},
-	}
-	cli := wire.Eth{Src: wire.MAC{0x02, 0, 0, 0, 0, 0x66}, Dst: wire.MAC{0x00, 0x30, 0xa7, 0x20, 0x57, 0xcf}}
-	srv := wire.Eth{Src: cli.Dst, Dst: cli.Src}
-	cip := wire.IPv4{Src: [4]byte{10, 60, 2, 66}, Dst: [4]byte{10, 60, 11, 21}, TTL: 64}
-	sip := wire.IPv4{Src: cip.Dst, Dst: cip.Src, TTL: 64}
-	cseq, sseq := uint32(1000), uint32(9000)
-	t0 := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
-	frames := []capturetest.Frame{
-		{Data: wire.AppendTCP(nil, &cli, &cip, &wire.TCP{SrcPort: 49500, DstPort: 102, Seq: cseq - 1, Flags: wire.SYN, Window: 8192}, nil), Time: t0},
-		{Data: wire.AppendTCP(nil, &srv, &sip, &wire.TCP{SrcPort: 102, DstPort: 49500, Seq: sseq - 1, Ack: cseq, Flags: wire.SYN | wire.ACK, Window: 8192}, nil), Time: t0},
-	}
-	for i, s := range segs {
-		ts := t0.Add(time.Duration(i+1) * 10 * time.Millisecond)
-		if s.fromClient {
-			frames = append(frames, capturetest.Frame{Data: wire.AppendTCP(nil, &cli, &cip, &wire.TCP{SrcPort: 49500, DstPort: 102, Seq: cseq, Ack: sseq, Flags: wire.PSH | wire.ACK, Window: 8192}, s.data), Time: ts})
-			cseq += uint32(len(s.data))
-		} else {
-			frames = append(frames, capturetest.Frame{Data: wire.AppendTCP(nil, &srv, &sip, &wire.TCP{SrcPort: 102, DstPort: 49500, Seq: sseq, Ack: cseq, Flags: wire.PSH | wire.ACK, Window: 8192}, s.data), Time: ts})
-			sseq += uint32(len(s.data))
-		}
-	}
+	frames := capturetest.TCPSession(t, 102,
+		capturetest.Segment{FromClient: true, Data: encode.COTPConnect(nil, false, 0, 0x0001, 0x0001, 0x0001)},
+		capturetest.Segment{Data: encode.COTPConnect(nil, true, 0x0001, 0x2201, 0x0001, 0x0001)},
+		capturetest.Segment{FromClient: true, Data: encode.MMSConnectRequest(nil)},
+		capturetest.Segment{Data: encode.MMSConnectResponse(nil)},
+		capturetest.Segment{FromClient: true, Data: mmsRequest(1, write)},
+		capturetest.Segment{FromClient: true, Data: mmsRequest(2, stop)})
 	path := capturetest.WriteTemp(t, "mms.pcap", capturetest.Pcap(t, layers.LinkTypeEthernet, frames...))
 
 	if _, err := exec.LookPath("tshark"); err == nil {

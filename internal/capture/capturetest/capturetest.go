@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,4 +177,55 @@ func WriteTemp(tb testing.TB, name string, b []byte) string {
 		tb.Fatal(err)
 	}
 	return p
+}
+
+// Segment is what one side of a TCP connection sends at once.
+type Segment struct {
+	FromClient bool
+	Data       []byte
+}
+
+// TCPSession returns the frames of one TCP connection to port between a client
+// (10.20.0.50:49152) and a server (10.20.0.11): the three-way handshake, then each
+// segment's data cut into segments of at most 1460 bytes, with running sequence and
+// acknowledgement numbers and a microsecond between frames, as tshark dissects them.
+func TCPSession(tb testing.TB, port uint16, segs ...Segment) []Frame {
+	tb.Helper()
+	cli, srv := net.IP{10, 20, 0, 50}, net.IP{10, 20, 0, 11}
+	seq := [2]uint32{1000, 5000} // client, server
+	var frames []Frame
+	emit := func(fromClient, syn, ack bool, data []byte) {
+		d, src, dst, sport, dport := 0, cli, srv, layers.TCPPort(49152), layers.TCPPort(port)
+		if !fromClient {
+			d, src, dst, sport, dport = 1, srv, cli, dport, sport
+		}
+		tcp := &layers.TCP{SrcPort: sport, DstPort: dport, Seq: seq[d], Ack: seq[1-d], Window: 65535, SYN: syn, ACK: ack, PSH: len(data) > 0}
+		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: src, DstIP: dst}
+		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, src[3]}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, dst[3]},
+			EthernetType: layers.EthernetTypeIPv4}
+		if err := tcp.SetNetworkLayerForChecksum(ip); err != nil {
+			tb.Fatal(err)
+		}
+		buf := gopacket.NewSerializeBuffer()
+		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+			eth, ip, tcp, gopacket.Payload(data)); err != nil {
+			tb.Fatal(err)
+		}
+		seq[d] += uint32(len(data))
+		if syn {
+			seq[d]++
+		}
+		frames = append(frames, Frame{Data: bytes.Clone(buf.Bytes()), Time: time.Unix(1700000000, int64(len(frames))*1000)})
+	}
+	emit(true, true, false, nil)
+	emit(false, true, true, nil)
+	emit(true, false, true, nil)
+	for _, s := range segs {
+		for d := s.Data; len(d) > 0; {
+			k := min(len(d), 1460)
+			emit(s.FromClient, false, true, d[:k])
+			d = d[k:]
+		}
+	}
+	return frames
 }

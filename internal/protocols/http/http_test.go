@@ -7,18 +7,14 @@ import (
 	"io"
 	"net"
 	nethttp "net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -214,8 +210,11 @@ func TestMatchesTshark(t *testing.T) {
 		t.Skip("tshark not installed")
 	}
 	ev := transcript(t)
-	capPath := filepath.Join(t.TempDir(), "http.pcap")
-	writeTCP(t, capPath, 80, ev)
+	segs := make([]capturetest.Segment, len(ev))
+	for i, e := range ev {
+		segs[i] = capturetest.Segment{FromClient: e.toServer, Data: e.data}
+	}
+	capPath := capturetest.WriteTemp(t, "http.pcap", capturetest.Pcap(t, layers.LinkTypeEthernet, capturetest.TCPSession(t, 80, segs...)...))
 	reqStream, respStream := streams(ev)
 	reqs, resps := messages(t, reqStream), messages(t, respStream)
 
@@ -294,64 +293,6 @@ func splitAll(s []string) []string {
 		out = append(out, strings.Split(v, ",")...)
 	}
 	return sorted(out)
-}
-
-// writeTCP writes a TCP connection (handshake, then one segment per event) to a pcap.
-func writeTCP(t *testing.T, path string, port uint16, ev []event) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	cli, srv := net.IP{10, 20, 0, 50}, net.IP{10, 20, 0, 11}
-	seq := map[bool]uint32{true: 1000, false: 5000} // keyed by toServer
-	n := 0
-	emit := func(toServer bool, flags string, data []byte) {
-		src, dst, sport, dport := cli, srv, layers.TCPPort(49152), layers.TCPPort(port)
-		if !toServer {
-			src, dst, sport, dport = srv, cli, dport, sport
-		}
-		tcp := &layers.TCP{SrcPort: sport, DstPort: dport, Seq: seq[toServer], Ack: seq[!toServer], Window: 65535,
-			SYN: strings.Contains(flags, "S"), ACK: strings.Contains(flags, "A"), PSH: len(data) > 0}
-		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: src, DstIP: dst}
-		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, src[3]}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, dst[3]},
-			EthernetType: layers.EthernetTypeIPv4}
-		if err := tcp.SetNetworkLayerForChecksum(ip); err != nil {
-			t.Fatal(err)
-		}
-		buf := gopacket.NewSerializeBuffer()
-		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-			eth, ip, tcp, gopacket.Payload(data)); err != nil {
-			t.Fatal(err)
-		}
-		seq[toServer] += uint32(len(data))
-		if tcp.SYN {
-			seq[toServer]++
-		}
-		frame := buf.Bytes()
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, int64(n)*1000), CaptureLength: len(frame), Length: len(frame)}
-		n++
-		if err := w.WritePacket(ci, frame); err != nil {
-			t.Fatal(err)
-		}
-	}
-	emit(true, "S", nil)
-	emit(false, "SA", nil)
-	emit(true, "A", nil)
-	for _, e := range ev {
-		for d := e.data; len(d) > 0; {
-			k := min(len(d), 1460)
-			emit(e.toServer, "A", d[:k])
-			d = d[k:]
-		}
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestPDULen(t *testing.T) {

@@ -15,11 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -237,8 +236,8 @@ func TestMatchesTshark(t *testing.T) {
 		t.Skip("tshark not installed")
 	}
 	cs, ss := goHandshake(t)
-	capPath := filepath.Join(t.TempDir(), "ssh.pcap")
-	writeTCP(t, capPath, 22, [][]byte{cs, ss})
+	capPath := capturetest.WriteTemp(t, "ssh.pcap", capturetest.Pcap(t, layers.LinkTypeEthernet,
+		capturetest.TCPSession(t, 22, capturetest.Segment{FromClient: true, Data: cs}, capturetest.Segment{Data: ss})...))
 	rows := prototest.Tshark(t, capPath, "ssh.protocol", []string{"ssh.protocol"})
 	var want []string
 	for _, s := range [][]byte{cs, ss} {
@@ -258,64 +257,6 @@ func TestMatchesTshark(t *testing.T) {
 	}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("tshark %q, ours %q", got, want)
-	}
-}
-
-// writeTCP writes a TCP connection (handshake, then each direction's stream in segments
-// of at most 1460 bytes, client first) to a pcap.
-func writeTCP(t *testing.T, path string, port uint16, dirs [][]byte) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	cli, srv := net.IP{10, 20, 0, 50}, net.IP{10, 20, 0, 11}
-	seq := [2]uint32{1000, 5000}
-	n := 0
-	emit := func(d int, syn, ack bool, data []byte) {
-		src, dst, sport, dport := cli, srv, layers.TCPPort(49152), layers.TCPPort(port)
-		if d == 1 {
-			src, dst, sport, dport = srv, cli, dport, sport
-		}
-		tcp := &layers.TCP{SrcPort: sport, DstPort: dport, Seq: seq[d], Ack: seq[1-d], Window: 65535, SYN: syn, ACK: ack, PSH: len(data) > 0}
-		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: src, DstIP: dst}
-		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, src[3]}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, dst[3]},
-			EthernetType: layers.EthernetTypeIPv4}
-		if err := tcp.SetNetworkLayerForChecksum(ip); err != nil {
-			t.Fatal(err)
-		}
-		buf := gopacket.NewSerializeBuffer()
-		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-			eth, ip, tcp, gopacket.Payload(data)); err != nil {
-			t.Fatal(err)
-		}
-		seq[d] += uint32(len(data))
-		if syn {
-			seq[d]++
-		}
-		frame := buf.Bytes()
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, int64(n)*1000), CaptureLength: len(frame), Length: len(frame)}
-		n++
-		if err := w.WritePacket(ci, frame); err != nil {
-			t.Fatal(err)
-		}
-	}
-	emit(0, true, false, nil)
-	emit(1, true, true, nil)
-	emit(0, false, true, nil)
-	for d, s := range dirs {
-		for len(s) > 0 {
-			k := min(len(s), 1460)
-			emit(d, false, true, s[:k])
-			s = s[k:]
-		}
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
 	}
 }
 
