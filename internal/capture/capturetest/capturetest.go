@@ -229,3 +229,25 @@ func TCPSession(tb testing.TB, port uint16, segs ...Segment) []Frame {
 	}
 	return frames
 }
+
+// WriteFrames writes the Ethernet frames to a pcap file in a fresh temporary directory,
+// a second apart from the Unix epoch on, and returns its path: what tests hand tshark.
+func WriteFrames(tb testing.TB, name string, frames ...[]byte) string {
+	tb.Helper()
+	fs := make([]Frame, len(frames))
+	for i, f := range frames {
+		fs[i] = Frame{Data: f, Time: time.Unix(int64(i), 0)}
+	}
+	return WriteTemp(tb, name, Pcap(tb, layers.LinkTypeEthernet, fs...))
+}
+
+// Serialize builds a frame from layers with lengths and checksums computed (a TCP or UDP
+// layer needs SetNetworkLayerForChecksum called first).
+func Serialize(tb testing.TB, ls ...gopacket.SerializableLayer) []byte {
+	tb.Helper()
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ls...); err != nil {
+		tb.Fatal(err)
+	}
+	return bytes.Clone(buf.Bytes())
+}

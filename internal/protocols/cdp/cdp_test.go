@@ -5,17 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
-
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -222,8 +216,7 @@ func TestMatchesTshark(t *testing.T) {
 	if !prototest.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
-	capPath := filepath.Join(t.TempDir(), "cdp.pcap")
-	writeFrames(t, capPath)
+	capPath := capturetest.WriteFrames(t, "cdp.pcap", frames()...)
 	fields := []string{"cdp.version", "cdp.ttl", "cdp.checksum.status", "cdp.deviceid", "cdp.portid", "cdp.software_version",
 		"cdp.platform", "cdp.capabilities", "cdp.vtp_management_domain", "cdp.native_vlan", "cdp.duplex", "cdp.nrgyz.ip_address",
 		"cdp.nrgyz.ipv6_address"}
@@ -266,27 +259,14 @@ func TestMatchesTshark(t *testing.T) {
 	}
 }
 
-func writeFrames(t *testing.T, path string) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range testPackets {
+// frames are the test packets as frames to CDP's multicast address.
+func frames() [][]byte {
+	var out [][]byte
+	for _, p := range testPackets {
 		data := join(llcSNAP[:], p.pkt)
-		frame := join(Multicast[:], b(0x00, 0x1b, 0x54, 0xc2, 0x11, 0x83), u16(uint16(len(data))), data)
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(i), 0), CaptureLength: len(frame), Length: len(frame)}
-		if err := w.WritePacket(ci, frame); err != nil {
-			t.Fatal(err)
-		}
+		out = append(out, join(Multicast[:], b(0x00, 0x1b, 0x54, 0xc2, 0x11, 0x83), u16(uint16(len(data))), data))
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	return out
 }
 
 func TestParseAllocs(t *testing.T) {

@@ -5,16 +5,14 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -244,30 +242,16 @@ func TestMatchesTshark(t *testing.T) {
 		t.Skip("tshark not installed")
 	}
 	msgs := testMessages(t)
-	capPath := filepath.Join(t.TempDir(), "dhcp.pcap")
-	f, err := os.Create(capPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, msg := range msgs {
+	var frames [][]byte
+	for _, msg := range msgs {
 		src, dst := net.IP{0, 0, 0, 0}, net.IP{255, 255, 255, 255}
 		sport, dport := layers.UDPPort(ClientPort), layers.UDPPort(ServerPort)
 		if msg.b[0] == OpReply {
 			src, sport, dport = net.IP{10, 20, 0, 1}, ServerPort, ClientPort
 		}
-		frame := udpFrame(t, src, dst, sport, dport, msg.b)
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(i), 0), CaptureLength: len(frame), Length: len(frame)}
-		if err := w.WritePacket(ci, frame); err != nil {
-			t.Fatal(err)
-		}
+		frames = append(frames, udpFrame(t, src, dst, sport, dport, msg.b))
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	capPath := capturetest.WriteFrames(t, "dhcp.pcap", frames...)
 	fields := []string{"dhcp.type", "dhcp.id", "dhcp.hw.mac_addr", "dhcp.ip.your", "dhcp.option.dhcp", "dhcp.option.hostname",
 		"dhcp.option.vendor_class_id", "dhcp.client_id.type", "dhcp.option.request_list_item", "dhcp.option.requested_ip_address",
 		"dhcp.option.dhcp_server_id", "dhcp.option.router", "dhcp.option.domain_name", "dhcp.option.ip_address_lease_time",
@@ -350,12 +334,7 @@ func udpFrame(tb testing.TB, src, dst net.IP, sport, dport layers.UDPPort, paylo
 	if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
 		tb.Fatal(err)
 	}
-	buf := gopacket.NewSerializeBuffer()
-	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-		eth, ip, udp, gopacket.Payload(payload)); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return capturetest.Serialize(tb, eth, ip, udp, gopacket.Payload(payload))
 }
 
 func TestParseAllocs(t *testing.T) {

@@ -4,16 +4,14 @@ import (
 	"encoding/hex"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -130,16 +128,8 @@ func TestV6MatchesTshark(t *testing.T) {
 		t.Skip("tshark not installed")
 	}
 	msgs := v6Messages(t)
-	capPath := filepath.Join(t.TempDir(), "dhcpv6.pcap")
-	f, err := os.Create(capPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, msg := range msgs {
+	var frames [][]byte
+	for _, msg := range msgs {
 		eth := &layers.Ethernet{SrcMAC: plcMAC, DstMAC: net.HardwareAddr{0x33, 0x33, 0, 1, 0, 2}, EthernetType: layers.EthernetTypeIPv6}
 		ip := &layers.IPv6{Version: 6, HopLimit: 1, NextHeader: layers.IPProtocolUDP, SrcIP: net.ParseIP("fe80::21b:1bff:fe8a:2201"),
 			DstIP: net.ParseIP("ff02::1:2")}
@@ -147,20 +137,9 @@ func TestV6MatchesTshark(t *testing.T) {
 		if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
 			t.Fatal(err)
 		}
-		buf := gopacket.NewSerializeBuffer()
-		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-			eth, ip, udp, gopacket.Payload(msg.b)); err != nil {
-			t.Fatal(err)
-		}
-		frame := buf.Bytes()
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(i), 0), CaptureLength: len(frame), Length: len(frame)}
-		if err := w.WritePacket(ci, frame); err != nil {
-			t.Fatal(err)
-		}
+		frames = append(frames, capturetest.Serialize(t, eth, ip, udp, gopacket.Payload(msg.b)))
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	capPath := capturetest.WriteFrames(t, "dhcpv6.pcap", frames...)
 	fields := []string{"dhcpv6.msgtype", "dhcpv6.xid", "dhcpv6.duidllt.link_layer_addr", "dhcpv6.client_domain",
 		"dhcpv6.vendorclass.enterprise", "dhcpv6.vendorclass.data", "dhcpv6.iaaddr.ip", "dhcpv6.requested_option_code",
 		"dhcpv6.linkaddr", "dhcpv6.peeraddr"}

@@ -5,19 +5,16 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 	"golang.org/x/net/dns/dnsmessage"
 
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -390,10 +387,9 @@ func TestMatchesTshark(t *testing.T) {
 		t.Skip("tshark not installed")
 	}
 	dnsMsgs, nbMsgs := dnsMessages(t), netbiosMessages()
-	capPath := filepath.Join(t.TempDir(), "names.pcap")
 	var all []testMsg
 	all = append(append(all, dnsMsgs...), nbMsgs...)
-	writeCapture(t, capPath, all)
+	capPath := capturetest.WriteFrames(t, "names.pcap", frames(t, all)...)
 
 	dnsFields := []string{"dns.id", "dns.flags.response", "dns.qry.name", "dns.qry.type", "dns.resp.name", "dns.resp.type",
 		"dns.resp.ttl", "dns.resp.cache_flush", "dns.a", "dns.aaaa", "dns.cname", "dns.ptr.domain_name", "dns.ns",
@@ -532,17 +528,10 @@ func nbSummary(t *testing.T, m *Message) []string {
 		count.String(), nbnames.String(), unit.String()}
 }
 
-func writeCapture(t *testing.T, path string, msgs []testMsg) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, tm := range msgs {
+// frames are the test messages as broadcast UDP frames on their protocol's port.
+func frames(tb testing.TB, msgs []testMsg) [][]byte {
+	var out [][]byte
+	for _, tm := range msgs {
 		port := layers.UDPPort(Port)
 		switch {
 		case tm.netbios:
@@ -550,15 +539,9 @@ func writeCapture(t *testing.T, path string, msgs []testMsg) {
 		case strings.HasPrefix(tm.name, "mdns"):
 			port = MDNSPort
 		}
-		frame := udpFrame(t, port, tm.b)
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(i), 0), CaptureLength: len(frame), Length: len(frame)}
-		if err := w.WritePacket(ci, frame); err != nil {
-			t.Fatal(err)
-		}
+		out = append(out, udpFrame(tb, port, tm.b))
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	return out
 }
 
 func udpFrame(tb testing.TB, port layers.UDPPort, payload []byte) []byte {
@@ -570,12 +553,7 @@ func udpFrame(tb testing.TB, port layers.UDPPort, payload []byte) []byte {
 	if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
 		tb.Fatal(err)
 	}
-	buf := gopacket.NewSerializeBuffer()
-	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-		eth, ip, udp, gopacket.Payload(payload)); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return capturetest.Serialize(tb, eth, ip, udp, gopacket.Payload(payload))
 }
 
 func allMessages(tb testing.TB) []testMsg { return append(dnsMessages(tb), netbiosMessages()...) }

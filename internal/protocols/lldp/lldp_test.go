@@ -5,17 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
-
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -222,8 +216,7 @@ func TestMatchesTshark(t *testing.T) {
 	if !prototest.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
-	capPath := filepath.Join(t.TempDir(), "lldp.pcap")
-	writeFrames(t, capPath)
+	capPath := capturetest.WriteFrames(t, "lldp.pcap", frames()...)
 	fields := []string{"lldp.chassis.subtype", "lldp.chassis.id.mac", "lldp.chassis.id.ip4", "lldp.chassis.id", "lldp.port.subtype",
 		"lldp.port.id.mac", "lldp.port.id", "lldp.time_to_live", "lldp.port.desc", "lldp.tlv.system.name", "lldp.tlv.system.desc",
 		"lldp.tlv.system_cap", "lldp.tlv.enable_system_cap", "lldp.mgn.addr.ip4", "lldp.mgn.addr.ip6", "lldp.mgn.interface.number",
@@ -302,26 +295,13 @@ func macString(b []byte) string {
 	return strings.Join(parts, ":")
 }
 
-func writeFrames(t *testing.T, path string) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
+// frames are the test PDUs as frames to the nearest-bridge address.
+func frames() [][]byte {
+	var out [][]byte
+	for _, p := range testPDUs {
+		out = append(out, join(b(0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e), b(0x00, 0x1b, 0x54, 0xc2, 0x11, 0x83), u16(EtherType), p.pdu))
 	}
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range testPDUs {
-		frame := join(b(0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e), b(0x00, 0x1b, 0x54, 0xc2, 0x11, 0x83), u16(EtherType), p.pdu)
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(i), 0), CaptureLength: len(frame), Length: len(frame)}
-		if err := w.WritePacket(ci, frame); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	return out
 }
 
 func TestParseAllocs(t *testing.T) {

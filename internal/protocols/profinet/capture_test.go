@@ -3,17 +3,11 @@ package profinet
 import (
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
-
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -95,28 +89,15 @@ func TestDCPMatchesTshark(t *testing.T) {
 		t.Skip("tshark not installed")
 	}
 	frames, order := readHex(t, "dcp.txt")
-	capPath := filepath.Join(t.TempDir(), "dcp.pcap")
-	f, err := os.Create(capPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, name := range order {
+	var padded [][]byte
+	for _, name := range order {
 		b := frames[name]
 		if len(b) < 60 {
 			b = append(b, make([]byte, 60-len(b))...) // Ethernet minimum frame
 		}
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(i), 0), CaptureLength: len(b), Length: len(b)}
-		if err := w.WritePacket(ci, b); err != nil {
-			t.Fatal(err)
-		}
+		padded = append(padded, b)
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	capPath := capturetest.WriteFrames(t, "dcp.pcap", padded...)
 	fields := []string{"frame.number", "pn_dcp.service_id", "pn_dcp.service_type", "pn_dcp.xid", "pn_dcp.suboption_device_nameofstation",
 		"pn_dcp.suboption_device_devicevendorvalue", "pn_dcp.suboption_vendor_id", "pn_dcp.suboption_device_id",
 		"pn_dcp.suboption_device_role", "pn_dcp.suboption_ip_ip", "pn_dcp.suboption_ip_standard_gateway", "pn_dcp.block_error"}

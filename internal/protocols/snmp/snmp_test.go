@@ -4,17 +4,15 @@ import (
 	"encoding/hex"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/gosnmp/gosnmp"
 
+	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -319,8 +317,7 @@ func TestMatchesTshark(t *testing.T) {
 		t.Skip("tshark not installed")
 	}
 	msgs := testMessages(t)
-	capPath := filepath.Join(t.TempDir(), "snmp.pcap")
-	writeCapture(t, capPath, msgs)
+	capPath := capturetest.WriteFrames(t, "snmp.pcap", frames(t, msgs)...)
 	fields := []string{"snmp.version", "snmp.community", "snmp.data", "snmp.request_id", "snmp.name", "snmp.value.octets",
 		"snmp.value.oid", "snmp.value.timeticks", "snmp.enterprise", "snmp.agent_addr", "snmp.msgUserName", "snmp.engineid.enterprise"}
 	rows := prototest.Tshark(t, capPath, "snmp", fields)
@@ -380,38 +377,20 @@ func summary(t *testing.T, m *Message) []string {
 		enterprise, agent, user, strings.Join(engineEnt, ",")}
 }
 
-func writeCapture(t *testing.T, path string, msgs []testMsg) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
+// frames are the test messages as UDP frames from an agent to a manager.
+func frames(tb testing.TB, msgs []testMsg) [][]byte {
+	var out [][]byte
 	for i, tm := range msgs {
 		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{0, 0x1b, 0x1b, 0x8a, 0x22, 0x01}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 50},
 			EthernetType: layers.EthernetTypeIPv4}
 		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: net.IP{10, 20, 0, 2}, DstIP: net.IP{10, 20, 0, 50}}
 		udp := &layers.UDP{SrcPort: 40000 + layers.UDPPort(i), DstPort: tm.port}
 		if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
-		buf := gopacket.NewSerializeBuffer()
-		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-			eth, ip, udp, gopacket.Payload(tm.b)); err != nil {
-			t.Fatal(err)
-		}
-		frame := buf.Bytes()
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(i), 0), CaptureLength: len(frame), Length: len(frame)}
-		if err := w.WritePacket(ci, frame); err != nil {
-			t.Fatal(err)
-		}
+		out = append(out, capturetest.Serialize(tb, eth, ip, udp, gopacket.Payload(tm.b)))
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	return out
 }
 
 func TestParseAllocs(t *testing.T) {
