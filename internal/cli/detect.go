@@ -28,6 +28,7 @@ type detectFlags struct {
 	syslog, syslogMin            string
 	webhook, webhookMin, hookCA  string
 	cef, learn, baseline, failOn string
+	out                          string
 	minSeverity                  string
 	duration                     time.Duration
 	workers                      int
@@ -43,21 +44,22 @@ operations: Modbus writes and diagnostics, S7 STOP/start, block transfers and PI
 services, CIP reset/stop/start and program or firmware transfer, DNP3 restarts,
 controls and file operations, IEC 104 commands, BACnet DCC/reinitialize/write,
 IEC 61850 MMS writes, program control and domain transfers, GOOSE publications
-flagged as simulation, PROFINET DCP Set, identification sweeps and scans. Each alert carries MITRE ATT&CK
-for ICS technique ids. With a plant model (a first argument ending in .yaml or .yml)
-alerts name assets and zones and are ranked by what the conduits allow. A CAPTURE
-of - reads standard input. See docs/detect.md.
+flagged as simulation, PROFINET DCP Set, identification sweeps and scans. Each
+alert carries MITRE ATT&CK for ICS technique ids. With a plant model (a first
+argument ending in .yaml or .yml) alerts name assets and zones and are ranked by
+what the conduits allow. A CAPTURE of - reads standard input. See docs/detect.md.
 
 Exit status: 0, or 1 when an alert reaches --fail-on, 2 on a usage or read error.`,
 		Example: `  zonewarden detect capture.pcapng
-  zonewarden detect plant.yaml capture.pcapng -f jsonl
+  zonewarden detect plant.yaml capture.pcapng -f jsonl -o alerts.jsonl
   zonewarden detect plant.yaml --iface eth1 --syslog tls://127.0.0.1:6514 --webhook https://siem.example/hook
   zonewarden detect --learn baseline.json normal.pcapng
   zonewarden detect --baseline baseline.json plant.yaml new.pcapng`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDetect(cmd, args, &fl) },
 	}
 	f := cmd.Flags()
-	f.StringVarP(&fl.format, "format", "f", "table", "output format on standard output: table, jsonl, cef, none")
+	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, jsonl, cef, none")
+	f.StringVarP(&fl.out, "output", "o", "", "write the alerts to this file (replaced, written as they come) instead of standard output")
 	f.StringVar(&fl.iface, "iface", "", "capture live on this interface (Linux) instead of reading files")
 	f.StringVar(&fl.filter, "filter", "", "capture filter for --iface, in pcap-filter syntax")
 	f.DurationVar(&fl.duration, "duration", 0, "stop a live capture after this long")
@@ -199,9 +201,19 @@ func detectRouter(cmd *cobra.Command, fl *detectFlags) (*sink.Router, error) {
 		return nil, usageErr(fmt.Errorf("unknown format %q: use table, jsonl, cef or none", fl.format))
 	}
 	if format != nil {
-		// Standard output gets a deep queue: it is the command's own output.
-		sinks = append(sinks, sink.New(sink.NewWriter(cmd.OutOrStdout(), format, header),
-			sink.Options{Name: "stdout", QueueSize: 1 << 16}))
+		// The command's own output gets a deep queue.
+		if fl.out == "" || fl.out == "-" {
+			sinks = append(sinks, sink.New(sink.NewWriter(cmd.OutOrStdout(), format, header),
+				sink.Options{Name: "stdout", QueueSize: 1 << 16}))
+		} else {
+			w, err := sink.CreateFile(fl.out, format, header)
+			if err != nil {
+				return nil, usageErr(err)
+			}
+			sinks = append(sinks, sink.New(w, sink.Options{Name: fl.out, QueueSize: 1 << 16}))
+		}
+	} else if fl.out != "" {
+		return nil, usageErr(errors.New("-o has nothing to write with -f none"))
 	}
 	if fl.cef != "" {
 		w, err := sink.OpenFile(fl.cef, sink.CEF(alert.CEFOptions{}))

@@ -81,6 +81,17 @@ func TestDetectGolden(t *testing.T) {
 	if rules(one) != rules(four) {
 		t.Errorf("4 workers give other alerts than 1:\n%s\n---\n%s", rules(one), rules(four))
 	}
+	// -o writes what standard output would have held, and replaces an older file.
+	os.WriteFile("alerts.jsonl", []byte("stale line that must go\n"), 0o644)
+	if code, out, errOut := run(t, "detect", plant, "attack.pcapng", "-f", "jsonl", "--workers", "1", "-o", "alerts.jsonl"); code != 0 || out != "" {
+		t.Fatalf("-o: exit %d, stdout %q, stderr %s", code, out, errOut)
+	}
+	if got, _ := os.ReadFile("alerts.jsonl"); rules(string(got)) != rules(one) {
+		t.Errorf("-o file holds other alerts than standard output:\n%s\n---\n%s", got, one)
+	}
+	if code, _, errOut := run(t, "detect", plant, "attack.pcapng", "-f", "none", "-o", "x.jsonl"); code != 2 || !strings.Contains(errOut, "-f none") {
+		t.Errorf("-o with -f none: exit %d, stderr %s", code, errOut)
+	}
 }
 
 // rules lists each JSON line's rule, count and ends, sorted, and the time of alerts on

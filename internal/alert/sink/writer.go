@@ -57,6 +57,19 @@ func OpenFile(path string, f Format) (*Writer, error) {
 	return w, nil
 }
 
+// CreateFile writes alerts in format f to a new file at path, replacing one that is
+// there, with header as in NewWriter; Close closes the file. Lines are written as the
+// alerts come, so a live run's file can be followed while it grows.
+func CreateFile(path string, f Format, header []byte) (*Writer, error) {
+	file, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("alert output: %w", err)
+	}
+	w := NewWriter(file, f, header)
+	w.closer = file
+	return w, nil
+}
+
 // Deliver writes a's line with a single Write, so that lines from several processes
 // appending to one file do not interleave.
 func (w *Writer) Deliver(_ context.Context, a *alert.Alert) error {
