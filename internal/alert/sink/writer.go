@@ -48,22 +48,20 @@ func NewWriter(w io.Writer, f Format, header []byte) *Writer {
 // OpenFile appends alerts in format f to the file at path, creating it (mode 0640)
 // when it does not exist; Close closes the file.
 func OpenFile(path string, f Format) (*Writer, error) {
-	file, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
-	if err != nil {
-		return nil, fmt.Errorf("alert file: %w", err)
-	}
-	w := NewWriter(file, f, nil)
-	w.closer = file
-	return w, nil
+	return openFile(path, os.O_APPEND, 0o640, f, nil)
 }
 
 // CreateFile writes alerts in format f to a new file at path, replacing one that is
 // there, with header as in NewWriter; Close closes the file. Lines are written as the
 // alerts come, so a live run's file can be followed while it grows.
 func CreateFile(path string, f Format, header []byte) (*Writer, error) {
-	file, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC|os.O_CREATE, 0o644)
+	return openFile(path, os.O_TRUNC, 0o644, f, header)
+}
+
+func openFile(path string, flag int, perm os.FileMode, f Format, header []byte) (*Writer, error) {
+	file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|flag, perm)
 	if err != nil {
-		return nil, fmt.Errorf("alert output: %w", err)
+		return nil, fmt.Errorf("alert file: %w", err)
 	}
 	w := NewWriter(file, f, header)
 	w.closer = file
