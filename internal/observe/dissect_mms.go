@@ -32,6 +32,34 @@ const (
 type mmsHandler struct {
 	tpdu s7comm.Message
 	m    mms.Message
+	pool extPool[mmsFlow]
+}
+
+// An MMS PDU longer than the peers' TPDU size is sent as several COTP data TPDUs, all
+// but the last without the end-of-TSDU mark. They are joined per flow and direction, up
+// to mmsJoinMax bytes (a TPKT's most), so that a long Write or a long answer is read
+// like a short one: a peer cannot hide a write by cutting it small.
+const mmsJoinMax = 64 << 10
+
+// mmsKeptMax bounds the join buffer an ended flow hands on to the next one.
+const mmsKeptMax = 16 << 10
+
+// mmsFlow holds, per direction, the TPDUs of a PDU not yet ended; over is set while the
+// rest of a PDU that outgrew mmsJoinMax is passed by.
+type mmsFlow struct {
+	pending [2][]byte
+	over    [2]bool
+}
+
+func (h *mmsHandler) FlowEnd(ext any) {
+	h.pool.put(ext, func(f *mmsFlow) {
+		for d := range f.pending {
+			if cap(f.pending[d]) > mmsKeptMax {
+				f.pending[d] = nil
+			}
+			f.pending[d], f.over[d] = f.pending[d][:0], false
+		}
+	})
 }
 
 // isMMS reports whether the user data of a COTP data TPDU is an MMS PDU on the OSI
@@ -65,11 +93,14 @@ func (h *mmsHandler) Handle(c *Conn, b []byte) {
 	default:
 		return
 	}
-	if !t.COTP.EOT {
-		return // one of several TPDUs of a long PDU: not decodable alone
+	user := t.UserData
+	if !t.COTP.EOT || c.Ext() != nil {
+		if user = h.join(c, user, t.COTP.EOT); user == nil {
+			return // the PDU goes on in the next TPDU, or was too long to keep
+		}
 	}
 	m := &h.m
-	if err := mms.Parse(t.UserData, m); err != nil {
+	if err := mms.Parse(user, m); err != nil {
 		c.Anomaly(AnomalyMalformed)
 		return
 	}
@@ -99,6 +130,35 @@ func (h *mmsHandler) Handle(c *Conn, b []byte) {
 			c.Identity(Sender, FieldFirmware, trimText(m.Revision), High)
 		}
 	}
+}
+
+// join adds the user data of one TPDU to the PDU pending in its direction and returns
+// the whole PDU at its last TPDU (eot), or nil while it goes on or when it outgrew
+// mmsJoinMax (counted as an oversized PDU and passed by to its end).
+func (h *mmsHandler) join(c *Conn, user []byte, eot bool) []byte {
+	if !c.IsTCP() {
+		return nil
+	}
+	f, d := h.pool.of(c), c.Dir&1
+	if eot && len(f.pending[d]) == 0 && !f.over[d] {
+		return user // a PDU in one TPDU: nothing to join
+	}
+	if !f.over[d] && len(f.pending[d])+len(user) > mmsJoinMax {
+		c.Anomaly(AnomalyOversized)
+		f.over[d], f.pending[d] = true, f.pending[d][:0]
+	}
+	if !f.over[d] {
+		f.pending[d] = append(f.pending[d], user...)
+	}
+	if !eot {
+		return nil
+	}
+	p, over := f.pending[d], f.over[d]
+	f.pending[d], f.over[d] = p[:0], false
+	if over {
+		return nil
+	}
+	return p // read before the flow's next TPDU reuses the buffer
 }
 
 func mmsOpName(code uint32) string {

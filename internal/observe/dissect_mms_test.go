@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"testing"
@@ -50,5 +51,71 @@ func TestMMS(t *testing.T) {
 	r = runFrames(t, exchange(t, client, netip.MustParseAddrPort("10.60.11.11:10102"), mmsSession()[2:])...)
 	if f := flowOf(t, r, AppMMS); f.Server.Port() != 10102 {
 		t.Errorf("flow %v", f.Server)
+	}
+}
+
+// splitTPDU cuts the MMS PDU of frame (TPKT, COTP DT, user data) into TPDUs of at most
+// size bytes of user data, all but the last without the end-of-TSDU mark, as a
+// transport whose TPDU size is smaller than the PDU sends it.
+func splitTPDU(frame []byte, size int) [][]byte {
+	user := frame[4+1+int(frame[4]):]
+	var out [][]byte
+	for nr := 0; len(user) > 0; nr++ {
+		n := min(size, len(user))
+		eot := byte(0)
+		if n == len(user) {
+			eot = 0x80
+		}
+		out = append(out, join([]byte{3, 0}, be16(uint16(7+n)), []byte{2, 0xf0, eot | byte(nr&0x7f)}, user[:n]))
+		user = user[n:]
+	}
+	return out
+}
+
+// A PDU longer than the TPDU size comes in several TPDUs: they are joined, in separate
+// segments or in one, so a long request counts like a short one; past the join bound the
+// PDU is counted as oversized and the next one is read again.
+func TestMMSSplitPDU(t *testing.T) {
+	client, ied := netip.MustParseAddrPort("10.60.2.20:49200"), netip.MustParseAddrPort("10.60.11.11:102")
+	var items []string
+	for i := range 200 {
+		items = append(items, fmt.Sprintf("MMXU%d$MX$TotW$mag$f", i))
+	}
+	long := encode.MMSReadRequest(nil, 5, "Q01MEAS", items)
+	var huge []string
+	for i := range 3000 {
+		huge = append(huge, fmt.Sprintf("GGIO%d$ST$Ind%d$stVal", i, i))
+	}
+	tooLong := encode.MMSReadRequest(nil, 7, "Q01PROT", huge)
+	if len(tooLong) < mmsJoinMax {
+		t.Fatalf("the oversized request is only %d bytes", len(tooLong))
+	}
+
+	segs := mmsSession()[:4]
+	for _, f := range splitTPDU(encode.MMSIdentifyResponse(nil, 1, "Siemens", "SIPROTEC 5 7SA86", "9.40"), 16) {
+		segs = append(segs, segment{false, f})
+	}
+	segs = append(segs, segment{true, join(splitTPDU(long, 1000)...)}) // several TPDUs in one segment
+	segs = append(segs, segment{false, encode.MMSReadResponse(nil, 5, []float32{1})})
+	for _, f := range splitTPDU(tooLong, 8000) {
+		segs = append(segs, segment{true, f})
+	}
+	segs = append(segs, segment{true, encode.MMSIdentifyRequest(nil, 8)})
+
+	r := runFrames(t, exchange(t, client, ied, segs)...)
+	wantFacts(t, r, []string{
+		"10.60.11.11 vendor=Siemens (high, mms)",
+		"10.60.11.11 model=SIPROTEC 5 7SA86 (high, mms)",
+		"10.60.11.11 firmware_version=9.40 (high, mms)",
+	}, "rack_slot")
+	f := flowOf(t, r, AppMMS)
+	if ops := slices.Sorted(slices.Values(opsOf(f))); !slices.Equal(ops, []string{"cotp_connect=1/0", "identify=1/0", "initiate=1/0", "read=1/0"}) {
+		t.Errorf("ops %v", ops)
+	}
+	if got := f.Anomalies[AnomalyOversized]; got != 1 {
+		t.Errorf("%d oversized PDUs, want 1; anomalies %v", got, f.Anomalies)
+	}
+	if got := f.Anomalies[AnomalyMalformed]; got != 0 {
+		t.Errorf("%d malformed PDUs; anomalies %v", got, f.Anomalies)
 	}
 }
