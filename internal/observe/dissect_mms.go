@@ -45,11 +45,18 @@ const mmsJoinMax = 64 << 10
 const mmsKeptMax = 16 << 10
 
 // mmsFlow holds, per direction, the TPDUs of a PDU not yet ended; over is set while the
-// rest of a PDU that outgrew mmsJoinMax is passed by.
+// rest of a PDU that outgrew mmsJoinMax is passed by. domainsAsked is set while a
+// request for the server's domains (invoke id domainsInvoke) awaits its answer.
 type mmsFlow struct {
-	pending [2][]byte
-	over    [2]bool
+	pending       [2][]byte
+	over          [2]bool
+	domainsInvoke uint32
+	domainsAsked  bool
 }
+
+// mmsMaxNames bounds the domain names taken from one answer: an IED has a handful of
+// logical devices, and an ICCP server's long lists name tables, not the device.
+const mmsMaxNames = 16
 
 func (h *mmsHandler) FlowEnd(ext any) {
 	h.pool.put(ext, func(f *mmsFlow) {
@@ -59,6 +66,7 @@ func (h *mmsHandler) FlowEnd(ext any) {
 			}
 			f.pending[d], f.over[d] = f.pending[d][:0], false
 		}
+		f.domainsAsked = false
 	})
 }
 
@@ -112,6 +120,10 @@ func (h *mmsHandler) Handle(c *Conn, b []byte) {
 		// Service numbers past the standard's (a tag a hostile peer made up) share one
 		// code below the other operation codes.
 		c.Op(min(m.Service, 0xff), mms.ServiceClass(m.Service))
+		if m.Service == mms.ServiceGetNameList && m.ObjectClass == mms.ObjectClassDomain && c.IsTCP() {
+			f := h.pool.of(c)
+			f.domainsInvoke, f.domainsAsked = m.InvokeID, true
+		}
 	case mms.Unconfirmed:
 		c.Op(mmsOpUnconfirmed|m.Service&0xff, protocols.OpNone)
 	case mms.InitiateRequest:
@@ -128,6 +140,20 @@ func (h *mmsHandler) Handle(c *Conn, b []byte) {
 			c.Identity(Sender, FieldVendor, trimText(m.Vendor), High)
 			c.Identity(Sender, FieldModel, trimText(m.Model), High)
 			c.Identity(Sender, FieldFirmware, trimText(m.Revision), High)
+		}
+		if f, ok := c.Ext().(*mmsFlow); ok && f.domainsAsked && m.Service == mms.ServiceGetNameList && m.InvokeID == f.domainsInvoke {
+			// An IEC 61850 server's domains are its logical devices, named after the
+			// IED (IED name + LD instance): names as GOOSE's control blocks give them.
+			f.domainsAsked = false
+			l := m.NameList
+			for range mmsMaxNames {
+				name, rest, ok := mms.NextName(l)
+				if !ok {
+					break
+				}
+				c.Identity(Sender, FieldName, trimText(name), Medium)
+				l = rest
+			}
 		}
 	}
 }

@@ -31,12 +31,17 @@ func mmsSession() []segment {
 
 func TestMMS(t *testing.T) {
 	client, ied := netip.MustParseAddrPort("10.60.2.20:49200"), netip.MustParseAddrPort("10.60.11.11:102")
-	r := runFrames(t, exchange(t, client, ied, mmsSession())...)
+	// An answer no domain request asked for (here a list of a domain's variables) names
+	// no logical device.
+	segs := append(mmsSession(), segment{false, encode.MMSGetNameListResponse(nil, 99, []string{"LLN0", "LPHD1"})})
+	r := runFrames(t, exchange(t, client, ied, segs)...)
 	wantFacts(t, r, []string{
 		"10.60.11.11 vendor=Siemens (high, mms)",
 		"10.60.11.11 model=SIPROTEC 5 7SA86 (high, mms)",
 		"10.60.11.11 firmware_version=9.40 (high, mms)",
-	}, "rack_slot")
+		"10.60.11.11 name=Q01PROT (medium, mms)", // the logical devices the IED lists
+		"10.60.11.11 name=Q01MEAS (medium, mms)",
+	}, "10.60.11.11 rack_slot", "10.60.11.11 name=L") // TSAP 0x0001 is not an S7 rack and slot
 	f := flowOf(t, r, AppMMS)
 	if ops := slices.Sorted(slices.Values(opsOf(f))); !slices.Equal(ops, []string{"cotp_connect=1/0", "get_name_list=1/0", "identify=1/0", "initiate=1/0", "read=2/0"}) {
 		t.Errorf("ops %v", ops)
@@ -107,7 +112,7 @@ func TestMMSSplitPDU(t *testing.T) {
 		"10.60.11.11 vendor=Siemens (high, mms)",
 		"10.60.11.11 model=SIPROTEC 5 7SA86 (high, mms)",
 		"10.60.11.11 firmware_version=9.40 (high, mms)",
-	}, "rack_slot")
+	}, "10.60.11.11 rack_slot") // TSAP 0x0001 is not an S7 rack and slot
 	f := flowOf(t, r, AppMMS)
 	if ops := slices.Sorted(slices.Values(opsOf(f))); !slices.Equal(ops, []string{"cotp_connect=1/0", "identify=1/0", "initiate=1/0", "read=1/0"}) {
 		t.Errorf("ops %v", ops)

@@ -87,6 +87,35 @@ type Message struct {
 
 	// Identify response: how the server names itself. Slices alias the input.
 	Vendor, Model, Revision []byte
+
+	// GetNameList request: the class of object asked for (ObjectClassDomain for the
+	// logical devices of an IEC 61850 server), -1 when the request names none of the
+	// basic classes.
+	ObjectClass int
+	// GetNameList response: the encoded list of identifiers (read with NextName) and
+	// whether more follow in a further request.
+	NameList    []byte
+	MoreFollows bool
+}
+
+// ObjectClassDomain is the GetNameList object class of domains: an IEC 61850 server's
+// logical devices, an ICCP server's bilateral tables.
+const ObjectClassDomain = 9
+
+// NextName returns the first identifier of a GetNameList response's list and the rest
+// of the list; ok is false at the end of the list or at an encoding error.
+func NextName(list []byte) (name, rest []byte, ok bool) {
+	for len(list) > 0 {
+		e, r, err := ber.Next(list)
+		if err != nil {
+			return nil, nil, false
+		}
+		if e.Is(ber.ClassUniversal, false, 26) { // VisibleString
+			return e.Content, r, true
+		}
+		list = r
+	}
+	return nil, nil, false
 }
 
 var (
@@ -104,7 +133,7 @@ var (
 // error means b is not MMS on the OSI upper layers, or is cut short; m then holds what
 // was decoded before it.
 func Parse(b []byte, m *Message) error {
-	*m = Message{ACSE: NoACSE}
+	*m = Message{ACSE: NoACSE, ObjectClass: -1}
 	if len(b) < 2 {
 		return errShort
 	}
@@ -320,6 +349,9 @@ func confirmed(e ber.Element, m *Message) error {
 		return errPDU
 	}
 	m.Service, m.HasService = s.Number, true
+	if s.Number == ServiceGetNameList && s.Constructed {
+		getNameList(s, m)
+	}
 	if m.PDU == ConfirmedResponse && s.Number == ServiceIdentify && s.Constructed {
 		for c := s.Content; len(c) > 0; {
 			var f ber.Element
@@ -340,4 +372,28 @@ func confirmed(e ber.Element, m *Message) error {
 		}
 	}
 	return nil
+}
+
+// getNameList reads a GetNameList request's object class, or a response's list of
+// identifiers and its more-follows flag.
+func getNameList(s ber.Element, m *Message) {
+	if m.PDU == ConfirmedRequest {
+		// objectClass [0] CHOICE { basicObjectClass [0] INTEGER, ... }
+		if oc, ok := s.Child(ber.ClassContext, 0); ok {
+			if b, ok := oc.Child(ber.ClassContext, 0); ok && !b.Constructed {
+				if v, ok := ber.Uint32(b.Content); ok && v < 256 {
+					m.ObjectClass = int(v)
+				}
+			}
+		}
+		return
+	}
+	// listOfIdentifier [0] SEQUENCE OF Identifier, moreFollows [1] BOOLEAN DEFAULT TRUE
+	if l, ok := s.Child(ber.ClassContext, 0); ok && l.Constructed {
+		m.NameList = l.Content
+	}
+	m.MoreFollows = true
+	if mf, ok := s.Child(ber.ClassContext, 1); ok && len(mf.Content) == 1 {
+		m.MoreFollows = mf.Content[0] != 0
+	}
 }

@@ -3,6 +3,7 @@ package mms
 import (
 	"bytes"
 	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
@@ -41,10 +42,19 @@ func TestParseAssociationAndServices(t *testing.T) {
 				string(m.Vendor) == "ABB" && string(m.Model) == "REF615" && string(m.Revision) == "5.0 FP1", m)
 		}},
 		{"domains", encode.MMSGetDomainsRequest(nil, 300), func(t *testing.T, m *Message) {
-			want(t, m.PDU == ConfirmedRequest && m.InvokeID == 300 && m.Service == ServiceGetNameList, m)
+			want(t, m.PDU == ConfirmedRequest && m.InvokeID == 300 && m.Service == ServiceGetNameList && m.ObjectClass == ObjectClassDomain, m)
 		}},
 		{"names", encode.MMSGetNameListResponse(nil, 300, []string{"IED1PROT", "IED1CTRL"}), func(t *testing.T, m *Message) {
-			want(t, m.PDU == ConfirmedResponse && m.Service == ServiceGetNameList && m.Vendor == nil, m)
+			var names []string
+			for l := m.NameList; ; {
+				n, rest, ok := NextName(l)
+				if !ok {
+					break
+				}
+				names, l = append(names, string(n)), rest
+			}
+			want(t, m.PDU == ConfirmedResponse && m.Service == ServiceGetNameList && m.Vendor == nil &&
+				strings.Join(names, ",") == "IED1PROT,IED1CTRL" && !m.MoreFollows, m)
 		}},
 		{"read", encode.MMSReadRequest(nil, 70000, "IED1MEAS", []string{"MMXU1$MX$TotW$mag$f"}), func(t *testing.T, m *Message) {
 			want(t, m.PDU == ConfirmedRequest && m.InvokeID == 70000 && m.Service == ServiceRead, m)
