@@ -180,6 +180,32 @@ func TestSimulatedIEC61850AgainstTshark(t *testing.T) {
 	}
 	t.Logf("%d Identify responses agree with tshark", rows)
 
+	// The logical devices each IED lists when asked for its domains are its MMS names.
+	out, err = exec.Command("tshark", "-n", "-r", path, "-Y", "mms.confirmedServiceResponse == 1", "-T", "fields",
+		"-e", "ip.src", "-e", "mms.Identifier", "-E", "aggregator=,").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := 0
+	for line := range strings.Lines(string(out)) {
+		ip, names, _ := strings.Cut(strings.TrimRight(line, "\n"), "\t")
+		a := assetWithIP(inv, ip)
+		if a == nil {
+			t.Errorf("%s: lists its domains (tshark) but is not in the inventory", ip)
+			continue
+		}
+		lists++
+		for name := range strings.SplitSeq(names, ",") {
+			if !slices.ContainsFunc(a.Facts, func(f inventory.Fact) bool { return f.Protocol == "mms" && f.Field == "name" && f.Value == name }) {
+				t.Errorf("%s: tshark lists domain %q; discovery has no such MMS name", ip, name)
+			}
+		}
+	}
+	if lists == 0 {
+		t.Fatal("tshark found no GetNameList answer: the test checks nothing of them")
+	}
+	t.Logf("%d domain lists agree with tshark", lists)
+
 	// GOOSE: every publisher tshark sees is named by the logical device of its control
 	// block reference, and taken for the IED it is.
 	out, err = exec.Command("tshark", "-n", "-r", path, "-Y", "goose", "-T", "fields", "-e", "eth.src", "-e", "goose.gocbRef").Output()
