@@ -290,8 +290,10 @@ func detectTPKT(b []byte) bool {
 	switch s7comm.COTPType(b[5] & 0xf0) {
 	case s7comm.COTPConnectReq, s7comm.COTPConnectCon:
 		// RDP and IEC 61850 MMS open with a COTP connect too; S7 names its TSAPs in the
-		// connect's parameters, RDP does not.
-		return hasTSAP(b[11:min(len(b), 5+1+int(b[4]))])
+		// connect's parameters, RDP does not. The fixed part of a connect TPDU is six
+		// bytes, so a length indicator below that is not one.
+		end := min(len(b), 5+1+int(b[4]))
+		return end >= 11 && hasTSAP(b[11:end])
 	case s7comm.COTPData:
 		return len(b) > 7 && (b[7] == 0x32 || b[7] == 0x72)
 	}
