@@ -323,10 +323,26 @@ func TestCaptureIEC104Write(t *testing.T) {
 			files = append(files, a)
 		}
 	}
-	if len(files) != 1 || count(files[0]) == 0 {
-		t.Errorf("want one iec104/file-write alert, got %d", len(files))
+	if len(files) != 1 || count(files[0]) != 130 {
+		t.Errorf("want one iec104/file-write alert counting 130 ASDUs (tshark: 3 F_FR_NA_1, 7 F_SR_NA_1, 110 F_SG_NA_1, 10 F_LS_NA_1 from the station), got %d", len(files))
 	}
 	checkTechniques(t, alerts, "iec104/file-write", "T0843")
+}
+
+// TestCaptureIEC104Read: read.pcapng is the same station reading a file from the
+// outstation: it calls the file (F_SC_NA_1) and acknowledges what it received
+// (F_AF_NA_1) while the outstation sends the segments. Nothing is written.
+func TestCaptureIEC104Read(t *testing.T) {
+	dir := capturesDir(t)
+	alerts := detectFile(t, nil, filepath.Join(dir, "iec104", "read.pcapng"))
+	for _, a := range alerts {
+		if a.Rule == "iec104/file-write" {
+			t.Errorf("%s: %s; a file read is not a write", a.Rule, a.Title)
+		}
+	}
+	if len(alerts) == 0 {
+		t.Error("no alerts; want the clock synchronization and interrogations")
+	}
 }
 
 // TestCaptureS7ClockAndPlus: snap7.pcap sets the PLC clock once (Zeek's log: "Set Clock"),

@@ -243,9 +243,10 @@ func match(op *observe.Operation) *Rule {
 			return ruleIEC104Clock
 		case c == 100 || c == 101:
 			return ruleIEC104Interrog
-		case c >= 120 && c <= 125 && c != 122 && op.FromClient:
-			// F_FR, F_SR, F_LS, F_AF and F_SG from the controlling station: a file
-			// sent to the outstation (F_SC_NA_1, 122, only selects or calls one).
+		case (c == 120 || c == 121 || c == 123 || c == 125) && op.FromClient:
+			// F_FR, F_SR, F_LS and F_SG from the controlling station: a file sent to the
+			// outstation. F_SC_NA_1 (122) only selects or calls one, and F_AF_NA_1 (124)
+			// from the controlling station acknowledges a file it read.
 			return ruleIEC104File
 		}
 	case observe.AppBACnet:

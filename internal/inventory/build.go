@@ -58,7 +58,8 @@ type protoKey struct {
 }
 
 type protoUse struct {
-	peers   map[*asset]bool
+	peers   map[*asset]bool // other assets on the far side (never the asset itself)
+	self    bool            // the asset was also on the far side: it talked to itself
 	packets uint64
 	ops     [6]uint64 // operations sent in this capacity, by class
 }
@@ -504,6 +505,7 @@ func (b *Builder) buildFlows(r *resolver, fileName func(int) string) []Flow {
 			if other != nil && other != a {
 				u.peers[other] = true
 			}
+			u.self = u.self || other == a
 			u.packets += c.packets[i]
 			for cl, n := range sentBy[i] {
 				u.ops[cl] += n

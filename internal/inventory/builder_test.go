@@ -217,3 +217,26 @@ func TestLimits(t *testing.T) {
 		t.Errorf("%d limit anomalies, %d flows: %+v", limits, len(inv.Flows), inv.Anomalies)
 	}
 }
+
+// TestRolesOfSelfTalkAndAnswers: a test bench whose S7 client talks only to its own
+// server shows its own role, a controller, not the engineering workstation its PG
+// session and program operations would suggest; and an IEC 104 outstation sending the
+// file it was asked for is not an engineering workstation for those file ASDUs.
+func TestRolesOfSelfTalkAndAnswers(t *testing.T) {
+	b := NewBuilder(Limits{})
+	bench, rtu, scada := [6]byte{2, 0, 0, 0, 0, 5}, [6]byte{2, 0, 0, 0, 0, 6}, [6]byte{2, 0, 0, 0, 0, 7}
+	host(b, bench, "10.0.5.5", observe.BindSource, 64, 1)
+	flow(b, observe.AppS7comm, "10.0.5.5:40000", "10.0.5.5:102", bench, bench, 10,
+		op{0x1d, protocols.OpProgram, [2]uint32{4, 0}})
+	identity(b, bench, "10.0.5.5", observe.AppS7comm, observe.FieldDeviceRole, observe.RoleHintProgrammingDevice, 10)
+	host(b, rtu, "10.0.6.6", observe.BindSource, 64, 2)
+	host(b, scada, "10.0.6.1", observe.BindSource, 128, 3)
+	flow(b, observe.AppIEC104, "10.0.6.1:50000", "10.0.6.6:2404", scada, rtu, 20,
+		op{100, protocols.OpRead, [2]uint32{1, 0}}, op{125, protocols.OpProgram, [2]uint32{0, 110}})
+	inv := b.Build(nil)
+	for ip, want := range map[string]string{"10.0.5.5": RoleController, "10.0.6.6": RoleController, "10.0.6.1": RoleHMISCADA} {
+		if a := assetByIP(t, inv, ip); a.Role.Name != want {
+			t.Errorf("%s: role %s, want %s (evidence %q)", ip, a.Role.Name, want, a.Role.Evidence)
+		}
+	}
+}

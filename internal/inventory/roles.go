@@ -69,6 +69,14 @@ func plural(n int, one string) string {
 	return fmt.Sprintf("%d %ss", n, one)
 }
 
+// clientHints are the roles a device claims in the requests it sends.
+var clientHints = map[string]bool{observe.RoleHintProgrammingDevice: true, observe.RoleHintOperatorPanel: true,
+	observe.RoleHintIOSupervisor: true, observe.RoleHintDNP3Master: true}
+
+// serverMayCommand are the OT protocols whose server end may be the commanding one: a
+// DNP3 master may listen for its outstations, and BACnet devices are peers.
+var serverMayCommand = map[string]bool{"dnp3": true, "bacnet": true}
+
 // inferRole weighs what an asset did and said into a role, with the evidence.
 func inferRole(a *asset) Role {
 	s := roleScores{}
@@ -82,11 +90,29 @@ func inferRole(a *asset) Role {
 		return cmp.Or(strings.Compare(x.app.String(), y.app.String()), cmp.Compare(boolInt(x.server), boolInt(y.server)),
 			strings.Compare(x.transport, y.transport), cmp.Compare(x.port, y.port))
 	})
+	// A device that is a client only of itself (a test bench running client and server
+	// on one host, a capture of loopback) shows nothing of its role towards others by
+	// it: its requests and the client roles it claims in them are set aside.
+	selfClient, otherClient := false, false
+	for k, u := range a.protos {
+		if !k.server && otProtocols[k.app.String()] {
+			if len(u.peers) == 0 && u.self {
+				selfClient = true
+			} else {
+				otherClient = true
+			}
+		}
+	}
+	selfOnly := selfClient && !otherClient
 	var ot, other bool
 	for _, k := range keys {
 		u := a.protos[k]
 		name := k.app.String()
 		peers := len(u.peers)
+		if selfOnly && !k.server && otProtocols[name] {
+			ot = true
+			continue
+		}
 		if !otProtocols[name] {
 			if name != "stp" {
 				other = true
@@ -104,6 +130,11 @@ func inferRole(a *asset) Role {
 		ot = true
 		reads, writes := u.ops[protocols.OpRead], u.ops[protocols.OpWrite]
 		programs, controls := u.ops[protocols.OpProgram], u.ops[protocols.OpControl]
+		if k.server && !serverMayCommand[name] {
+			// The server of these protocols is the controlled device: what it sends
+			// answers a request (an IEC 104 outstation sending the file it was asked for).
+			reads, writes, programs, controls = 0, 0, 0, 0
+		}
 		cyclic := name == "enip" && k.port == 2222 || name == "profinet" && k.transport == "ethernet" && u.packets > 0 && reads+writes+programs+controls == 0
 		if cyclic {
 			// Both ends of cyclic I/O are controllers or I/O devices (the scanner opened
@@ -147,6 +178,9 @@ func inferRole(a *asset) Role {
 			}
 		}
 	}) {
+		if selfOnly && clientHints[h] {
+			continue
+		}
 		switch h {
 		case observe.RoleHintProgrammingDevice:
 			s.add(RoleEngineering, 5, "opened S7 programming-device (PG) sessions")
