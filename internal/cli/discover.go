@@ -40,10 +40,12 @@ func newDiscoverCmd() *cobra.Command {
 interface and writes the inventory of the devices on the network and their
 conversations: each device's addresses, MAC vendor, identity as its protocols
 state it (vendor, model, firmware, serial, name: Modbus 43/14, EtherNet/IP
-ListIdentity, S7 SZL, IEC 61850 MMS Identify and GOOSE, BACnet I-Am and device
-properties, OPC UA application descriptions, PROFINET DCP), its role (controller, HMI/SCADA, engineering
-workstation, historian, network device, IT host) and Purdue level with the
-evidence, and each conversation's packets, bytes and operations by class.
+ListIdentity, S7 SZL, IEC 61850 MMS Identify, GetNameList and GOOSE, BACnet
+I-Am and device properties, OPC UA application descriptions, PROFINET DCP,
+DNP3 and IEC 104 station addresses), its role (controller, HMI/SCADA,
+engineering workstation, historian, network device, IT host) and Purdue level
+with the evidence, and each conversation's packets, bytes and operations by
+class.
 
 Nothing is sent: discovery is passive. A file that is not a capture is reported
 and the others are still read (exit status 2 at the end). A FILE of - reads a
