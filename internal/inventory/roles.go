@@ -130,16 +130,16 @@ func inferRole(a *asset) Role {
 		ot = true
 		reads, writes := u.ops[protocols.OpRead], u.ops[protocols.OpWrite]
 		programs, controls := u.ops[protocols.OpProgram], u.ops[protocols.OpControl]
-		if k.server && !serverMayCommand[name] {
-			// The server of these protocols is the controlled device: what it sends
-			// answers a request (an IEC 104 outstation sending the file it was asked for).
-			reads, writes, programs, controls = 0, 0, 0, 0
-		}
 		cyclic := name == "enip" && k.port == 2222 || name == "profinet" && k.transport == "ethernet" && u.packets > 0 && reads+writes+programs+controls == 0
 		if cyclic {
 			// Both ends of cyclic I/O are controllers or I/O devices (the scanner opened
 			// the connection over explicit messaging; UDP alone does not say which).
 			s.add(RoleController, 2, "exchanges cyclic %s I/O", name)
+		}
+		if k.server && !serverMayCommand[name] {
+			// The server of these protocols is the controlled device: what it sends
+			// answers a request (an IEC 104 outstation sending the file it was asked for).
+			reads, writes, programs, controls = 0, 0, 0, 0
 		}
 		if k.server && k.transport != "ethernet" && !cyclic {
 			switch name {
