@@ -8,10 +8,6 @@ import (
 	"os"
 
 	"github.com/klauspost/compress/gzip"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // Format is a capture file format.
@@ -46,7 +42,7 @@ type File struct {
 	closers    []io.Closer
 
 	pcap *pcapReader
-	ng   *pcapgo.NgReader
+	ng   *pcapngReader
 
 	stats Stats
 	done  bool
@@ -94,10 +90,9 @@ func NewReader(name string, r io.Reader) (*File, error) {
 		c.pcap, err = newPcapReader(br)
 	case magic[0] == 0x0a && magic[1] == 0x0d && magic[2] == 0x0d && magic[3] == 0x0a:
 		c.format = FormatPcapNG
-		// Mixed link types: a pcapng file may hold interfaces of different kinds
-		// (Ethernet and Linux cooked, say); we decode each packet by its own link type
-		// rather than drop the packets of all but the first interface.
-		c.ng, err = pcapgo.NewNgReader(br, pcapgo.NgReaderOptions{WantMixedLinkType: true})
+		// A pcapng file may hold interfaces of different kinds (Ethernet and Linux
+		// cooked, say): each packet is decoded by its own interface's link type.
+		c.ng, err = newPcapngReader(br)
 	default:
 		return nil, c.headerError(ErrNotCapture, fmt.Errorf("unknown magic number % x", magic))
 	}
@@ -134,18 +129,14 @@ func (c *File) ReadPacket() ([]byte, CaptureInfo, error) {
 	}
 	var (
 		data []byte
-		gci  gopacket.CaptureInfo
+		ci   CaptureInfo
 		err  error
-		lt   layers.LinkType
 	)
 	if c.pcap != nil {
-		data, gci.Timestamp, gci.CaptureLength, gci.Length, err = c.pcap.next()
-		lt = c.pcap.linkType
+		data, ci.Timestamp, ci.CaptureLength, ci.Length, err = c.pcap.next()
+		ci.LinkType = c.pcap.linkType
 	} else {
-		data, gci, err = c.ng.ZeroCopyReadPacketData()
-		if err == nil && len(gci.AncillaryData) > 0 {
-			lt, _ = gci.AncillaryData[0].(layers.LinkType)
-		}
+		data, ci.Timestamp, ci.CaptureLength, ci.Length, ci.InterfaceIndex, ci.LinkType, err = c.ng.next()
 	}
 	if err != nil {
 		c.done = true
@@ -157,14 +148,8 @@ func (c *File) ReadPacket() ([]byte, CaptureInfo, error) {
 	}
 	c.stats.Packets++
 	c.stats.Bytes += uint64(len(data))
-	return data, CaptureInfo{
-		Number:         c.stats.Packets,
-		Timestamp:      gci.Timestamp,
-		CaptureLength:  gci.CaptureLength,
-		Length:         gci.Length,
-		InterfaceIndex: gci.InterfaceIndex,
-		LinkType:       lt,
-	}, nil
+	ci.Number = c.stats.Packets
+	return data, ci, nil
 }
 
 // Name is the file name given to Open or NewReader.
