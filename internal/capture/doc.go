@@ -3,9 +3,9 @@
 // numbers them, with its timestamp, lengths, interface and link type. A damaged file
 // ends the read with a counted anomaly that names the file and the packet number.
 //
-// Classic pcap records are read by this package straight out of its read buffer (the
-// reader that spreads one large file over the cores does little else); pcapng blocks
-// by gopacket's pcapgo, whose pcap reader the fuzz test keeps as the reference.
+// Classic pcap records and pcapng blocks are read by this package straight out of its
+// read buffer (the reader that spreads one large file over the cores does little else).
+// gopacket's pcapgo readers are the fuzz test's reference for both.
 //
 // It must not know what is inside a packet: decoding belongs to package decode. Live
 // capture (AF_PACKET, package live) is another implementation of Source.
