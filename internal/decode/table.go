@@ -151,7 +151,16 @@ func (t *Table) Lookup(p *Packet, ts int64) (f *Flow, dir Dir, created bool) {
 	} else if slot, ok := t.index[key]; ok {
 		f = t.at(slot)
 		t.lastKey, t.lastSlot, t.lastOK = key, slot, true
-	} else {
+	}
+	if f != nil && ts-f.LastSeen > int64(t.cfg.IdleTimeout) {
+		// Idle for longer than the timeout: the sweep ends such a flow when it runs, and
+		// it runs at moments that depend on the other flows of this table (on how the
+		// packets were spread over workers). Ending it here makes where a conversation
+		// splits depend on its own packets only.
+		t.evict(f)
+		f = nil
+	}
+	if f == nil {
 		if f = t.create(key); f == nil {
 			return nil, dir, false
 		}

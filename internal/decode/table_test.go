@@ -169,3 +169,29 @@ func TestTableLastFlowAfterEviction(t *testing.T) {
 		t.Fatal("a packet of an evicted flow was counted in the evicted flow")
 	}
 }
+
+// TestTableIdleSplitIndependentOfOtherFlows: whether a conversation that paused for
+// longer than the idle timeout is counted as one flow or two must not depend on the
+// other flows in the table (when the sweep last ran): the same packets of one
+// conversation, alone or beside another, give the same flows. Workers each hold a
+// table, so this is what makes one worker and two give the same inventory.
+func TestTableIdleSplitIndependentOfOtherFlows(t *testing.T) {
+	const idle = time.Minute
+	a := udpPacket("10.0.0.9:500", "10.0.0.1:500")
+	b := udpPacket("10.0.0.7:40000", "10.0.0.1:161")
+	for _, beside := range []bool{false, true} {
+		ended := 0
+		tab := decode.NewTable(decode.Config{IdleTimeout: idle, OnEvict: func(*decode.Flow) { ended++ }})
+		tab.Lookup(a, 0)
+		if beside {
+			tab.Lookup(b, int64(idle)-1) // the sweep runs here; a is not idle yet
+		}
+		// a again, just past the timeout and too soon for another sweep.
+		if _, _, created := tab.Lookup(a, int64(idle)+1); !created {
+			t.Errorf("beside another flow %v: a packet after %v idle continued the flow", beside, idle+1)
+		}
+		if ended != 1 {
+			t.Errorf("beside another flow %v: %d flows ended, want the first of a", beside, ended)
+		}
+	}
+}
