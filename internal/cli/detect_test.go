@@ -197,6 +197,20 @@ func (r *syslogReceiver) got() []string {
 	return append([]string(nil), r.msgs...)
 }
 
+// await returns the messages once n have been read, or what has arrived after 10 s.
+// The sender is done when its bytes are in the kernel's socket buffer; the receiving
+// goroutine may read them a moment later on a loaded machine.
+func (r *syslogReceiver) await(n int) []string {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		msgs := r.got()
+		if len(msgs) >= n || time.Now().After(deadline) {
+			return msgs
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // TestDetectSyslogAndWebhook: the same alerts reach standard output, a syslog receiver
 // over TCP and a webhook, each filtered by its own least severity.
 func TestDetectSyslogAndWebhook(t *testing.T) {
@@ -244,8 +258,8 @@ func TestDetectSyslogAndWebhook(t *testing.T) {
 	if len(all) == 0 || len(high) == 0 {
 		t.Fatalf("the attack raised %d alerts, %d high or critical", len(all), len(high))
 	}
-	// Close waits for delivery, so everything has arrived when detect returns.
-	msgs := syslog.got()
+	// Close waits until the sink has written everything; the receiver reads it soon after.
+	msgs := syslog.await(len(all))
 	if len(msgs) != len(all) {
 		t.Errorf("syslog received %d messages, stdout has %d alerts", len(msgs), len(all))
 	}
