@@ -2,6 +2,8 @@ module github.com/zonewarden/zonewarden
 
 go 1.26.0
 
+toolchain go1.27.3
+
 require (
 	github.com/CycloneDX/cyclonedx-go v0.12.0
 	github.com/chromedp/cdproto v0.159.0

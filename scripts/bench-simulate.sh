@@ -8,6 +8,7 @@
 # Needs GNU time (/usr/bin/time) for the peak memory; without it only times are shown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=go1.27.3 # the toolchain go.mod names (earlier ones carry standard-library vulnerabilities)
 size=${1:-1GB}
 if [ -n "${2:-}" ]; then
   out=$2

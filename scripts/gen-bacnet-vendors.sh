@@ -11,6 +11,7 @@
 # Usage: scripts/gen-bacnet-vendors.sh   (from the repository root; needs tshark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=go1.27.3 # the toolchain go.mod names (earlier ones carry standard-library vulnerabilities)
 out=internal/protocols/bacnet/vendors_gen.go
 version=$(tshark --version 2>/dev/null | head -n1 | sed "s/\.$//")
 tmp=$(mktemp)
@@ -42,5 +43,5 @@ fi
   cat "$tmp"
   echo "}"
 } > "$out"
-gofmt -w "$out"
+"$(go env GOROOT)/bin/gofmt" -w "$out"
 echo "wrote $out ($(wc -l < "$tmp") vendors)"
