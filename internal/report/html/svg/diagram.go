@@ -58,9 +58,11 @@ type Layout struct {
 	// Boxes holds each node's box; Placed is false for nodes that are not drawn.
 	Boxes  []Rect
 	Placed []bool
-	// Paths holds each edge's polyline (nil when not drawn), Labels its label's box.
-	Paths  [][]Point
-	Labels []Rect
+	// Paths holds each edge's polyline (nil when not drawn), Labels its label's box and
+	// LabelText its label, the ID clipped to dgMaxLabelW (the tooltip holds it whole).
+	Paths     [][]Point
+	Labels    []Rect
+	LabelText []string
 	// BoxH is the height of every box: titles wrap to two lines if one needs it.
 	BoxH float64
 	// Titles are the nodes' titles broken into lines; MarksW the width their badges take.
@@ -82,6 +84,7 @@ const (
 	dgBoxGap    = 26.0 // least space between boxes, room for lines to pass
 	dgClear     = 9.0  // how far a passing line keeps from a box
 	dgLabelPx   = 9.5  // edge label font size
+	dgMaxLabelW = 220.0
 	dgTitlePx   = 12.0
 	dgLinePx    = 10.0
 	dgMarkPx    = 8.5
@@ -125,7 +128,7 @@ type route struct {
 func (d *Diagram) Layout() *Layout {
 	n := len(d.Nodes)
 	l := &Layout{Boxes: make([]Rect, n), Placed: make([]bool, n), Paths: make([][]Point, len(d.Edges)),
-		Labels: make([]Rect, len(d.Edges)), RowY: make([]float64, len(d.Rows)),
+		Labels: make([]Rect, len(d.Edges)), LabelText: make([]string, len(d.Edges)), RowY: make([]float64, len(d.Rows)),
 		Titles: make([][]string, n), MarksW: make([]float64, n)}
 	index := make(map[string]int, n)
 	members := make([][]int, len(d.Rows))
@@ -144,6 +147,7 @@ func (d *Diagram) Layout() *Layout {
 	ends := make([][2]int, len(d.Edges))
 	neighbours := make([][]int, n)
 	for k, e := range d.Edges {
+		l.LabelText[k] = fit(e.ID, dgMaxLabelW, dgLabelPx, false)
 		a, okA := index[e.From]
 		b, okB := index[e.To]
 		if !okA || !okB || a == b {
@@ -251,7 +255,7 @@ func (d *Diagram) Layout() *Layout {
 		ra, rb := d.Nodes[a].Row, d.Nodes[b].Row
 		rt := route{a: a, b: b}
 		switch {
-		case ra == rb && absInt(pos[a]-pos[b]) == 1 && sideGap(l.Boxes[a], l.Boxes[b]) >= textWidth(d.Edges[k].ID, dgLabelPx, false)+12:
+		case ra == rb && absInt(pos[a]-pos[b]) == 1 && sideGap(l.Boxes[a], l.Boxes[b]) >= textWidth(l.LabelText[k], dgLabelPx, false)+12:
 			// Neighbours with room for the label between them: side to side.
 			rt.kind = beside
 			if pos[a] > pos[b] {
@@ -360,7 +364,7 @@ func (d *Diagram) Layout() *Layout {
 			l.Paths[k] = []Point{p, {rt.chanX, y0}, {rt.chanX, y1}, q}
 		}
 	}
-	l.placeLabels(d)
+	l.placeLabels()
 	return l
 }
 
@@ -403,7 +407,7 @@ func absInt(x int) int {
 // placeLabels puts each edge's label on one of its segments, longest first, at the
 // first of a few positions that covers no box and no other label; failing that, in the
 // middle of the longest segment.
-func (l *Layout) placeLabels(d *Diagram) {
+func (l *Layout) placeLabels() {
 	var taken []Rect
 	for i, b := range l.Boxes {
 		if l.Placed[i] {
@@ -420,7 +424,7 @@ func (l *Layout) placeLabels(d *Diagram) {
 		}
 		length := func(s int) float64 { return math.Hypot(path[s+1].X-path[s].X, path[s+1].Y-path[s].Y) }
 		slices.SortStableFunc(segs, func(a, b int) int { return cmp.Compare(length(b), length(a)) })
-		w, h := textWidth(d.Edges[k].ID, dgLabelPx, false)+4, dgLabelPx+3
+		w, h := textWidth(l.LabelText[k], dgLabelPx, false)+4, dgLabelPx+3
 		at := func(s int, t float64) Rect {
 			p, q := path[s], path[s+1]
 			c := Point{p.X + (q.X-p.X)*t, p.Y + (q.Y-p.Y)*t}
@@ -540,7 +544,7 @@ func (d *Diagram) SVG() string {
 			continue
 		}
 		r := l.Labels[k]
-		w.element("text", e.ID, "x", num(r.X+r.W/2), "y", num(r.Y+r.H/2+dgLabelPx*0.35), "text-anchor", "middle", "data-id", e.ID)
+		w.element("text", l.LabelText[k], "x", num(r.X+r.W/2), "y", num(r.Y+r.H/2+dgLabelPx*0.35), "text-anchor", "middle", "data-id", e.ID)
 	}
 	w.close("g")
 	w.close("svg")

@@ -5,7 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
 // writer builds SVG markup. Attribute values and text are escaped here, in one place,
@@ -53,24 +54,10 @@ func (w *writer) close(tag string) {
 // text writes escaped character data.
 func (w *writer) text(s string) { w.b.WriteString(html.EscapeString(clean(s))) }
 
-// clean replaces what XML cannot hold (invalid UTF-8, control characters other than
-// tab and newline) with U+FFFD, so that a stray byte in a model cannot break the page.
-func clean(s string) string {
-	ok := utf8.ValidString(s) && !strings.ContainsFunc(s, badRune)
-	if ok {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if badRune(r) {
-			return utf8.RuneError
-		}
-		return r
-	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
-}
-
-func badRune(r rune) bool {
-	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF || r >= 0xD800 && r <= 0xDFFF
-}
+// clean replaces what XML cannot hold, or a page must not carry raw (invalid UTF-8,
+// control characters other than tab and line breaks, bidirectional controls), with
+// U+FFFD, so that a stray byte in a model cannot break the page.
+func clean(s string) string { return textsafe.Markup(s) }
 
 // element writes <tag attrs>text</tag>.
 func (w *writer) element(tag, text string, attrs ...string) {
@@ -129,18 +116,39 @@ func (r Rect) Contains(p Point) bool {
 
 func (r Rect) grow(d float64) Rect { return Rect{r.X - d, r.Y - d, r.W + 2*d, r.H + 2*d} }
 
+// advanceOf measures one character; tests count the measurements through it.
+var advanceOf = advance
+
 // textWidth estimates the width of s in a sans-serif font of the given size. The report
 // names no web font, so the advances are those of DejaVu Sans, the widest of the common
 // defaults, rounded up; bold is a tenth wider. The browser test checks the estimate.
 func textWidth(s string, size float64, bold bool) float64 {
 	em := 0.0
 	for _, r := range s {
-		em += advance(r)
+		em += advanceOf(r)
 	}
+	return scaled(em, size, bold)
+}
+
+// scaled turns a width in em into SVG units.
+func scaled(em, size float64, bold bool) float64 {
 	if bold {
 		em *= 1.1
 	}
 	return em * size
+}
+
+// measure adds the advances of s to em and stops as soon as the text is wider than
+// width: over reports that it is. Text is measured only as far as it can be shown, so a
+// name of a megabyte costs no more than one that fits.
+func measure(em float64, s string, width, size float64, bold bool) (_ float64, over bool) {
+	for _, r := range s {
+		em += advanceOf(r)
+		if scaled(em, size, bold) > width {
+			return em, true
+		}
+	}
+	return em, false
 }
 
 // advance is a character's width in em.
@@ -165,17 +173,27 @@ func advance(r rune) float64 {
 }
 
 // wrap breaks s at spaces into at most n lines: the first fits first, the others
-// width. The last line is shortened with an ellipsis when s does not fit in n.
+// width. The last line is shortened with an ellipsis when s does not fit in n. Each
+// line is measured once, word by word, and no further than it can go.
 func wrap(s string, first, width, size float64, bold bool, n int) []string {
 	words := strings.Fields(s)
 	var lines []string
 	w := first
 	for len(words) > 0 && len(lines) < n-1 {
+		em, over := measure(0, words[0], w, size, bold)
 		k := 1
-		for k < len(words) && textWidth(strings.Join(words[:k+1], " "), size, bold) <= w {
+		for k < len(words) && !over {
+			next, o := measure(em, " ", w, size, bold)
+			if !o {
+				next, o = measure(next, words[k], w, size, bold)
+			}
+			if o {
+				break
+			}
+			em = next
 			k++
 		}
-		if k == len(words) && textWidth(strings.Join(words, " "), size, bold) <= w {
+		if k == len(words) && !over {
 			break
 		}
 		lines = append(lines, fit(strings.Join(words[:k], " "), w, size, bold))
@@ -188,19 +206,25 @@ func wrap(s string, first, width, size float64, bold bool, n int) []string {
 	return lines
 }
 
-// fit shortens s with an ellipsis so that it fits width at the given font size.
+// fit shortens s with an ellipsis so that it fits width at the given font size: the
+// longest start of s that leaves room for the ellipsis. It reads s once, and stops where
+// the text no longer fits.
 func fit(s string, width, size float64, bold bool) string {
-	if textWidth(s, size, bold) <= width {
-		return s
-	}
-	r := []rune(s)
-	for n := len(r) - 1; n > 0; n-- {
-		t := string(r[:n]) + "…"
-		if textWidth(t, size, bold) <= width {
-			return t
+	ellipsis := advanceOf('…')
+	em, cut := 0.0, -1 // cut: bytes of the longest start that fits with the ellipsis
+	for i, r := range s {
+		if i > 0 && scaled(em+ellipsis, size, bold) <= width {
+			cut = i
+		}
+		em += advanceOf(r)
+		if scaled(em, size, bold) > width {
+			if cut < 0 {
+				return "…"
+			}
+			return s[:cut] + "…"
 		}
 	}
-	return "…"
+	return s
 }
 
 // safeHref keeps only links to fragments of the same page: the charts link to the
