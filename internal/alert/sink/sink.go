@@ -103,6 +103,10 @@ type Stats struct {
 	LastError string
 }
 
+// Lost is how many alerts the destination did not get: dropped and failed ones.
+// Filtered alerts were not meant for it and are not lost.
+func (s Stats) Lost() uint64 { return s.Dropped + s.Failed }
+
 // Sink is one destination with its queue and delivery goroutine.
 type Sink struct {
 	name  string

@@ -33,20 +33,52 @@ type WebhookConfig struct {
 // Webhook POSTs each alert as one JSON object (the JSON lines format, Content-Type
 // application/json) and reads the answer's status: 2xx is delivered; 408, 425, 429 and
 // 5xx are retried, honouring Retry-After; any other status fails at once.
+//
+// A redirect is followed only when it keeps the scheme (an https endpoint never sends
+// an alert over http) and the POST with its body (307, 308); a 301, 302 or 303 would
+// turn the POST into a GET without the alert and is refused. Every error and log line
+// shows the URL with its credentials redacted (RedactURL).
 type Webhook struct {
 	url    string
+	shown  string // url redacted, for errors
 	header http.Header
 	client *http.Client
+}
+
+// redirectError is a redirect the webhook refuses; retrying would meet it again.
+type redirectError struct{ msg string }
+
+func (e *redirectError) Error() string { return e.msg }
+
+// checkRedirect refuses a redirect that changes the scheme (https to http sends alerts
+// and credentials in cleartext) or the method (the POST's body would be lost).
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	prev := via[len(via)-1]
+	switch {
+	case len(via) >= 10:
+		return &redirectError{"stopped after 10 redirects"}
+	case req.URL.Scheme != prev.URL.Scheme:
+		return &redirectError{fmt.Sprintf("refused a redirect from %s to %s: it changes the scheme from %s to %s",
+			redactURL(prev.URL), redactURL(req.URL), prev.URL.Scheme, req.URL.Scheme)}
+	case req.Method != prev.Method:
+		return &redirectError{fmt.Sprintf("refused a redirect to %s: it turns the %s into a %s, and the alert would not be sent (the endpoint should answer 307 or 308, or give the final URL)",
+			redactURL(req.URL), prev.Method, req.Method)}
+	}
+	return nil
 }
 
 // NewWebhook checks cfg and returns the transport.
 func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the URL, secrets and all
+		}
 		return nil, fmt.Errorf("webhook URL: %w", err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("webhook URL %q: want http:// or https:// and a host", cfg.URL)
+		return nil, fmt.Errorf("webhook URL %q: want http:// or https:// and a host", redactURL(u))
 	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {
@@ -64,8 +96,9 @@ func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
 	}
 	return &Webhook{
 		url:    cfg.URL,
+		shown:  redactURL(u),
 		header: cfg.Header.Clone(),
-		client: &http.Client{Transport: tr, Timeout: timeout},
+		client: &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: checkRedirect},
 	}, nil
 }
 
@@ -92,7 +125,7 @@ func (w *Webhook) Deliver(ctx context.Context, a *alert.Alert) error {
 	body := alert.AppendJSON(make([]byte, 0, 1024), a)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(body))
 	if err != nil {
-		return Permanent(fmt.Errorf("webhook: %w", err))
+		return Permanent(fmt.Errorf("webhook %s: %w", w.shown, err))
 	}
 	for k, v := range w.header {
 		req.Header[k] = v
@@ -103,11 +136,21 @@ func (w *Webhook) Deliver(ctx context.Context, a *alert.Alert) error {
 	}
 	resp, err := w.client.Do(req)
 	if err != nil {
+		// The client's url.Error names the URL it was at, query secrets included: name
+		// the redacted one instead.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		var redir *redirectError
+		if errors.As(err, &redir) {
+			return Permanent(fmt.Errorf("webhook %s: %w", w.shown, err))
+		}
 		var cert *tls.CertificateVerificationError
 		if errors.As(err, &cert) {
-			return fmt.Errorf("webhook %s: %w (is the server's CA given?)", w.url, err)
+			return fmt.Errorf("webhook %s: %w (is the server's CA given?)", w.shown, err)
 		}
-		return fmt.Errorf("webhook %s: %w", w.url, err)
+		return fmt.Errorf("webhook %s: %w", w.shown, err)
 	}
 	// Read a little of the answer so the connection can be reused, and no more.
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -116,13 +159,13 @@ func (w *Webhook) Deliver(ctx context.Context, a *alert.Alert) error {
 	case code >= 200 && code < 300:
 		return nil
 	case code == http.StatusRequestTimeout || code == http.StatusTooEarly || code == http.StatusTooManyRequests || code >= 500:
-		err := fmt.Errorf("webhook %s: %s", w.url, resp.Status)
+		err := fmt.Errorf("webhook %s: %s", w.shown, resp.Status)
 		if d := parseRetryAfter(resp.Header.Get("Retry-After")); d > 0 {
 			return RetryAfter(err, d)
 		}
 		return err
 	default:
-		return Permanent(fmt.Errorf("webhook %s: %s", w.url, resp.Status))
+		return Permanent(fmt.Errorf("webhook %s: %s", w.shown, resp.Status))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -250,4 +251,124 @@ func wrap64(der []byte) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// TestWebhookRedirects: a redirect that keeps the scheme and the POST (307, 308) is
+// followed; one to another scheme (https → http would send the alert and its
+// credentials in cleartext) or one that turns the POST into a GET (301, 302, 303: the
+// alert would be lost behind a 200) fails at once and nothing reaches the target.
+func TestWebhookRedirects(t *testing.T) {
+	plain := &recorder{}
+	plainSrv := httptest.NewServer(plain)
+	defer plainSrv.Close()
+	secure := &recorder{}
+	secureSrv := httptest.NewTLSServer(secure)
+	defer secureSrv.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(secureSrv.Certificate())
+
+	cases := []struct {
+		name      string
+		code      int
+		target    string
+		got       *recorder
+		delivered bool
+		why       string
+	}{
+		{"https to http", http.StatusPermanentRedirect, plainSrv.URL + "/hook", plain, false, "changes the scheme from https to http"},
+		{"https to http, 307", http.StatusTemporaryRedirect, plainSrv.URL + "/hook", plain, false, "changes the scheme"},
+		{"302 turns the POST into a GET", http.StatusFound, secureSrv.URL + "/final", secure, false, "turns the POST into a GET"},
+		{"301", http.StatusMovedPermanently, secureSrv.URL + "/final", secure, false, "turns the POST into a GET"},
+		{"308 on https", http.StatusPermanentRedirect, secureSrv.URL + "/final", secure, true, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := c.got.n.Load()
+			redirector := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, c.target, c.code)
+			}))
+			redirector.TLS = &tls.Config{}
+			redirector.StartTLS()
+			defer redirector.Close()
+			pool := pool.Clone()
+			pool.AddCert(redirector.Certificate())
+			var logs syncBuffer
+			s := newWebhookSink(t, WebhookConfig{URL: redirector.URL + "/hook", TLS: &tls.Config{RootCAs: pool}},
+				Options{Name: "webhook", Retry: Retry{Attempts: 5, Initial: time.Second, Max: time.Second},
+					Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			s.Send(testAlert(1, finding.Critical))
+			start := time.Now()
+			err := s.Close(context.Background())
+			st := s.Stats()
+			if c.delivered {
+				if err != nil || st.Delivered != 1 || c.got.n.Load() != before+1 {
+					t.Errorf("not delivered: %v %+v", err, st)
+				}
+				return
+			}
+			if st.Failed != 1 || err == nil || !strings.Contains(err.Error(), c.why) {
+				t.Errorf("stats %+v, Close: %v; want a failure saying %q", st, err, c.why)
+			}
+			if d := time.Since(start); d > 900*time.Millisecond {
+				t.Errorf("a refused redirect was retried (%v)", d)
+			}
+			if n := c.got.n.Load(); n != before {
+				t.Errorf("the redirect target received %d requests", n-before)
+			}
+		})
+	}
+}
+
+// TestWebhookRedactsSecrets: credentials in the URL (user:password@, and query
+// parameters such as token, api_key, sig) never appear in errors, Stats or logs.
+func TestWebhookRedactsSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "alice" || p != "hunter2" {
+			t.Errorf("basic auth not sent: %q %q", u, p)
+		}
+		if r.URL.Query().Get("token") != "T0KEN" {
+			t.Errorf("token not sent: %s", r.URL.RawQuery)
+		}
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	url := strings.Replace(srv.URL, "http://", "http://alice:hunter2@", 1) + "/hook?token=T0KEN&api_key=K3Y&sig=S1G&site=riverside"
+	var logs syncBuffer
+	s := newWebhookSink(t, WebhookConfig{URL: url}, Options{Name: "webhook " + RedactURL(url),
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	s.Send(testAlert(1, finding.High))
+	err := s.Close(context.Background())
+	if err == nil {
+		t.Fatal("a failing webhook closed without an error")
+	}
+	printed := err.Error() + s.Stats().LastError + s.Stats().Name + logs.String()
+	for _, secret := range []string{"alice", "hunter2", "T0KEN", "K3Y", "S1G"} {
+		if strings.Contains(printed, secret) {
+			t.Errorf("%q printed:\n%s", secret, printed)
+		}
+	}
+	if !strings.Contains(printed, "site=riverside") || !strings.Contains(printed, "/hook") {
+		t.Errorf("the redacted URL no longer says where it goes:\n%s", printed)
+	}
+	// A URL that does not parse is not echoed at all.
+	_, err = NewWebhook(WebhookConfig{URL: "https://bob:pa ss@%zz/hook"})
+	if err == nil || strings.Contains(err.Error(), "pa ss") {
+		t.Errorf("bad URL: %v", err)
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"https://siem.example/hook", "https://siem.example/hook"},
+		{"https://u:p@siem.example/hook", "https://REDACTED@siem.example/hook"},
+		{"https://TOKENONLY@siem.example/hook", "https://REDACTED@siem.example/hook"},
+		{"https://h/x?access_token=a&Api-Key=b&client_secret=c&password=d&sig=e&X-Auth=f&site=s&flag",
+			"https://h/x?access_token=REDACTED&Api-Key=REDACTED&client_secret=REDACTED&password=REDACTED&sig=REDACTED&X-Auth=REDACTED&site=s&flag"},
+		{"https://h/x?%74oken=a", "https://h/x?%74oken=REDACTED"}, // an escaped name
+		{"://bad", "(unparsable URL, not shown)"},
+	} {
+		if got := RedactURL(c.in); got != c.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
 }

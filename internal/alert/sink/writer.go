@@ -69,7 +69,10 @@ func openFile(path string, flag int, perm os.FileMode, f Format, header []byte) 
 }
 
 // Deliver writes a's line with a single Write, so that lines from several processes
-// appending to one file do not interleave.
+// appending to one file do not interleave. A write error is permanent: the line may be
+// half written, and writing it again would leave a broken line before a whole one (a
+// full disk does not free itself in the seconds a retry waits). The alert counts as
+// Failed, and so does every later one the writer cannot take.
 func (w *Writer) Deliver(_ context.Context, a *alert.Alert) error {
 	w.buf = w.buf[:0]
 	if len(w.header) > 0 {
@@ -79,7 +82,7 @@ func (w *Writer) Deliver(_ context.Context, a *alert.Alert) error {
 	w.buf = w.format(w.buf, a)
 	w.buf = append(w.buf, '\n')
 	if _, err := w.w.Write(w.buf); err != nil {
-		return fmt.Errorf("writing alert: %w", err)
+		return Permanent(fmt.Errorf("writing alert: %w", err))
 	}
 	w.header = nil
 	return nil
