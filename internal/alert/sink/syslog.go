@@ -57,8 +57,13 @@ type SyslogConfig struct {
 func ParseSyslogURL(s string) (network, addr string, err error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", "", fmt.Errorf("syslog receiver %q: %w", s, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the URL, credentials and all
+		}
+		return "", "", fmt.Errorf("syslog receiver: %w", err)
 	}
+	s = redactURL(u) // a receiver URL carries no credentials; never echo any given
 	port := DefaultSyslogPort
 	switch u.Scheme {
 	case SyslogUDP, SyslogTCP:

@@ -45,6 +45,12 @@ func TestParseSyslogURL(t *testing.T) {
 			t.Errorf("ParseSyslogURL(%q) = %q, %q, %v", tt.in, network, addr, err)
 		}
 	}
+	// Credentials given by mistake are never echoed.
+	for _, in := range []string{"tcp://admin:s3cret@host:514", "tcp://host:514?token=s3cret", "tcp://admin:s3cret@host:%zz"} {
+		if _, _, err := ParseSyslogURL(in); err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("ParseSyslogURL(%q): %v", in, err)
+		}
+	}
 	if _, err := NewSyslog(SyslogConfig{Network: "sctp", Addr: "h:1"}); err == nil {
 		t.Error("unknown network accepted")
 	}
