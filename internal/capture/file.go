@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -46,14 +47,47 @@ type File struct {
 
 	stats Stats
 	done  bool
+	// Packet times outside [timeMin, timeMax] (Unix seconds) are counted as odd.
+	timeMin, timeMax int64
 }
 
-// Open opens the capture file at path. The error names the file; it wraps
-// ErrNotCapture when the file is neither pcap nor pcapng.
-func Open(path string) (*File, error) {
+// OpenFile opens path for reading as a capture: a regular file, a named pipe or a
+// character device (/dev/stdin, a shell's <(tcpdump -w -)). A directory, a block
+// device or a socket is refused with an *Error that says what path is, rather than
+// read as an empty or garbled capture.
+func OpenFile(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open capture: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open capture: %w", err)
+	}
+	what := ""
+	switch m := fi.Mode(); {
+	case m.IsDir():
+		what = "is a directory, not a capture file (give the capture files in it, e.g. " + path + "/*.pcap)"
+	case m&os.ModeDevice != 0 && m&os.ModeCharDevice == 0:
+		what = "is a block device, not a capture file"
+	case m&os.ModeSocket != 0:
+		what = "is a socket, not a capture file"
+	}
+	if what != "" {
+		f.Close()
+		return nil, &Error{File: path, Kind: ErrNotCapture, Err: errors.New(what)}
+	}
+	return f, nil
+}
+
+// Open opens the capture file at path. The error names the file; it wraps
+// ErrNotCapture when the file is neither pcap nor pcapng (or not a file at all, see
+// OpenFile).
+func Open(path string) (*File, error) {
+	f, err := OpenFile(path)
+	if err != nil {
+		return nil, err
 	}
 	c, err := NewReader(path, f)
 	if err != nil {
@@ -66,10 +100,16 @@ func Open(path string) (*File, error) {
 
 // NewReader reads a capture from r; name is used in errors. Close does not close r.
 func NewReader(name string, r io.Reader) (*File, error) {
-	c := &File{name: name}
+	c := &File{name: name, timeMin: PlausibleSince.Unix(), timeMax: time.Now().Add(plausibleAhead).Unix()}
 	br := bufio.NewReaderSize(r, readBufferSize)
 	magic, err := br.Peek(4)
-	if err != nil {
+	switch {
+	case err == nil:
+	case err != io.EOF:
+		return nil, c.headerError(ErrNotCapture, fmt.Errorf("read: %w", err))
+	case len(magic) == 0:
+		return nil, c.headerError(ErrNotCapture, errors.New("file is empty (0 bytes)"))
+	default:
 		return nil, c.headerError(ErrNotCapture, fmt.Errorf("file shorter than a capture header (%d bytes)", len(magic)))
 	}
 	if magic[0] == 0x1f && magic[1] == 0x8b { // gzip (RFC 1952)
@@ -144,12 +184,28 @@ func (c *File) ReadPacket() ([]byte, CaptureInfo, error) {
 			return nil, CaptureInfo{}, io.EOF
 		}
 		c.stats.Anomalies++
-		return nil, CaptureInfo{}, &Error{File: c.name, Packet: c.stats.Packets + 1, Kind: kindOf(err), Err: err}
+		return nil, CaptureInfo{}, &Error{File: c.name, Packet: c.stats.Packets + 1, Offset: c.offset(), Kind: kindOf(err), Err: err}
 	}
 	c.stats.Packets++
 	c.stats.Bytes += uint64(len(data))
 	ci.Number = c.stats.Packets
+	if !ci.Timestamp.IsZero() {
+		if s := ci.Timestamp.Unix(); s < c.timeMin || s > c.timeMax {
+			if c.stats.OddTimes == 0 {
+				c.stats.FirstOddTime, c.stats.FirstOddAt = ci.Number, ci.Timestamp
+			}
+			c.stats.OddTimes++
+		}
+	}
 	return data, ci, nil
+}
+
+// offset is the byte offset of the record or block the reader is at.
+func (c *File) offset() int64 {
+	if c.pcap != nil {
+		return c.pcap.off
+	}
+	return c.ng.off
 }
 
 // Name is the file name given to Open or NewReader.

@@ -6,11 +6,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -226,6 +229,26 @@ func TestTruncatedFile(t *testing.T) {
 			if !strings.Contains(err.Error(), "cut.cap: packet "+strconv.Itoa(complete+1)) {
 				t.Errorf("error text %q", err)
 			}
+			// The error says where the record or block that could not be read begins:
+			// the last boundary before the cut.
+			wantOff := 0
+			for _, e := range boundaries {
+				if e < cut {
+					wantOff = max(wantOff, e)
+				}
+			}
+			if ce.Offset != int64(wantOff) || !strings.Contains(err.Error(), fmt.Sprintf("at byte %d", wantOff)) {
+				t.Errorf("ng=%v cut %d: offset %d in %q, want %d", ng, cut, ce.Offset, err, wantOff)
+			}
+			// (The test frames carry no time, which the writers stamp oddly: only the
+			// truncation is looked at here.)
+			ws := slices.DeleteFunc(capture.Warnings("cut.cap", c.Stats(), err), func(w capture.Warning) bool { return w.Kind == capture.WarnImplausibleTime })
+			switch {
+			case complete == 0 && len(ws) != 0:
+				t.Errorf("ng=%v cut %d: no packet read, yet warnings %+v (it is an error)", ng, cut, ws)
+			case complete > 0 && (len(ws) != 1 || ws[0].Kind != capture.WarnTruncated || ws[0].Packet != uint64(complete+1) || ws[0].Offset != int64(wantOff)):
+				t.Errorf("ng=%v cut %d: warnings %+v, want truncation at packet %d, byte %d", ng, cut, ws, complete+1, wantOff)
+			}
 			if s := c.Stats(); s.Anomalies != 1 {
 				t.Errorf("anomalies %d, want 1", s.Anomalies)
 			}
@@ -313,6 +336,138 @@ func BenchmarkRead(b *testing.B) {
 				if _, _, err := c.ReadPacket(); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// TestTruncatedPublicCapture: a real capture cut in the middle of a record is read up
+// to the cut, and the warning names the file, the packet it ends in and the byte where
+// that packet's record begins.
+func TestTruncatedPublicCapture(t *testing.T) {
+	for _, rel := range []string{"modbus/modbus_example.pcap", "iec104/read.pcapng"} {
+		t.Run(rel, func(t *testing.T) {
+			full, err := os.ReadFile(capturetest.Path(t, rel))
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "cut-"+filepath.Base(rel))
+			if err := os.WriteFile(path, full[:len(full)*2/3], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c, err := capture.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			cis, _, err := readAll(t, c)
+			var ce *capture.Error
+			if !errors.As(err, &ce) || !errors.Is(err, capture.ErrTruncated) || len(cis) == 0 || ce.Packet != uint64(len(cis)+1) {
+				t.Fatalf("read %d packets, error %v; want a truncation after some packets", len(cis), err)
+			}
+			if ce.Offset <= 0 || ce.Offset >= int64(len(full)*2/3) {
+				t.Errorf("offset %d outside the cut file's %d bytes", ce.Offset, len(full)*2/3)
+			}
+			ws := capture.Warnings(path, c.Stats(), err)
+			if len(ws) != 1 || ws[0].Kind != capture.WarnTruncated || ws[0].Packet != ce.Packet || ws[0].Offset != ce.Offset {
+				t.Fatalf("warnings %+v", ws)
+			}
+			for _, want := range []string{path, fmt.Sprintf("packet %d", ce.Packet), fmt.Sprintf("at byte %d", ce.Offset), fmt.Sprintf("the %d packets before it were read", len(cis))} {
+				if !strings.Contains(ws[0].Detail, want) {
+					t.Errorf("warning %q does not say %q", ws[0].Detail, want)
+				}
+			}
+		})
+	}
+}
+
+// TestNotAFile: a directory given as a capture is reported as a directory, an empty
+// file as empty, not as "shorter than a capture header".
+func TestNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.pcap")
+	os.WriteFile(empty, nil, 0o644)
+	short := filepath.Join(dir, "short.pcap")
+	os.WriteFile(short, []byte{0xd4, 0xc3}, 0o644)
+	for _, tc := range []struct {
+		path, want string
+	}{
+		{dir, "is a directory"},
+		{empty, "file is empty (0 bytes)"},
+		{short, "file shorter than a capture header (2 bytes)"},
+	} {
+		_, err := capture.Open(tc.path)
+		var ce *capture.Error
+		if !errors.As(err, &ce) || !errors.Is(err, capture.ErrNotCapture) || !strings.Contains(err.Error(), tc.path) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error naming it and saying %q", tc.path, err, tc.want)
+		}
+		if f, err := capture.OpenFile(tc.path); (err == nil) != (tc.path != dir) {
+			t.Errorf("OpenFile(%s): %v", tc.path, err)
+		} else if f != nil {
+			f.Close()
+		}
+	}
+	// A named pipe is read as a stream (a shell's <(tcpdump -w -)).
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	pcap := capturetest.Pcap(t, layers.LinkTypeEthernet, capturetest.Frame{Data: modbusRequest, Time: time.Unix(1595660608, 0)})
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err == nil {
+			f.Write(pcap)
+			f.Close()
+		}
+	}()
+	c, err := capture.Open(fifo)
+	if err != nil {
+		t.Fatalf("named pipe: %v", err)
+	}
+	defer c.Close()
+	if cis, _, err := readAll(t, c); len(cis) != 1 || err != io.EOF {
+		t.Errorf("named pipe: %d packets, %v", len(cis), err)
+	}
+}
+
+// TestImplausibleTimes: packets stamped in 1970 or in the future are counted, the
+// first named; plausible ones and missing timestamps are not.
+func TestImplausibleTimes(t *testing.T) {
+	now := time.Now()
+	for _, tc := range []struct {
+		name  string
+		times []time.Time
+		odd   uint64
+		first uint64
+	}{
+		{"real", []time.Time{time.Date(2008, 10, 23, 23, 29, 8, 0, time.UTC), now}, 0, 0},
+		{"unset clock", []time.Time{time.Date(2020, 7, 25, 7, 3, 28, 0, time.UTC), time.Unix(5, 0), time.Unix(6, 0)}, 2, 2},
+		{"future", []time.Time{now.Add(72 * time.Hour)}, 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var frames []capturetest.Frame
+			for _, ts := range tc.times {
+				frames = append(frames, capturetest.Frame{Data: modbusRequest, Time: ts})
+			}
+			c, err := capture.NewReader("t.pcap", bytes.NewReader(capturetest.Pcap(t, layers.LinkTypeEthernet, frames...)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = readAll(t, c)
+			st := c.Stats()
+			if err != io.EOF || st.OddTimes != tc.odd || st.FirstOddTime != tc.first {
+				t.Fatalf("%v; %d odd times, first %d; want %d, first %d", err, st.OddTimes, st.FirstOddTime, tc.odd, tc.first)
+			}
+			ws := capture.Warnings("t.pcap", st, nil)
+			if tc.odd == 0 {
+				if len(ws) != 0 {
+					t.Errorf("warnings %+v", ws)
+				}
+				return
+			}
+			if len(ws) != 1 || ws[0].Kind != capture.WarnImplausibleTime || ws[0].Packet != tc.first || ws[0].Count != tc.odd ||
+				!strings.Contains(ws[0].Detail, fmt.Sprintf("t.pcap: %d packets", tc.odd)) || !strings.Contains(ws[0].Detail, fmt.Sprintf("packet %d stamped", tc.first)) {
+				t.Errorf("warnings %+v", ws)
 			}
 		})
 	}

@@ -23,6 +23,8 @@ type pcapReader struct {
 	snaplen  uint32
 	linkType layers.LinkType
 	large    []byte // packets larger than the read buffer
+	off      int64  // file offset of the next record, for error messages
+	have     int    // bytes of the record the file holds, when it ends inside one (else -1)
 }
 
 const (
@@ -67,6 +69,7 @@ func newPcapReader(br *bufio.Reader) (*pcapReader, error) {
 	// length (pcap file format, "LinkType and additional information").
 	r.linkType = layers.LinkType(r.u32(h[20:]) & 0x0fffffff)
 	br.Discard(pcapFileHeaderLen)
+	r.off = pcapFileHeaderLen
 	return r, nil
 }
 
@@ -89,13 +92,38 @@ func (r *pcapReader) maxCaptureLength() int {
 }
 
 // next returns the next record's packet bytes (valid until the next call), its
-// timestamp and lengths. io.EOF at a clean end; io.ErrUnexpectedEOF when the file ends
-// inside a record.
+// timestamp and lengths. io.EOF at a clean end; an error wrapping io.ErrUnexpectedEOF
+// when the file ends inside a record. Errors say at which byte the record begins.
 func (r *pcapReader) next() (data []byte, ts time.Time, caplen, length int, err error) {
+	data, ts, caplen, length, err = r.record()
+	if err != nil && err != io.EOF {
+		return nil, ts, caplen, length, r.recordError(caplen, err)
+	}
+	return data, ts, caplen, length, err
+}
+
+// recordError says where the record that could not be read begins and, for a file that
+// ends inside it, how much of it is there.
+func (r *pcapReader) recordError(caplen int, err error) error {
+	switch {
+	case !errors.Is(err, io.ErrUnexpectedEOF) || r.have < 0:
+	case r.have < pcapRecordHeaderLen:
+		return fmt.Errorf("pcap record at byte %d: the file ends %d bytes into its %d-byte header: %w", r.off, r.have, pcapRecordHeaderLen, err)
+	default:
+		return fmt.Errorf("pcap record at byte %d: the file ends %d bytes into its %d bytes of packet data: %w", r.off, r.have-pcapRecordHeaderLen, caplen, err)
+	}
+	return fmt.Errorf("pcap record at byte %d: %w", r.off, err)
+}
+
+func (r *pcapReader) record() (data []byte, ts time.Time, caplen, length int, err error) {
+	r.have = -1
 	h, err := r.br.Peek(pcapRecordHeaderLen)
 	if err != nil {
 		if err == io.EOF && len(h) == 0 {
 			return nil, time.Time{}, 0, 0, io.EOF
+		}
+		if err == io.EOF {
+			r.have = len(h)
 		}
 		return nil, time.Time{}, 0, 0, noEOF(err)
 	}
@@ -114,9 +142,13 @@ func (r *pcapReader) next() (data []byte, ts time.Time, caplen, length int, err 
 	if n := pcapRecordHeaderLen + caplen; n <= r.br.Size() {
 		b, err := r.br.Peek(n)
 		if err != nil {
+			if err == io.EOF {
+				r.have = len(b)
+			}
 			return nil, ts, caplen, length, noEOF(err)
 		}
 		r.br.Discard(n) // the bytes stay where they are until the next read
+		r.off += int64(n)
 		return b[pcapRecordHeaderLen:], ts, caplen, length, nil
 	}
 	r.br.Discard(pcapRecordHeaderLen)
@@ -124,10 +156,14 @@ func (r *pcapReader) next() (data []byte, ts time.Time, caplen, length int, err 
 	for len(r.large) < caplen {
 		k := min(caplen-len(r.large), largeReadChunk)
 		r.large = append(r.large, make([]byte, k)...)
-		if _, err := io.ReadFull(r.br, r.large[len(r.large)-k:]); err != nil {
+		if n, err := io.ReadFull(r.br, r.large[len(r.large)-k:]); err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				r.have = pcapRecordHeaderLen + len(r.large) - k + n
+			}
 			return nil, ts, caplen, length, noEOF(err)
 		}
 	}
+	r.off += int64(pcapRecordHeaderLen + caplen)
 	return r.large, ts, caplen, length, nil
 }
 

@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -232,26 +233,50 @@ func TestRunFilesBadInput(t *testing.T) {
 	os.WriteFile(goodPath, good, 0o644)
 	truncPath := filepath.Join(dir, "trunc.pcap")
 	os.WriteFile(truncPath, good[:len(good)-10], 0o644)
+	two := append(bytes.Clone(good), good[24:]...) // the packet twice
+	partPath := filepath.Join(dir, "part.pcap")
+	os.WriteFile(partPath, two[:len(two)-10], 0o644)
 	for _, w := range []int{1, 2, 4} {
-		sinks, errs := RunFiles(context.Background(), []string{notCap, goodPath, truncPath}, func() Sink { return &recorder{} }, Options{Workers: w})
-		if len(errs) != 1 || !errors.Is(errs[0], capture.ErrNotCapture) || !strings.Contains(errs[0].Error(), "notes.txt") {
+		var ends []FileEnd
+		sinks, errs := RunFiles(context.Background(), []string{notCap, goodPath, truncPath, dir, partPath}, func() Sink { return &recorder{} },
+			Options{Workers: w, FileEnd: func(e FileEnd) { ends = append(ends, e) }})
+		// The file that is no capture, the directory, and the capture truncated inside
+		// its only packet are errors; the one truncated after a packet is not: its
+		// Source and FileEnd say so.
+		fileOf := func(err error) int {
+			var fe *FileError
+			if errors.As(err, &fe) {
+				return fe.File
+			}
+			return -1
+		}
+		slices.SortFunc(errs, func(a, b error) int { return fileOf(a) - fileOf(b) })
+		if len(errs) != 3 || !errors.Is(errs[0], capture.ErrNotCapture) || !strings.Contains(errs[0].Error(), "notes.txt") ||
+			!errors.Is(errs[1], capture.ErrTruncated) || !strings.Contains(errs[1].Error(), "trunc.pcap: packet 1:") ||
+			!strings.Contains(errs[2].Error(), dir+": not a pcap or pcapng capture: is a directory") {
 			t.Errorf("workers %d: errors %v", w, errs)
 		}
-		var fe *FileError
-		if !errors.As(errs[0], &fe) || fe.File != 0 {
-			t.Errorf("workers %d: %v is not a FileError for file 0", w, errs[0])
+		for i, file := range []int{0, 2, 3} {
+			var fe *FileError
+			if !errors.As(errs[i], &fe) || fe.File != file {
+				t.Errorf("workers %d: %v is not a FileError for file %d", w, errs[i], file)
+			}
+		}
+		slices.SortFunc(ends, func(a, b FileEnd) int { return a.File - b.File })
+		if len(ends) != 3 || ends[2].File != 4 || ends[2].Stats.Packets != 1 || !errors.Is(ends[2].ReadErr, capture.ErrTruncated) {
+			t.Errorf("workers %d: file ends %+v, want those of the three captures, part.pcap truncated after 1 packet", w, ends)
 		}
 		var flows, truncated int
 		for _, s := range sinks {
 			r := s.(*recorder)
 			flows += len(r.flows)
 			for _, src := range r.sources {
-				if src.File == 2 && errors.Is(src.ReadErr, capture.ErrTruncated) {
+				if (src.File == 2 || src.File == 4) && errors.Is(src.ReadErr, capture.ErrTruncated) {
 					truncated++
 				}
 			}
 		}
-		if flows != 1 || truncated != 1 {
+		if flows != 2 || truncated != 2 {
 			t.Errorf("workers %d: %d flows, %d truncated sources", w, flows, truncated)
 		}
 	}

@@ -34,6 +34,20 @@ type Options struct {
 	Progress *Progress // may be nil
 	// Stdin is what a capture path of Stdin ("-") reads (default os.Stdin).
 	Stdin io.Reader
+	// FileEnd, if set, is called once for every capture file that could be opened,
+	// when it has been read: what its reader counted and the error that ended it
+	// early. RunFiles makes the calls one at a time.
+	FileEnd func(FileEnd)
+}
+
+// FileEnd is what reading one capture file came to.
+type FileEnd struct {
+	File  int // the index of the file in the run
+	Name  string
+	Stats capture.Stats
+	// ReadErr ended the read early (a *capture.Error for a truncated or corrupt file,
+	// ctx's error); nil at the file's proper end.
+	ReadErr error
 }
 
 func (o *Options) workers() int {
@@ -43,7 +57,8 @@ func (o *Options) workers() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// FileError is a capture that could not be read at all.
+// FileError is a capture that could not be read at all: it could not be opened, is
+// not a capture, or is damaged before its first packet.
 type FileError struct {
 	File int
 	Err  error
@@ -53,11 +68,20 @@ func (e *FileError) Error() string { return e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
 // RunFiles reads the capture files and reports their observations to sinks made by
-// newSink, one per worker, which it returns. A file that cannot be opened as a capture
-// gives a *FileError and the other files are still read. A capture that ends early
-// (truncated, corrupt) is not an error: its Source reports it. When ctx is cancelled,
-// RunFiles stops reading, reports what it has, and returns ctx's error among errs.
+// newSink, one per worker, which it returns. A file that cannot be opened as a capture,
+// or of which not one packet could be read, gives a *FileError and the other files are
+// still read. A capture that ends early after some packets (truncated, corrupt) is not
+// an error: its Source and its FileEnd report it. When ctx is cancelled, RunFiles
+// stops reading, reports what it has, and returns ctx's error among errs.
 func RunFiles(ctx context.Context, paths []string, newSink func() Sink, opt Options) (sinks []Sink, errs []error) {
+	if fe := opt.FileEnd; fe != nil {
+		var mu sync.Mutex
+		opt.FileEnd = func(e FileEnd) {
+			mu.Lock()
+			defer mu.Unlock()
+			fe(e)
+		}
+	}
 	w := opt.workers()
 	if w > 1 && len(paths) < w {
 		return runSharded(ctx, paths, newSink, opt, w)
@@ -122,7 +146,11 @@ func openCapture(path string, opt *Options) (*capture.File, io.Closer, error) {
 	var f io.ReadCloser = io.NopCloser(in) // standard input stays open
 	if path != Stdin {
 		var err error
-		if f, err = os.Open(path); err != nil {
+		if f, err = capture.OpenFile(path); err != nil {
+			var ce *capture.Error
+			if errors.As(err, &ce) {
+				return nil, nil, err // it names the file
+			}
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
@@ -152,6 +180,20 @@ func runFile(ctx context.Context, p *Pipeline, file int, path string, opt *Optio
 	p.Begin(file, path)
 	readErr := RunSource(ctx, p, c, opt.Progress)
 	p.End(c.Stats(), readErr)
+	return fileEnd(file, path, c.Stats(), readErr, opt)
+}
+
+// fileEnd reports the end of a file to opt.FileEnd, and returns a *FileError when the
+// file was damaged before its first packet: a capture of which nothing could be read
+// was not read, whatever its header said.
+func fileEnd(file int, path string, st capture.Stats, readErr error, opt *Options) error {
+	if opt.FileEnd != nil {
+		opt.FileEnd(FileEnd{File: file, Name: path, Stats: st, ReadErr: readErr})
+	}
+	var ce *capture.Error
+	if st.Packets == 0 && errors.As(readErr, &ce) {
+		return &FileError{File: file, Err: readErr}
+	}
 	return nil
 }
 
@@ -277,7 +319,7 @@ func runFileSharded(ctx context.Context, pipes []*Pipeline, file int, path strin
 			p.End(capture.Stats{}, nil)
 		}
 	}
-	return nil
+	return fileEnd(file, path, c.Stats(), readErr, opt)
 }
 
 // readSharded is the reader's loop: decode just enough to find the flow, copy the packet

@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gopacket/gopacket/afpacket"
@@ -43,11 +46,14 @@ func Open(ctx context.Context, iface, filter string) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkInterface(iface); err != nil {
+		return nil, err
+	}
 	tp, err := afpacket.NewTPacket(afpacket.OptInterface(iface), afpacket.OptFrameSize(frameSize),
 		afpacket.OptBlockSize(blockSize), afpacket.OptNumBlocks(numBlocks), afpacket.OptPollTimeout(pollTimeout),
 		afpacket.TPacketVersion3)
 	if err != nil {
-		return nil, fmt.Errorf("capture on %s: %w (capturing needs CAP_NET_RAW, as root or with setcap cap_net_raw,cap_net_admin+ep)", iface, err)
+		return nil, openError(iface, err)
 	}
 	if prog != nil {
 		if err := tp.SetBPF(prog); err != nil {
@@ -64,6 +70,49 @@ func Open(ctx context.Context, iface, filter string) (*Source, error) {
 		return nil, fmt.Errorf("capture on %s: %w", iface, err)
 	}
 	return &Source{ctx: ctx, iface: iface, tp: tp}, nil
+}
+
+// checkInterface reports an interface that does not exist as such, with the ones that
+// do, before a socket is opened whose error would not say it.
+func checkInterface(iface string) error {
+	if iface == "" {
+		return errors.New("capture: no interface named")
+	}
+	if _, err := net.InterfaceByName(iface); err == nil {
+		return nil
+	}
+	return fmt.Errorf("capture on %s: no such network interface; %s", iface, interfaceList())
+}
+
+// interfaceList names the interfaces of this machine (of the calling thread's network
+// namespace).
+func interfaceList() string {
+	ifs, err := net.Interfaces()
+	if err != nil || len(ifs) == 0 {
+		return "no network interface could be listed"
+	}
+	names := make([]string, len(ifs))
+	for i, in := range ifs {
+		names[i] = in.Name
+		if in.Flags&net.FlagUp == 0 {
+			names[i] += " (down)"
+		}
+	}
+	return "the interfaces here are: " + strings.Join(names, ", ")
+}
+
+// openError says why the socket could not be opened: missing privileges only when
+// the system said so (EPERM, EACCES), an interface gone when it said that (ENODEV).
+func openError(iface string, err error) error {
+	switch {
+	case errors.Is(err, syscall.EPERM), errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("capture on %s: %w (capturing needs CAP_NET_RAW and CAP_NET_ADMIN: run as root or setcap cap_net_raw,cap_net_admin+ep on the binary)", iface, err)
+	case errors.Is(err, syscall.ENODEV), errors.Is(err, syscall.ENXIO):
+		return fmt.Errorf("capture on %s: %w: the interface does not exist (any more); %s", iface, err, interfaceList())
+	case errors.Is(err, syscall.ENETDOWN):
+		return fmt.Errorf("capture on %s: %w: bring the interface up first (ip link set %s up)", iface, err, iface)
+	}
+	return fmt.Errorf("capture on %s: %w", iface, err)
 }
 
 // ReadPacket returns the next packet, waiting for one; io.EOF once ctx is done.

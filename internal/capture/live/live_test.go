@@ -176,3 +176,25 @@ func TestLiveCaptureOnVeth(t *testing.T) {
 		t.Errorf("source %+v", src)
 	}
 }
+
+// TestOpenNoSuchInterface: an interface that does not exist is reported as such, with
+// the ones that do, whatever the privileges (it used to blame CAP_NET_RAW, as root too).
+func TestOpenNoSuchInterface(t *testing.T) {
+	ifs, err := net.Interfaces()
+	if err != nil || len(ifs) == 0 {
+		t.Skip("no interfaces to list:", err)
+	}
+	_, err = live.Open(context.Background(), "nosuch0", "")
+	if err == nil {
+		t.Fatal("opened nosuch0")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "nosuch0: no such network interface") || strings.Contains(msg, "CAP_NET_RAW") {
+		t.Errorf("error %q: want it to say the interface does not exist, not blame privileges", msg)
+	}
+	for _, in := range ifs {
+		if !strings.Contains(msg, in.Name) {
+			t.Errorf("error %q does not list interface %s", msg, in.Name)
+		}
+	}
+}
