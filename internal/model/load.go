@@ -3,7 +3,6 @@ package model
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/zonewarden/zonewarden/internal/readfile"
 )
 
 // Options tune Load.
@@ -19,28 +20,36 @@ type Options struct {
 	// Requirement, when set, checks a requirement id of a countermeasure and returns its
 	// canonical spelling ("sr1.1" → "SR 1.1"). Without it ids are kept as written.
 	Requirement func(id string) (canonical string, ok bool)
-	// ReadFile reads a model file; nil means os.ReadFile. Tests and fuzzing use it.
+	// ReadFile reads a model file; nil means ReadModelFile. Tests and fuzzing use it.
 	ReadFile func(path string) ([]byte, error)
 	// Glob expands an include pattern; nil means filepath.Glob.
 	Glob func(pattern string) ([]string, error)
+	// AllowIncludeOutside lets include: name files outside the root model's folder
+	// (absolute paths, ../, symbolic links that lead out). Without it such includes are
+	// refused, so that a model cannot pull in /etc/shadow or a device.
+	AllowIncludeOutside bool
 }
 
 // maxIncludeDepth bounds include chains so that a hostile model cannot exhaust the stack.
 const maxIncludeDepth = 32
 
-// maxFileSize bounds one model file; real plants stay far below it.
-const maxFileSize = 64 << 20
+// MaxFileSize bounds one model file; real plants stay far below it.
+const MaxFileSize = 64 << 20
+
+// ReadModelFile reads a model file the way Load does by default: a regular file of at
+// most MaxFileSize bytes (a directory, named pipe or device is refused).
+func ReadModelFile(path string) ([]byte, error) { return readfile.Read(path, MaxFileSize) }
 
 // Load reads the model at path and every file it includes, validates it and returns it.
 // On any problem it returns Errors holding every problem found, each with file:line:col.
 func Load(path string, opts Options) (*Model, error) {
 	if opts.ReadFile == nil {
-		opts.ReadFile = os.ReadFile
+		opts.ReadFile = ReadModelFile
 	}
 	if opts.Glob == nil {
 		opts.Glob = filepath.Glob
 	}
-	l := &loader{opts: opts, m: &Model{}, seen: map[string]string{}}
+	l := &loader{opts: opts, m: &Model{}, seen: map[string]string{}, rootDir: resolve(filepath.Dir(filepath.Clean(path)))}
 	l.file(path, "", 0, true)
 	if !l.unparsable {
 		l.diags = append(l.diags, validate(l.m, opts)...)
@@ -58,7 +67,7 @@ func Load(path string, opts Options) (*Model, error) {
 func Parse(name string, data []byte, opts Options) (*Model, error) {
 	read := opts.ReadFile
 	if read == nil {
-		read = os.ReadFile
+		read = ReadModelFile
 	}
 	opts.ReadFile = func(p string) ([]byte, error) {
 		if p == name {
@@ -75,6 +84,9 @@ type loader struct {
 	diags []Diagnostic
 	seen  map[string]string // cleaned path → the file that included it
 	stack []string
+	// rootDir is the root model's folder, symbolic links resolved: includes stay in it
+	// unless Options.AllowIncludeOutside.
+	rootDir string
 	// unparsable: a file could not be read or parsed, so validating what was read would
 	// only add noise (missing version, unknown ids) to the real problem.
 	unparsable bool
@@ -84,25 +96,11 @@ func (l *loader) add(p Pos, msg, fix string) {
 	l.diags = append(l.diags, Diagnostic{Pos: p, Message: msg, Fix: fix})
 }
 
-// decodeErr turns an error of the YAML library or of an UnmarshalYAML into a diagnostic.
-// The library reports type errors as text with a line number; the column is found from
-// the first node on that line under at.
-func (l *loader) decodeErr(file string, at *yaml.Node, err error) {
-	var ne *nodeErr
-	if errors.As(err, &ne) {
-		l.add(Pos{File: file, Line: ne.line, Col: ne.col}, ne.msg, ne.fix)
-		return
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		for _, e := range te.Errors {
-			line, msg := splitLine(e)
-			l.add(Pos{File: file, Line: line, Col: columnAt(at, line)}, msg, "see docs/model.md for the type this field takes")
-		}
-		return
-	}
+// syntaxErr turns a YAML syntax error ("yaml: line 12: did not find expected key") into a
+// diagnostic. Type errors are reported by typeErrors, with the field's path.
+func (l *loader) syntaxErr(file string, err error) {
 	line, msg := splitLine(strings.TrimPrefix(err.Error(), "yaml: "))
-	l.add(Pos{File: file, Line: line, Col: columnAt(at, line)}, msg, "")
+	l.add(Pos{File: file, Line: line}, msg, "")
 }
 
 var lineRE = regexp.MustCompile(`^line (\d+): `)
@@ -157,17 +155,31 @@ func (l *loader) file(path, from string, depth int, root bool) {
 	}
 	l.seen[clean] = from
 	data, err := l.opts.ReadFile(clean)
+	if err == nil && len(data) > MaxFileSize {
+		err = &readfile.Error{Path: clean, What: "larger than " + readfile.Size(MaxFileSize), Err: readfile.ErrTooLarge}
+	}
 	if err != nil {
 		l.unparsable = true
-		if from == "" {
-			l.add(Pos{File: clean}, fmt.Sprintf("cannot read the model: %v", err), "check the path")
-		} else {
-			l.add(fromPos, fmt.Sprintf("cannot read included file %s: %v", clean, err), "fix the include path; it is relative to the including file")
+		fix := "check the path"
+		switch {
+		case errors.Is(err, readfile.ErrTooLarge):
+			fix = "split the model into files of less than " + readfile.Size(MaxFileSize) + " with include:"
+		case errors.Is(err, readfile.ErrNotRegular):
+			fix = "a model is a regular YAML file"
+		case from != "":
+			fix = "fix the include path; it is relative to the including file"
 		}
-		return
-	}
-	if len(data) > maxFileSize {
-		l.add(Pos{File: clean}, fmt.Sprintf("model file is %d bytes, more than the %d this tool reads", len(data), maxFileSize), "split it with include:")
+		var fe *readfile.Error
+		switch {
+		case errors.As(err, &fe) && from == "":
+			l.add(Pos{File: clean}, fmt.Sprintf("cannot read the model: %v", err), fix)
+		case errors.As(err, &fe):
+			l.add(fromPos, fmt.Sprintf("cannot read the included file: %v", err), fix)
+		case from == "":
+			l.add(Pos{File: clean}, fmt.Sprintf("cannot read the model: %v", err), fix)
+		default:
+			l.add(fromPos, fmt.Sprintf("cannot read included file %s: %v", clean, err), fix)
+		}
 		return
 	}
 	l.m.Files = append(l.m.Files, clean)
@@ -176,7 +188,7 @@ func (l *loader) file(path, from string, depth int, root bool) {
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		l.decodeErr(clean, nil, err)
+		l.syntaxErr(clean, err)
 		l.unparsable = true
 		return
 	}
@@ -191,7 +203,10 @@ func (l *loader) file(path, from string, depth int, root bool) {
 		l.add(nodePos(clean, body), "the top level of a model file must be a mapping (version, system, zones, ...)", "see docs/model.md")
 		return
 	}
-	l.checkKeys(clean, body, reflect.TypeFor[Model](), "the model's top level")
+	if !l.checkTopKeys(clean, body) {
+		l.unparsable = true
+		return
+	}
 	var includes []*yaml.Node
 	for i := 0; i+1 < len(body.Content); i += 2 {
 		key, value := body.Content[i], body.Content[i+1]
@@ -201,9 +216,7 @@ func (l *loader) file(path, from string, depth int, root bool) {
 				l.add(nodePos(clean, key), "version belongs in the root model file only", "remove it from the included file")
 				continue
 			}
-			if err := value.Decode(&l.m.Version); err != nil {
-				l.decodeErr(clean, value, err)
-			}
+			l.decodeAt(clean, value, &l.m.Version, "version")
 		case "system":
 			if !root {
 				l.add(nodePos(clean, key), "system belongs in the root model file only", "move it to the root file")
@@ -212,22 +225,20 @@ func (l *loader) file(path, from string, depth int, root bool) {
 			// Read what can be read even after an error, so that threats are checked
 			// against this model's categories and scales rather than the defaults.
 			l.checkKeys(clean, unwrap(value), reflect.TypeFor[System](), "system")
-			if err := value.Decode(&l.m.System); err != nil {
-				l.decodeErr(clean, value, err)
-			}
+			l.decodeAt(clean, value, &l.m.System, "system")
 			l.m.System.Pos = nodePos(clean, key)
 			l.m.System.node = unwrap(value)
 		case "include":
 			seq := unwrap(value)
 			if seq.Kind != yaml.SequenceNode {
-				l.add(nodePos(clean, value), "include must be a list of file paths", "write include: [zones.yaml, assets/*.yaml]")
+				l.add(nodePos(clean, value), "include: expected a list of file paths, found "+kindText(seq), "write include: [zones.yaml, assets/*.yaml]")
 				continue
 			}
 			includes = append(includes, seq.Content...)
 		case "zones":
-			decodeList(l, clean, value, &l.m.Zones, func(z *Zone, p Pos, n *yaml.Node) { z.Pos, z.node = p, n })
+			decodeList(l, clean, "zones", value, &l.m.Zones, func(z *Zone, p Pos, n *yaml.Node) { z.Pos, z.node = p, n })
 		case "conduits":
-			decodeList(l, clean, value, &l.m.Conduits, func(c *Conduit, p Pos, n *yaml.Node) {
+			decodeList(l, clean, "conduits", value, &l.m.Conduits, func(c *Conduit, p Pos, n *yaml.Node) {
 				c.Pos, c.node = p, n
 				if seq := unwrap(mappingValue(n, "allow")); seq.Kind == yaml.SequenceNode {
 					for i := range c.Allow {
@@ -239,11 +250,11 @@ func (l *loader) file(path, from string, depth int, root bool) {
 				}
 			})
 		case "assets":
-			decodeList(l, clean, value, &l.m.Assets, func(a *Asset, p Pos, n *yaml.Node) { a.Pos, a.node = p, n })
+			decodeList(l, clean, "assets", value, &l.m.Assets, func(a *Asset, p Pos, n *yaml.Node) { a.Pos, a.node = p, n })
 		case "threats":
-			decodeList(l, clean, value, &l.m.Threats, func(t *Threat, p Pos, n *yaml.Node) { t.Pos, t.node = p, n })
+			decodeList(l, clean, "threats", value, &l.m.Threats, func(t *Threat, p Pos, n *yaml.Node) { t.Pos, t.node = p, n })
 		case "countermeasures":
-			decodeList(l, clean, value, &l.m.Countermeasures, func(c *Countermeasure, p Pos, n *yaml.Node) { c.Pos, c.node = p, n })
+			decodeList(l, clean, "countermeasures", value, &l.m.Countermeasures, func(c *Countermeasure, p Pos, n *yaml.Node) { c.Pos, c.node = p, n })
 		}
 	}
 	dir := filepath.Dir(clean)
@@ -257,18 +268,60 @@ func (l *loader) file(path, from string, depth int, root bool) {
 		if !filepath.IsAbs(pattern) {
 			pattern = filepath.Join(dir, pattern)
 		}
+		at := nodePos(clean, n)
 		if strings.ContainsAny(s.Value, "*?[") {
 			matches, err := l.opts.Glob(pattern)
 			if err != nil || len(matches) == 0 {
-				l.add(nodePos(clean, n), fmt.Sprintf("include pattern %q matches no file", s.Value), "fix the pattern; it is relative to this file")
+				l.add(at, fmt.Sprintf("include pattern %q matches no file", s.Value), "fix the pattern; it is relative to this file")
 				continue
 			}
 			for _, m := range matches {
-				l.file(m, posString(nodePos(clean, n)), depth+1, false)
+				if l.inside(at, s.Value, m) {
+					l.file(m, posString(at), depth+1, false)
+				}
 			}
 			continue
 		}
-		l.file(pattern, posString(nodePos(clean, n)), depth+1, false)
+		if l.inside(at, s.Value, pattern) {
+			l.file(pattern, posString(at), depth+1, false)
+		}
+	}
+}
+
+// inside reports whether path, included as written at at, lies in the root model's
+// folder once symbolic links are resolved, and reports it when not. An include that
+// leads out (an absolute path, ../, a link) could otherwise read any file the user can.
+func (l *loader) inside(at Pos, written, path string) bool {
+	if l.opts.AllowIncludeOutside {
+		return true
+	}
+	rel, err := filepath.Rel(l.rootDir, resolve(path))
+	if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+		return true
+	}
+	l.unparsable = true
+	l.add(at, fmt.Sprintf("include %q leads outside the model's folder %s", written, l.rootDir),
+		"keep included files in the root model's folder or below it; to include this one anyway, run with --allow-include-outside")
+	return false
+}
+
+// resolve returns path absolute with its symbolic links resolved, as far as it exists
+// (a missing file is reported when it is read).
+func resolve(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	for dir, rest := abs, ""; ; {
+		if r, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(r, rest)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+		dir = parent
 	}
 }
 
@@ -282,29 +335,29 @@ func posString(p Pos) string {
 
 // decodeList decodes a YAML sequence item by item, so that one bad item does not hide
 // the problems of the others, and records each item's position.
-func decodeList[T any](l *loader, file string, n *yaml.Node, dst *[]T, setPos func(*T, Pos, *yaml.Node)) {
+func decodeList[T any](l *loader, file, name string, n *yaml.Node, dst *[]T, setPos func(*T, Pos, *yaml.Node)) {
 	n = unwrap(n)
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
-		l.add(nodePos(file, n), "expected a list (items starting with \"- \")", "see docs/model.md")
+		l.add(nodePos(file, n), fmt.Sprintf("%s: expected a list (items starting with \"- \"), found %s", name, kindText(n)), "see docs/model.md")
 		return
 	}
 	typ := reflect.TypeFor[T]()
 	*dst = slices.Grow(*dst, len(n.Content))
-	for _, item := range n.Content {
+	for i, item := range n.Content {
+		path := fmt.Sprintf("%s[%d]", name, i)
 		mn := unwrap(item)
 		if mn.Kind != yaml.MappingNode {
-			l.add(nodePos(file, item), "each list item must be a mapping with an id", "")
+			l.add(nodePos(file, item), fmt.Sprintf("%s: expected a mapping with an id, found %s", path, kindText(item)), "")
 			continue
 		}
 		if item.Kind != yaml.AliasNode {
-			l.checkKeys(file, mn, typ, "")
+			l.checkKeys(file, mn, typ, path)
 		}
 		var v T
-		if err := mn.Decode(&v); err != nil {
-			l.decodeErr(file, mn, err)
+		if !l.decodeAt(file, mn, &v, path) {
 			// Keep the item's id, so that validation does not add a cascade of
 			// "unknown id" errors about an item already reported.
 			if id := mappingValue(mn, "id"); id != nil {

@@ -80,7 +80,7 @@ func TestBadModels(t *testing.T) {
 		{"SL out of range", "    purdue: 2\n", "    purdue: 2\n    sl_target: 5\n", []string{"7:security level outside 0–4"}},
 		{"unknown requirement", "satisfies: [SR 5.1]", "satisfies: [SR 9.9]", []string{`27:unknown requirement "SR 9.9"`}},
 		{"unknown protocol", "protocol: modbus", "protocol: modbuz", []string{`16:unknown protocol "modbuz"`}},
-		{"wrong type", "likelihood: 3", "likelihood: often", []string{"23:cannot unmarshal"}},
+		{"wrong type", "likelihood: 3", "likelihood: often", []string{"23:threats[0].likelihood: expected a whole number, found text"}},
 		{"unknown field", "    purdue: 1\n", "    purdue: 1\n    colour: red\n", []string{`10:unknown field "colour"`}},
 		{"bad purdue", "purdue: 1", "purdue: 7", []string{"9:Purdue level 7"}},
 		{"unknown kind", "kind: plc", "kind: toaster", []string{`18:unknown kind "toaster"`}},

@@ -44,6 +44,9 @@ type validator struct {
 	firstAt map[string]Pos
 	zones   map[string]*Zone
 	assets  map[string]*Asset
+	// fragment: the root file has neither version nor system, so it is most likely a
+	// file meant to be included, validated alone.
+	fragment bool
 }
 
 func (v *validator) add(p Pos, fix, format string, args ...any) {
@@ -57,14 +60,18 @@ func validate(m *Model, opts Options) []Diagnostic {
 		v.kinds[id] = "unreadable item"
 	}
 	root := Pos{File: firstFile(m), Line: 1, Col: 1}
-	switch m.Version {
-	case SchemaVersion:
-	case 0:
+	switch {
+	case m.Version == SchemaVersion:
+	case m.Version == 0 && m.System.Pos.File == "":
+		v.fragment = true
+		v.add(root, "validate the root model file that includes this one; or, to make this file a model of its own, add `version: 1` and `system: {name: ...}`",
+			"%s has no version and no system: it looks like a fragment meant to be included by a model", root.File)
+	case m.Version == 0:
 		v.add(root, "add `version: 1` at the top of the root file", "the model has no version")
 	default:
 		v.add(root, "this zonewarden reads version 1 models", "unsupported model version %d", m.Version)
 	}
-	if strings.TrimSpace(m.System.Name) == "" {
+	if strings.TrimSpace(m.System.Name) == "" && !v.fragment {
 		p := m.System.Pos
 		if p.File == "" {
 			p = root
@@ -231,6 +238,14 @@ func (v *validator) knownZones() string {
 	}
 	if len(ids) > 12 {
 		ids = append(ids[:12], "…")
+	}
+	switch {
+	case len(ids) == 0 && v.fragment:
+		return "this file declares no zones; the model that includes it may: validate that model instead"
+	case len(ids) == 0:
+		return "the model declares no zones: declare it under zones:"
+	case v.fragment:
+		return "this file declares only " + strings.Join(ids, ", ") + "; validate the model that includes it to see the others"
 	}
 	return "declared zones: " + strings.Join(ids, ", ")
 }
