@@ -10,11 +10,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/alert"
+	"github.com/zonewarden/zonewarden/internal/readfile"
 )
 
 // WebhookConfig describes an HTTP endpoint that takes alerts.
@@ -102,10 +102,13 @@ func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
 	}, nil
 }
 
+// maxCAFile bounds a CA file: a system's whole bundle of roots is a few hundred KB.
+const maxCAFile = 8 << 20
+
 // LoadCAFile reads PEM certificates from path into a pool for WebhookConfig.TLS or
-// SyslogConfig.TLS RootCAs.
+// SyslogConfig.TLS RootCAs. A file over 8 MB, a device or a pipe is refused.
 func LoadCAFile(path string) (*x509.CertPool, error) {
-	pem, err := os.ReadFile(path)
+	pem, err := readfile.Read(path, maxCAFile)
 	if err != nil {
 		return nil, fmt.Errorf("CA file: %w", err)
 	}
