@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/zonewarden/zonewarden/internal/assess"
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
 // Assessment writes an assessment result in format f.
@@ -91,20 +92,38 @@ func assessmentJSON(w io.Writer, res *assess.Result) error {
 		bw.WriteString("]")
 	}
 	bw.WriteString("\n}\n")
-	return bw.Flush()
+	// bufio keeps its first error: every write above that failed shows here.
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("assessment json: %w", err)
+	}
+	return nil
 }
 
 // gapCSV writes one row per missing requirement of each gap: the list a team works
-// through in a spreadsheet or imports into a tracker.
+// through in a spreadsheet or imports into a tracker. Text cells go through
+// textsafe.CSV: no control character and no formula reaches the spreadsheet.
 func gapCSV(w io.Writer, res *assess.Result) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"subject", "kind", "fr", "sl_target", "sl_achieved", "requirement", "title", "lowest_sl", "state"})
-	for _, g := range res.Gaps {
-		for _, m := range g.Missing {
-			_ = cw.Write([]string{g.Subject, g.Kind, strconv.Itoa(g.FR), strconv.Itoa(g.Target), strconv.Itoa(g.Achieved),
-				m.ID, m.Title, strconv.Itoa(m.LowestSL), m.State})
+	c := textsafe.CSV
+	var err error
+	put := func(row ...string) {
+		if err == nil {
+			err = cw.Write(row)
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	put("subject", "kind", "fr", "sl_target", "sl_achieved", "requirement", "title", "lowest_sl", "state")
+	for _, g := range res.Gaps {
+		for _, m := range g.Missing {
+			put(c(g.Subject), c(g.Kind), strconv.Itoa(g.FR), strconv.Itoa(g.Target), strconv.Itoa(g.Achieved),
+				c(m.ID), c(m.Title), strconv.Itoa(m.LowestSL), c(m.State))
+		}
+	}
+	if err == nil {
+		cw.Flush()
+		err = cw.Error()
+	}
+	if err != nil {
+		return fmt.Errorf("gap csv: %w", err)
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/report/html/svg"
 	"github.com/zonewarden/zonewarden/internal/risk"
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
 // The HTML report is one file: the template, its stylesheet and the charts (drawn as
@@ -34,7 +35,13 @@ func assessmentHTML(w io.Writer, res *assess.Result) error {
 	}
 	v := newHTMLView(res)
 	v.CSS = template.CSS(css)
-	if err := assessmentTmpl.Execute(w, v); err != nil {
+	// The page streams through MarkupWriter: whatever a model name holds, no control
+	// character or bidirectional control reaches the file raw.
+	mw := textsafe.NewMarkupWriter(w)
+	if err := assessmentTmpl.Execute(mw, v); err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	if err := mw.Close(); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
 	return nil

@@ -7,23 +7,32 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/assess"
 	"github.com/zonewarden/zonewarden/internal/catalog"
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
-// mdEscape keeps table cells on one line and pipes from splitting them.
-func mdEscape(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
+// mdEscape keeps a name from the model on its line and in its table cell, and keeps it
+// from being read as Markdown or HTML: a name cannot add a column, a link or a tag.
+var mdEscape = textsafe.Markdown
+
+// mdList escapes each of ids and joins them with sep.
+func mdList(ids []string, sep string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = mdEscape(id)
+	}
+	return strings.Join(out, sep)
 }
 
-func assessmentMarkdown(w io.Writer, res *assess.Result) error {
-	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+func assessmentMarkdown(out io.Writer, res *assess.Result) error {
+	w := textsafe.NewWriter(out)
+	p := w.Printf
 	s := res.Summary
 	p("# %s — IEC 62443 assessment\n\n", mdEscape(res.System.Name))
-	p("Date: %s", res.Date)
+	p("Date: %s", mdEscape(res.Date))
 	if res.System.Owner != "" {
 		p(" · Owner: %s", mdEscape(res.System.Owner))
 	}
-	p(" · Model: %s\n\n", strings.Join(res.System.Files, ", "))
+	p(" · Model: %s\n\n", mdList(res.System.Files, ", "))
 
 	p("## Summary\n\n")
 	p("| | |\n|---|---|\n")
@@ -37,13 +46,15 @@ func assessmentMarkdown(w io.Writer, res *assess.Result) error {
 		for _, z := range list {
 			purdue := z.Purdue
 			if z.Kind == "conduit" {
-				purdue = "conduit: " + strings.Join(z.Zones, " ↔ ")
+				purdue = "conduit: " + mdList(z.Zones, " ↔ ")
+			} else {
+				purdue = mdEscape(purdue)
 			}
 			slc := "—"
 			if !z.Capability.IsZero() {
 				slc = vec(z.Capability)
 			}
-			p("| %s %s | %s | %s | %s | %s | %s | %s |\n", z.ID, mdEscape(z.Name), purdue, z.Risk.Residual.Name, vec(z.Target), vec(z.Achieved), gapMarks(z.Gap), slc)
+			p("| %s %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(z.ID), mdEscape(z.Name), purdue, mdEscape(z.Risk.Residual.Name), vec(z.Target), vec(z.Achieved), gapMarks(z.Gap), slc)
 		}
 	}
 
@@ -53,7 +64,7 @@ func assessmentMarkdown(w io.Writer, res *assess.Result) error {
 		if t.Stated {
 			src = "stated"
 		}
-		p("- **%s** SL-T %s (%s)\n", t.ID, vec(t.Level), src)
+		p("- **%s** SL-T %s (%s)\n", mdEscape(t.ID), vec(t.Level), src)
 		for _, st := range t.Steps {
 			p("  - %s → %s\n", mdEscape(st.Text), vec(st.Level))
 		}
@@ -65,9 +76,9 @@ func assessmentMarkdown(w io.Writer, res *assess.Result) error {
 		if !t.Tolerable {
 			tol = "**no**"
 		}
-		p("| %s %s | %s (%s) | %s | %s (L%d×C%d) | %s (L%d×C%d) | %s | %s |\n", t.ID, mdEscape(t.Name), mdEscape(t.Source), t.Capability,
-			strings.Join(t.Targets, ", "), t.Unmitigated.Name, t.Likelihood, t.Consequence,
-			t.Residual.Name, t.ResidualLikelihood, t.ResidualConsequence, tol, dash(strings.Join(t.Counted, ", ")))
+		p("| %s %s | %s (%s) | %s | %s (L%d×C%d) | %s (L%d×C%d) | %s | %s |\n", mdEscape(t.ID), mdEscape(t.Name), mdEscape(t.Source), mdEscape(t.Capability),
+			mdList(t.Targets, ", "), mdEscape(t.Unmitigated.Name), t.Likelihood, t.Consequence,
+			mdEscape(t.Residual.Name), t.ResidualLikelihood, t.ResidualConsequence, tol, dash(mdList(t.Counted, ", ")))
 	}
 
 	p("\n## Gaps\n\n")
@@ -75,9 +86,9 @@ func assessmentMarkdown(w io.Writer, res *assess.Result) error {
 		p("Every zone and conduit meets its target.\n")
 	}
 	for _, g := range res.Gaps {
-		p("### %s — FR %d %s: SL-A %d, SL-T %d\n\n", g.Subject, g.FR, catalog.FRName(g.FR), g.Achieved, g.Target)
+		p("### %s — FR %d %s: SL-A %d, SL-T %d\n\n", mdEscape(g.Subject), g.FR, catalog.FRName(g.FR), g.Achieved, g.Target)
 		for _, m := range g.Missing {
-			p("- %s %s (SL %d) — %s\n", m.ID, m.Title, m.LowestSL, m.State)
+			p("- %s %s (SL %d) — %s\n", mdEscape(m.ID), mdEscape(m.Title), m.LowestSL, mdEscape(m.State))
 		}
 		p("\n")
 	}
@@ -85,17 +96,20 @@ func assessmentMarkdown(w io.Writer, res *assess.Result) error {
 
 	p("\n## Remediation plan\n\n| # | Action | Requirements | Where | Lifts | Owner | Due | Score |\n|---|---|---|---|---|---|---|---|\n")
 	for _, a := range res.Plan {
-		p("| %d | %s | %s | %s | %s | %s | %s | %.1f |\n", a.Rank, mdEscape(a.Title), strings.Join(a.Requirements, ", "),
-			strings.Join(a.Subjects, ", "), dash(strings.Join(a.Lifts, "; ")), dash(a.Owner), dash(a.Due), a.Score)
+		p("| %d | %s | %s | %s | %s | %s | %s | %.1f |\n", a.Rank, mdEscape(a.Title), mdList(a.Requirements, ", "),
+			mdList(a.Subjects, ", "), dash(mdList(a.Lifts, "; ")), dash(mdEscape(a.Owner)), dash(mdEscape(a.Due)), a.Score)
 	}
 
 	p("\n## Findings\n\n")
 	for _, f := range res.Findings {
 		p("- **%s** `%s` %s  \n  Fix: %s", strings.ToUpper(f.Severity.String()), f.Rule, mdEscape(f.Message), mdEscape(f.Fix))
 		if f.Location != "" {
-			p(" (%s)", f.Location)
+			p(" (%s)", mdEscape(f.Location))
 		}
 		p("\n")
+	}
+	if err := w.Err(); err != nil {
+		return fmt.Errorf("assessment markdown: %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/assess"
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
 // vec writes an SL vector compactly: "2 2 3 1 2 2 2".
@@ -36,12 +37,14 @@ func gapMarks(v model.SLVector) string {
 // tableLimit bounds the plan and finding lists on a terminal; the other formats hold all.
 const tableLimit = 15
 
-func assessmentTable(w io.Writer, res *assess.Result) error {
+func assessmentTable(out io.Writer, res *assess.Result) error {
+	w := textsafe.NewWriter(out)
+	t := textsafe.Terminal // every string from the model goes through it
 	s := res.Summary
-	fmt.Fprintf(w, "%s — IEC 62443 assessment, %s\n\n", res.System.Name, res.Date)
-	fmt.Fprintf(w, "Zones at target: %d of %d   Conduits at target: %d of %d   Gaps: %d FR(s), %d requirement(s)\n",
+	w.Printf("%s — IEC 62443 assessment, %s\n\n", t(res.System.Name), t(res.Date))
+	w.Printf("Zones at target: %d of %d   Conduits at target: %d of %d   Gaps: %d FR(s), %d requirement(s)\n",
 		s.ZonesAtTarget, s.Zones, s.ConduitsAtTarget, s.Conduits, s.GapCount, s.MissingRequirements)
-	fmt.Fprintf(w, "Threats above tolerable risk: %d of %d   Findings: %s\n\n", s.IntolerableThreats, s.Threats, severityLine(res.Findings))
+	w.Printf("Threats above tolerable risk: %d of %d   Findings: %s\n\n", s.IntolerableThreats, s.Threats, severityLine(res.Findings))
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ZONE / CONDUIT\tPURDUE\tRISK\tSL-T (FR1-7)\tSL-A (FR1-7)\tGAP")
@@ -51,13 +54,13 @@ func assessmentTable(w io.Writer, res *assess.Result) error {
 			if z.Kind == "conduit" {
 				purdue = "conduit"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", z.ID, purdue, z.Risk.Residual.Name, vec(z.Target), vec(z.Achieved), gapMarks(z.Gap))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t(z.ID), t(purdue), t(z.Risk.Residual.Name), vec(z.Target), vec(z.Achieved), gapMarks(z.Gap))
 		}
 	}
-	tw.Flush()
+	tw.Flush() // its error is w's, returned at the end
 
 	if len(res.Plan) > 0 {
-		fmt.Fprintf(w, "\nRemediation plan (%d actions, highest risk reduction first)\n", len(res.Plan))
+		w.Printf("\nRemediation plan (%d actions, highest risk reduction first)\n", len(res.Plan))
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "#\tACTION\tWHERE\tOWNER\tDUE")
 		for i, a := range res.Plan {
@@ -65,19 +68,22 @@ func assessmentTable(w io.Writer, res *assess.Result) error {
 				fmt.Fprintf(tw, "…\t%d more: see -f md, html or json\t\t\t\n", len(res.Plan)-tableLimit)
 				break
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.Rank, a.Title, shortList(a.Subjects, 3), dash(a.Owner), dash(a.Due))
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.Rank, t(a.Title), t(shortList(a.Subjects, 3)), t(dash(a.Owner)), t(dash(a.Due)))
 		}
 		tw.Flush()
 	}
 	if len(res.Findings) > 0 {
-		fmt.Fprintf(w, "\nFindings (%d, worst first)\n", len(res.Findings))
+		w.Printf("\nFindings (%d, worst first)\n", len(res.Findings))
 		for i, f := range res.Findings {
 			if i == tableLimit {
-				fmt.Fprintf(w, "  … %d more: see -f md, html or json\n", len(res.Findings)-tableLimit)
+				w.Printf("  … %d more: see -f md, html or json\n", len(res.Findings)-tableLimit)
 				break
 			}
-			fmt.Fprintf(w, "  %-8s %s\n           fix: %s\n", strings.ToUpper(f.Severity.String()), f.Message, f.Fix)
+			w.Printf("  %-8s %s\n           fix: %s\n", strings.ToUpper(f.Severity.String()), t(f.Message), t(f.Fix))
 		}
+	}
+	if err := w.Err(); err != nil {
+		return fmt.Errorf("assessment table: %w", err)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package textsafe
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -140,25 +139,4 @@ func (m *MarkupWriter) flush() error {
 	}
 	m.err = err
 	return err
-}
-
-// FailAfter is a writer for tests: it takes n bytes and then fails every write, as a full
-// disk does. Renderers are tested with it at several n to show that they return the error.
-type FailAfter struct {
-	N       int
-	written int
-}
-
-// ErrFull is FailAfter's error.
-var ErrFull = errors.New("no space left on device (test writer)")
-
-// Write takes what fits in N and fails when p does not fit.
-func (f *FailAfter) Write(p []byte) (int, error) {
-	room := max(f.N-f.written, 0)
-	if len(p) <= room {
-		f.written += len(p)
-		return len(p), nil
-	}
-	f.written += room
-	return room, ErrFull
 }
