@@ -3,6 +3,7 @@ package inventory
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"slices"
@@ -180,6 +181,7 @@ func (b *Builder) Build(files []string) *Inventory {
 	inv.Assets = finishAssets(r)
 	inv.Sources = b.buildSources(fileName)
 	inv.Anomalies = append(inv.Anomalies, b.limitAnomalies()...)
+	inv.Warnings = b.buildWarnings()
 	inv.Summary = summarize(inv)
 	return inv
 }
@@ -583,6 +585,15 @@ func (b *Builder) limitAnomalies() []Anomaly {
 	return out
 }
 
+// buildWarnings lists the warnings of the captures in their order.
+func (b *Builder) buildWarnings() []Warning {
+	var out []Warning
+	for _, i := range slices.Sorted(maps.Keys(b.sources)) {
+		out = append(out, b.sources[i].warnings...)
+	}
+	return out
+}
+
 // buildSources reports each capture with its anomalies.
 func (b *Builder) buildSources(fileName func(int) string) []Source {
 	idx := slices.Sorted(func(yield func(int) bool) {
@@ -603,23 +614,12 @@ func (b *Builder) buildSources(fileName func(int) string) []Source {
 			t1, t2 := nsTime(r.first), nsTime(r.last)
 			s.FirstSeen, s.LastSeen = &t1, &t2
 		}
-		add := func(kind string, n uint64) {
+		s.Truncated, s.StoppedAt = r.truncated, r.stopped
+		for i, n := range r.counts {
 			if n > 0 {
-				s.Anomalies = append(s.Anomalies, Count{Kind: kind, Count: n})
+				s.Anomalies = append(s.Anomalies, Count{Kind: sourceCountKinds[i], Count: n})
 			}
 		}
-		add("unsupported_link_type", r.decode.UnsupportedLink)
-		add("truncated_header", r.decode.Truncated)
-		add("malformed_header", r.decode.Malformed)
-		add("ip_fragment", r.decode.Fragments)
-		add("snap_length_cut", r.decode.SnapCut)
-		add("flow_table_full", r.table.TableFull)
-		add("stream_gap", r.table.Gaps)
-		add("retransmission", r.table.Retransmitted)
-		add("oversized_pdu", r.table.Overflows)
-		add("framing_error", r.table.FramingErrors)
-		add("malformed_pdu", r.pipe.Malformed)
-		add("unexpected_payload", r.pipe.Unexpected)
 		out = append(out, s)
 	}
 	return out

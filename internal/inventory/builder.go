@@ -130,19 +130,6 @@ type opRec struct {
 // maxAddrsPerConv bounds the station addresses kept per conversation.
 const maxAddrsPerConv = 32
 
-type sourceRec struct {
-	name      string
-	packets   uint64
-	bytes     uint64
-	first     int64
-	last      int64
-	readErr   string
-	truncated bool
-	decode    decode.Stats
-	table     decode.TableStats
-	pipe      observe.PipelineStats
-}
-
 // Host implements observe.Sink.
 func (b *Builder) Host(h *observe.Host) {
 	k := bindKey{mac: h.MAC, hasMAC: h.HasMAC, ip: h.IP}
@@ -316,76 +303,6 @@ func (r *convRec) addAddr(a uint16) {
 	}
 }
 
-// Source implements observe.Sink.
-func (b *Builder) Source(s *observe.Source) {
-	r := b.sources[s.File]
-	if r == nil {
-		r = &sourceRec{name: s.Name, first: s.First, last: s.Last}
-		b.sources[s.File] = r
-	}
-	r.add(s.Capture.Packets, s.Capture.Bytes, s.First, s.Last)
-	if s.ReadErr != nil {
-		r.readErr = s.ReadErr.Error()
-	}
-	addDecodeStats(&r.decode, &s.Decode)
-	addTableStats(&r.table, &s.Table)
-	addPipelineStats(&r.pipe, &s.Pipeline)
-}
-
-func (r *sourceRec) add(packets, bytes uint64, first, last int64) {
-	r.packets += packets
-	r.bytes += bytes
-	if first != 0 && (r.first == 0 || first < r.first) {
-		r.first = first
-	}
-	r.last = max(r.last, last)
-}
-
-func addDecodeStats(a, b *decode.Stats) {
-	a.Packets += b.Packets
-	a.UnsupportedLink += b.UnsupportedLink
-	a.Truncated += b.Truncated
-	a.Malformed += b.Malformed
-	a.Fragments += b.Fragments
-	a.SnapCut += b.SnapCut
-}
-
-func addTableStats(a, b *decode.TableStats) {
-	a.Created += b.Created
-	a.Evicted += b.Evicted
-	a.TableFull += b.TableFull
-	a.PDUs += b.PDUs
-	a.MidStream += b.MidStream
-	a.Retransmitted += b.Retransmitted
-	a.Gaps += b.Gaps
-	a.SnapCut += b.SnapCut
-	a.Overflows += b.Overflows
-	a.FramingErrors += b.FramingErrors
-}
-
-func addPipelineStats(a, b *observe.PipelineStats) {
-	a.Datagrams += b.Datagrams
-	a.Frames += b.Frames
-	a.Malformed += b.Malformed
-	a.Detected += b.Detected
-	a.Unexpected += b.Unexpected
-	a.NonIP += b.NonIP
-	a.Identities += b.Identities
-	a.FlowsReported += b.FlowsReported
-	a.HostsReported += b.HostsReported
-	a.UnknownAppFlows += b.UnknownAppFlows
-}
-
-// AddFileError records a capture that could not be read at all.
-func (b *Builder) AddFileError(file int, name string, err error) {
-	r := b.sources[file]
-	if r == nil {
-		r = &sourceRec{name: name}
-		b.sources[file] = r
-	}
-	r.readErr = err.Error()
-}
-
 // Merge adds what o collected to b. o must not be used afterwards.
 func (b *Builder) Merge(o *Builder) {
 	for k, r := range o.bindings {
@@ -476,13 +393,7 @@ func (b *Builder) Merge(o *Builder) {
 			b.sources[f] = r
 			continue
 		}
-		mine.add(r.packets, r.bytes, r.first, r.last)
-		if r.readErr != "" {
-			mine.readErr = r.readErr
-		}
-		addDecodeStats(&mine.decode, &r.decode)
-		addTableStats(&mine.table, &r.table)
-		addPipelineStats(&mine.pipe, &r.pipe)
+		mine.merge(r)
 	}
 	for i := range b.over {
 		b.over[i] += o.over[i]

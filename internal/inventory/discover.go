@@ -40,14 +40,10 @@ func FromSource(ctx context.Context, src capture.Source, name string, opt Option
 	p := observe.NewPipeline(b, opt.Run.Config)
 	p.Begin(0, name)
 	err := observe.RunSource(ctx, p, src, opt.Run.Progress)
-	var stats capture.Stats
-	if s, ok := src.(interface{ Stats() capture.Stats }); ok {
-		stats = s.Stats()
-	}
 	runErr := err
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		runErr = nil // stopping a live capture is its normal end
 	}
-	p.End(stats, runErr)
+	p.End(statsOf(src), runErr)
 	return b.Build([]string{name}), runErr
 }

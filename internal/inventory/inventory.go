@@ -16,6 +16,22 @@ type Inventory struct {
 	Assets        []Asset   `json:"assets"`
 	Flows         []Flow    `json:"flows"`
 	Anomalies     []Anomaly `json:"anomalies"`
+	// Warnings say what makes the inventory less than the captures' whole truth: a
+	// capture read only in part, packet times that are not real dates. Absent when
+	// there is nothing to say.
+	Warnings []Warning `json:"warnings,omitempty"`
+}
+
+// Warning is a reason to doubt the inventory's completeness or its times, naming the
+// capture and the packet concerned.
+type Warning struct {
+	// Kind: truncated (the file ends inside a packet), corrupt (a malformed record or
+	// block), read_error, implausible_time (packets stamped before 1990 or in the
+	// future).
+	Kind   string `json:"kind"`
+	File   string `json:"file"`
+	Packet uint64 `json:"packet"` // the first packet not read; for implausible_time the first so stamped
+	Detail string `json:"detail"`
 }
 
 // Source is one capture (or live interface) that was read.
@@ -27,9 +43,21 @@ type Source struct {
 	LastSeen  *time.Time `json:"last_seen,omitempty"`
 	// Complete is false when the capture ended early (truncated or corrupt) or could
 	// not be read at all; Error says why.
-	Complete  bool    `json:"complete"`
-	Error     string  `json:"error,omitempty"`
-	Anomalies []Count `json:"anomalies"`
+	Complete bool   `json:"complete"`
+	Error    string `json:"error,omitempty"`
+	// Truncated: the file ends in the middle of a packet's record or block.
+	Truncated bool `json:"truncated,omitempty"`
+	// StoppedAt is where a capture that ended early stopped being read.
+	StoppedAt *FilePosition `json:"stopped_at,omitempty"`
+	Anomalies []Count       `json:"anomalies"`
+}
+
+// FilePosition is a place in a capture file: the first packet that could not be read
+// and the byte offset where its record or block begins (in the file after gzip
+// decompression).
+type FilePosition struct {
+	Packet     uint64 `json:"packet"`
+	ByteOffset int64  `json:"byte_offset"`
 }
 
 // Count is a number of things of a kind.
