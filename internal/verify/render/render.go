@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/finding"
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
@@ -172,16 +173,9 @@ func thousands(n uint64) string {
 	return b.String()
 }
 
-// clean replaces control characters: names and identities come from the network, and
-// escape sequences must not reach a terminal.
-func clean(s string) string {
-	return strings.Map(func(c rune) rune {
-		if c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 {
-			return '?'
-		}
-		return c
-	}, s)
-}
+// clean makes a string safe for the terminal: names and identities come from the
+// network, and escape sequences must not reach a terminal (textsafe.Terminal).
+var clean = textsafe.Terminal
 
 // clip shortens s to n runes for a table cell, cleaned.
 func clip(s string, n int) string {
