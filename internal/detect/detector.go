@@ -12,6 +12,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 )
 
@@ -79,7 +80,7 @@ type group struct {
 // the per-worker sinks NewSink returns share it.
 type Detector struct {
 	opt  Options
-	pol  policy
+	pol  *policy.Policy // nil without a model
 	emit func(*alert.Alert)
 
 	mu       sync.Mutex
@@ -101,7 +102,11 @@ type scanState struct {
 // New returns a detector handing its alerts to emit (called with the detector's lock
 // held, one alert at a time; the alert is the callee's to keep).
 func New(opt Options, emit func(*alert.Alert)) *Detector {
-	return &Detector{opt: opt, pol: policy{m: opt.Model}, emit: emit, groups: make(map[groupKey]*group),
+	var pol *policy.Policy
+	if opt.Model != nil {
+		pol = policy.Compile(opt.Model)
+	}
+	return &Detector{opt: opt, pol: pol, emit: emit, groups: make(map[groupKey]*group),
 		scans: make(map[netip.Addr]*scanState), unknown: make(map[netip.Addr]bool), baseSeen: make(map[string]bool)}
 }
 
@@ -122,9 +127,10 @@ const verdictCacheSize = 1024
 type verdictEntry struct {
 	src, dst netip.Addr
 	app      observe.App
+	code     uint32
 	class    protocols.OpClass
 	used     bool
-	verdict  alert.Verdict
+	verdict  policy.Verdict
 }
 
 type workerSink struct {
@@ -139,8 +145,8 @@ func (w *workerSink) Source(*observe.Source)     {}
 // that the model does not forbid costs a switch and, with a model, a cache probe.
 func (w *workerSink) Operation(op *observe.Operation) {
 	rule := match(op)
-	if w.d.opt.Model != nil && op.Class != protocols.OpNone && op.FromClient {
-		if w.verdict(op) == alert.VerdictForbidden && rule == nil {
+	if w.d.pol != nil && op.Class != protocols.OpNone && op.FromClient {
+		if w.verdict(op) == policy.Forbidden && rule == nil {
 			rule = ruleForbiddenFlow
 			if op.Class == protocols.OpRead || op.Class == protocols.OpDiagnostics {
 				rule = ruleForbiddenRead
@@ -153,19 +159,19 @@ func (w *workerSink) Operation(op *observe.Operation) {
 	w.d.raise(rule, op)
 }
 
-func (w *workerSink) verdict(op *observe.Operation) alert.Verdict {
+func (w *workerSink) verdict(op *observe.Operation) policy.Verdict {
 	a, b := op.Src.IP.As16(), op.Dst.IP.As16()
 	h := uint32(a[12])<<24 | uint32(a[13])<<16 | uint32(a[14])<<8 | uint32(a[15])
 	h ^= (uint32(b[12])<<24 | uint32(b[13])<<16 | uint32(b[14])<<8 | uint32(b[15])) * 0x85ebca6b
-	h ^= uint32(op.App)<<3 ^ uint32(op.Class)
+	h ^= uint32(op.App)<<3 ^ uint32(op.Class) ^ op.Code*0xcc9e2d51
 	h *= 0x9e3779b1
 	e := &w.cache[h>>(32-10)]
-	if e.used && e.src == op.Src.IP && e.dst == op.Dst.IP && e.app == op.App && e.class == op.Class {
+	if e.used && e.src == op.Src.IP && e.dst == op.Dst.IP && e.app == op.App && e.code == op.Code && e.class == op.Class {
 		return e.verdict
 	}
-	v, _ := w.d.pol.allows(w.d.pol.locate(op.Src.IP), w.d.pol.locate(op.Dst.IP), op.App.String(), op.Class)
-	*e = verdictEntry{src: op.Src.IP, dst: op.Dst.IP, app: op.App, class: op.Class, used: true, verdict: v}
-	return v
+	j := w.d.judge(op, w.d.locateEnd(op.Src), w.d.locateEnd(op.Dst))
+	*e = verdictEntry{src: op.Src.IP, dst: op.Dst.IP, app: op.App, code: op.Code, class: op.Class, used: true, verdict: j.dec.Verdict}
+	return j.dec.Verdict
 }
 
 // raise counts an operation into its alert group, making the alert at the first one.
@@ -243,33 +249,41 @@ func (d *Detector) send(a *alert.Alert) {
 // newAlert builds the alert of an operation's first occurrence (the only allocation of
 // the detector's operation path).
 func (d *Detector) newAlert(rule *Rule, op *observe.Operation) *alert.Alert {
-	src, dst := d.pol.locateEnd(op.Src.IP, op.Src.MAC, op.Src.HasMAC), d.pol.locateEnd(op.Dst.IP, op.Dst.MAC, op.Dst.HasMAC)
-	verdict, conduit := d.pol.allows(src, dst, op.App.String(), op.Class)
+	src, dst := d.locateEnd(op.Src), d.locateEnd(op.Dst)
+	var j judgement
+	why := ""
+	if d.pol != nil {
+		j = d.judge(op, src, dst)
+		why = d.why(&j)
+	}
 	a := &alert.Alert{Time: time.Unix(0, op.At.Time).UTC(), Rule: rule.ID, Protocol: op.App.String(),
-		Operation: op.App.OpName(op.Code), Techniques: slices.Clone(rule.Techniques), Conduit: conduit, Allowed: verdict,
-		Src: endpoint(op.Src, op.SrcPort, src), Dst: endpoint(op.Dst, op.DstPort, dst)}
+		Operation: op.App.OpName(op.Code), Techniques: slices.Clone(rule.Techniques), Allowed: verdict(&j.dec),
+		Src: d.endpoint(op.Src, op.SrcPort, src), Dst: d.endpoint(op.Dst, op.DstPort, dst)}
+	if d.pol != nil {
+		a.Conduit = d.pol.ConduitID(&j.dec)
+	}
 	if op.At.Packet != 0 {
 		a.Packets = []uint64{op.At.Packet}
 	}
 	if op.At.File >= 0 && op.At.File < len(d.opt.Files) {
 		a.File = d.opt.Files[op.At.File]
 	}
-	a.Severity = rank(rule.Severity, op.Class, verdict, src, d.opt.Model != nil)
+	a.Severity = d.rank(rule.Severity, op.Class, &j, src)
 	if a.Operation == "" {
 		a.Operation = "code_" + strconv.FormatUint(uint64(op.Code), 10)
 	}
 	a.Details = details(op)
-	a.Title = title(rule.Title, a)
+	a.Title = title(rule.Title, a, why)
 	return a
 }
 
-func endpoint(e observe.Endpoint, port uint16, p place) alert.Endpoint {
-	out := alert.Endpoint{IP: e.IP, Port: port, Zone: p.zone}
+func (d *Detector) endpoint(e observe.Endpoint, port uint16, p place) alert.Endpoint {
+	out := alert.Endpoint{IP: e.IP, Port: port}
 	if e.HasMAC {
 		out.MAC = e.MAC
 	}
-	if p.asset != nil {
-		out.Asset = p.asset.ID
+	if p.ok {
+		out.Zone, out.Asset = d.zoneID(p), d.assetID(p)
 	}
 	return out
 }
@@ -296,14 +310,14 @@ func macString(m [6]byte) string {
 	return string(b)
 }
 
-func title(base string, a *alert.Alert) string {
+// title fills a rule's title with the ends and, for an operation the model forbids, why.
+func title(base string, a *alert.Alert, why string) string {
 	t := base + " from " + name(&a.Src)
 	if a.Dst.IP.IsValid() || a.Dst.Asset != "" {
 		t += " to " + name(&a.Dst)
 	}
-	switch a.Allowed {
-	case alert.VerdictForbidden:
-		t += " (no conduit allows it)"
+	if a.Allowed == alert.VerdictForbidden && why != "" {
+		t += " (" + why + ")"
 	}
 	if a.Src.Asset == "" && a.Src.Zone != "" {
 		t += " (source not in the model)"

@@ -28,8 +28,8 @@ func (w *workerSink) Host(h *observe.Host) {
 	if d.opt.Model == nil {
 		return
 	}
-	pl := d.pol.locate(h.IP)
-	if pl.asset != nil || pl.zone == "" {
+	pl := d.locate(h.IP)
+	if pl.pl.Asset >= 0 || pl.pl.Zone < 0 {
 		return // known, or outside every zone's networks (a remote peer, not a device of the plant)
 	}
 	d.mu.Lock()
@@ -135,15 +135,15 @@ func (d *Detector) flowAlert(rule *Rule, once string, src, dst netip.Addr, srcMA
 		}
 		d.baseSeen[once] = true
 	}
-	sp, dp := d.pol.locate(src), d.pol.locate(dst)
+	sp, dp := d.locate(src), d.locate(dst)
 	a := &alert.Alert{Time: time.Unix(0, at.Time).UTC(), Rule: rule.ID, Protocol: proto, Operation: op,
 		Techniques: slices.Clone(rule.Techniques), Details: ds,
-		Src: alert.Endpoint{IP: src, MAC: srcMAC, Zone: sp.zone}, Dst: alert.Endpoint{IP: dst, Zone: dp.zone}}
-	if sp.asset != nil {
-		a.Src.Asset = sp.asset.ID
+		Src: alert.Endpoint{IP: src, MAC: srcMAC}, Dst: alert.Endpoint{IP: dst}}
+	if sp.ok {
+		a.Src.Zone, a.Src.Asset = d.zoneID(sp), d.assetID(sp)
 	}
-	if dp.asset != nil {
-		a.Dst.Asset = dp.asset.ID
+	if dp.ok {
+		a.Dst.Zone, a.Dst.Asset = d.zoneID(dp), d.assetID(dp)
 	}
 	if at.Packet != 0 {
 		a.Packets = []uint64{at.Packet}
@@ -152,10 +152,10 @@ func (d *Detector) flowAlert(rule *Rule, once string, src, dst netip.Addr, srcMA
 		a.File = d.opt.Files[at.File]
 	}
 	a.Severity = rule.Severity
-	if d.opt.Model != nil && sp.asset == nil {
+	if d.pol != nil && sp.pl.Asset < 0 {
 		a.Severity = min(a.Severity+1, 4)
 	}
-	a.Title = title(rule.Title, a)
+	a.Title = title(rule.Title, a, "")
 	d.seq++
 	key := groupKey{rule: rule, src: src, dst: dst, srcMAC: srcMAC, code: uint32(d.seq)}
 	d.open(key, a, dst)

@@ -1,120 +1,93 @@
 package detect
 
 import (
-	"net"
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/zonewarden/zonewarden/internal/alert"
 	"github.com/zonewarden/zonewarden/internal/finding"
-	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 )
 
-// policy answers what the plant model says of an address and an operation.
-type policy struct {
-	m *model.Model
-}
-
-// place is where an address sits in the model.
+// place is where an end of an operation sits in the model (the zero place, with no
+// model, says nothing).
 type place struct {
-	asset *model.Asset // nil: no asset has the address
-	zone  string       // "" : no zone's networks hold it
+	pl policy.Place
+	ok bool // a model was consulted
 }
 
-func (p *policy) locate(ip netip.Addr) place {
-	if p.m == nil || !ip.IsValid() {
-		return place{}
+func (d *Detector) locate(ip netip.Addr) place {
+	if d.pol == nil || !ip.IsValid() {
+		return place{pl: policy.Nowhere}
 	}
-	return p.locateIP(ip)
+	return place{pl: d.pol.Locate(ip, [6]byte{}, false, 0, false), ok: true}
 }
 
-// locateEnd finds an end by its address, or by its MAC when it has none (protocols
-// below IP).
-func (p *policy) locateEnd(ip netip.Addr, mac [6]byte, hasMAC bool) place {
-	if p.m == nil {
-		return place{}
+// locateEnd places an end by its address, or by its MAC address when it has none
+// (protocols below IP).
+func (d *Detector) locateEnd(e observe.Endpoint) place {
+	if d.pol == nil {
+		return place{pl: policy.Nowhere}
 	}
-	if ip.IsValid() {
-		return p.locateIP(ip)
-	}
-	if !hasMAC {
-		return place{}
-	}
-	want := net.HardwareAddr(mac[:]).String()
-	for i := range p.m.Assets {
-		a := &p.m.Assets[i]
-		for _, m := range a.MACs {
-			if strings.EqualFold(m, want) {
-				return place{asset: a, zone: a.Zone}
-			}
-		}
-	}
-	return place{}
+	return place{pl: d.pol.Locate(e.IP, e.MAC, e.HasMAC, 0, false), ok: true}
 }
 
-func (p *policy) locateIP(ip netip.Addr) place {
-	for i := range p.m.Assets {
-		a := &p.m.Assets[i]
-		if slices.Contains(a.Addrs, ip) {
-			return place{asset: a, zone: a.Zone}
-		}
+func (d *Detector) zoneID(p place) string { return d.pol.ZoneID(p.pl.Zone) }
+
+func (d *Detector) assetID(p place) string {
+	if a := d.pol.Asset(p.pl.Asset); a != nil {
+		return a.ID
 	}
-	best, bits := "", -1
-	for i := range p.m.Zones {
-		z := &p.m.Zones[i]
-		for _, pr := range z.Prefixes {
-			if pr.Contains(ip) && pr.Bits() > bits {
-				best, bits = z.ID, pr.Bits()
-			}
-		}
-	}
-	return place{zone: best}
+	return ""
 }
 
-// allows reports whether the model allows src to do an operation of class over proto
-// on dst, and through which conduit. Traffic within one zone is the zone's own
-// business: conduits govern what crosses zones.
-func (p *policy) allows(src, dst place, proto string, class protocols.OpClass) (alert.Verdict, string) {
-	if p.m == nil || src.zone == "" || dst.zone == "" {
-		return alert.VerdictUnknown, ""
-	}
-	if src.zone == dst.zone {
-		return alert.VerdictAllowed, ""
-	}
-	matches := func(ref string, pl place) bool {
-		return ref == pl.zone || pl.asset != nil && ref == pl.asset.ID
-	}
-	crossing := ""
-	for i := range p.m.Conduits {
-		c := &p.m.Conduits[i]
-		if !slices.Contains(c.Zones, src.zone) || !slices.Contains(c.Zones, dst.zone) {
-			continue
-		}
-		crossing = c.ID
-		for _, f := range c.Allow {
-			if !protoMatches(f.Protocol, proto) {
-				continue
-			}
-			fwd := matches(f.From, src) && matches(f.To, dst)
-			back := f.Direction == "both" && matches(f.From, dst) && matches(f.To, src)
-			if !fwd && !back {
-				continue
-			}
-			if len(f.Operations) == 0 || class == protocols.OpNone || slices.Contains(f.Operations, class.String()) {
-				return alert.VerdictAllowed, c.ID
-			}
-		}
-	}
-	return alert.VerdictForbidden, crossing
+// judgement is the model's decision on one operation, and the flow it judged.
+type judgement struct {
+	dec  policy.Decision
+	flow policy.Flow
 }
 
-// protoMatches compares a model protocol name with a dissector's ("s7comm-plus" is
-// carried by the s7comm dissector, "iec61850-mms" by mms).
-func protoMatches(modelName, app string) bool {
-	return modelName == app || strings.HasPrefix(modelName, app+"-") && app == "s7comm" ||
-		app == "mms" && modelName == "iec61850-mms"
+// judge asks the policy about an operation: the sender and the receiver placed, the
+// client and server told apart by who opened the conversation, the protocol named as the
+// model names it, the operation's class as what its sender sent.
+func (d *Detector) judge(op *observe.Operation, src, dst place) judgement {
+	var j judgement
+	f := &j.flow
+	switch {
+	case op.SrcPort == 0 && op.DstPort == 0:
+		f.Transport = "ethernet"
+	case op.TCP:
+		f.Transport = "tcp"
+	default:
+		f.Transport = "udp"
+	}
+	var set protocols.OpSet
+	if op.Class != protocols.OpNone {
+		set = set.Add(op.Class)
+	}
+	if op.FromClient {
+		f.Client, f.Server, f.ServerPort, f.ClientSent = src.pl, dst.pl, int(op.DstPort), set
+	} else {
+		f.Client, f.Server, f.ServerPort, f.ServerSent = dst.pl, src.pl, int(op.SrcPort), set
+	}
+	if n := protocols.ModelName(op.App.String(), op.App.OpName(op.Code)); n != "" {
+		f.Names = []string{n}
+	}
+	j.dec = d.pol.Check(f)
+	return j
+}
+
+// verdict turns the policy's decision into the alert's.
+func verdict(d *policy.Decision) alert.Verdict {
+	switch d.Verdict {
+	case policy.Allowed:
+		return alert.VerdictAllowed
+	case policy.Forbidden:
+		return alert.VerdictForbidden
+	}
+	return alert.VerdictUnknown
 }
 
 // engineeringKinds are the kinds whose job is to program and configure controllers.
@@ -123,33 +96,64 @@ var engineeringKinds = []string{"ews", "engineering-laptop"}
 // operatorKinds are the kinds whose job is to read and write process values.
 var operatorKinds = []string{"hmi", "scada-server", "historian", "opc-server"}
 
-// rank turns a rule's severity into the alert's: forbidden by the model, or from a
-// device the model does not know, it rises; allowed and done by the kind of device whose
-// job it is, it falls to informational; allowed but from another kind, it falls a step.
-func rank(base finding.Severity, class protocols.OpClass, v alert.Verdict, src place, haveModel bool) finding.Severity {
-	if !haveModel {
+// rank turns a rule's severity into the alert's. Forbidden by the model, it is the
+// severity verify gives the same flow (policy.Severity), or the rule's own when that is
+// higher; allowed and done by the kind of device whose job it is, it falls to
+// informational; allowed but from another kind, it falls a step; from a device inside
+// the plant's networks that the model does not know, it rises a step.
+func (d *Detector) rank(base finding.Severity, class protocols.OpClass, j *judgement, src place) finding.Severity {
+	if d.pol == nil {
 		return base
 	}
 	s := base
-	switch v {
-	case alert.VerdictForbidden:
-		s++
-	case alert.VerdictAllowed:
+	switch j.dec.Verdict {
+	case policy.Forbidden:
+		return max(base, d.pol.Severity(&j.dec, &j.flow))
+	case policy.Allowed:
 		kind := ""
-		if src.asset != nil {
-			kind = src.asset.Kind
+		if a := d.pol.Asset(src.pl.Asset); a != nil {
+			kind = a.Kind
 		}
 		switch {
 		case slices.Contains(engineeringKinds, kind):
 			s = finding.Info
 		case slices.Contains(operatorKinds, kind) && class != protocols.OpProgram && class != protocols.OpControl:
 			s = finding.Info
-		case src.asset != nil:
+		case src.pl.Asset >= 0:
 			s--
 		}
 	}
-	if src.asset == nil && src.zone != "" {
+	if src.pl.Asset < 0 && src.pl.Zone >= 0 {
 		s++ // a device inside the plant's networks that the model does not know
 	}
 	return max(finding.Info, min(finding.Critical, s))
+}
+
+// why says in a few words why the model forbids an operation, for the alert's title.
+func (d *Detector) why(j *judgement) string {
+	switch j.dec.Violation {
+	case "":
+		return ""
+	case policy.NoConduit, policy.NotListed:
+		return "no conduit allows it"
+	case policy.OperationKind:
+		for _, k := range j.dec.Kind {
+			if a := d.pol.Asset(k.Sender); a != nil {
+				return "a " + a.Kind + " may not send " + k.Class.String() + " operations"
+			}
+			return "sender not in the model may not send " + k.Class.String() + " operations"
+		}
+	case policy.OperationNot:
+		return "conduit " + d.pol.ConduitID(&j.dec) + " does not allow " + operationClass(j) + " operations"
+	}
+	return "conduit " + d.pol.ConduitID(&j.dec) + " does not allow it"
+}
+
+func operationClass(j *judgement) string {
+	for c := protocols.OpRead; c <= protocols.OpDiagnostics; c++ {
+		if (j.flow.ClientSent | j.flow.ServerSent).Has(c) {
+			return c.String()
+		}
+	}
+	return "these"
 }

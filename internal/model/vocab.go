@@ -1,5 +1,7 @@
 package model
 
+import "github.com/zonewarden/zonewarden/internal/protocols"
+
 // The vocabularies the model's string fields draw from. Unknown values are errors, so a
 // typo is caught by validate instead of silently matching nothing.
 
@@ -44,67 +46,14 @@ var Directions = []string{"one-way", "both"}
 // Statuses are the countermeasure statuses.
 var Statuses = []string{StatusImplemented, StatusPartial, StatusPlanned, StatusNotApplicable}
 
-// Protocol is an application protocol a conduit can allow.
-type Protocol struct {
-	Name  string
-	OT    bool // an industrial protocol whose operations can be classified
-	Ports []int
-	// Cleartext: the protocol carries no integrity or confidentiality protection of its own.
-	Cleartext bool
-	Transport string // tcp, udp, tcp+udp, l2
-}
+// Protocol is an application protocol a conduit can allow: a row of the protocol table.
+type Protocol = protocols.Spec
 
-// Protocols are the protocols the model knows by name.
-var Protocols = []Protocol{
-	{Name: "modbus", OT: true, Ports: []int{502}, Cleartext: true, Transport: "tcp"},
-	{Name: "modbus-tls", OT: true, Ports: []int{802}, Transport: "tcp"},
-	{Name: "enip", OT: true, Ports: []int{44818, 2222}, Cleartext: true, Transport: "tcp+udp"},
-	{Name: "s7comm", OT: true, Ports: []int{102}, Cleartext: true, Transport: "tcp"},
-	{Name: "s7comm-plus", OT: true, Ports: []int{102}, Transport: "tcp"},
-	{Name: "dnp3", OT: true, Ports: []int{20000}, Cleartext: true, Transport: "tcp+udp"},
-	{Name: "iec104", OT: true, Ports: []int{2404}, Cleartext: true, Transport: "tcp"},
-	{Name: "iec61850-mms", OT: true, Ports: []int{102}, Cleartext: true, Transport: "tcp"},
-	{Name: "goose", OT: true, Cleartext: true, Transport: "l2"},
-	{Name: "bacnet", OT: true, Ports: []int{47808}, Cleartext: true, Transport: "udp"},
-	{Name: "opcua", OT: true, Ports: []int{4840}, Transport: "tcp"},
-	{Name: "profinet", OT: true, Ports: []int{34964}, Cleartext: true, Transport: "udp"},
-	{Name: "http", Ports: []int{80}, Cleartext: true, Transport: "tcp"},
-	{Name: "https", Ports: []int{443}, Transport: "tcp"},
-	{Name: "ssh", Ports: []int{22}, Transport: "tcp"},
-	{Name: "telnet", Ports: []int{23}, Cleartext: true, Transport: "tcp"},
-	{Name: "ftp", Ports: []int{21}, Cleartext: true, Transport: "tcp"},
-	{Name: "rdp", Ports: []int{3389}, Transport: "tcp"},
-	{Name: "vnc", Ports: []int{5900}, Cleartext: true, Transport: "tcp"},
-	{Name: "smb", Ports: []int{445}, Transport: "tcp"},
-	{Name: "dns", Ports: []int{53}, Cleartext: true, Transport: "tcp+udp"},
-	{Name: "ntp", Ports: []int{123}, Cleartext: true, Transport: "udp"},
-	{Name: "syslog", Ports: []int{514}, Cleartext: true, Transport: "udp"},
-	{Name: "syslog-tls", Ports: []int{6514}, Transport: "tcp"},
-	{Name: "snmp", Ports: []int{161}, Cleartext: true, Transport: "udp"},
-	{Name: "snmp-trap", Ports: []int{162}, Cleartext: true, Transport: "udp"},
-	{Name: "ldap", Ports: []int{389}, Cleartext: true, Transport: "tcp"},
-	{Name: "ldaps", Ports: []int{636}, Transport: "tcp"},
-	{Name: "kerberos", Ports: []int{88}, Transport: "tcp+udp"},
-	{Name: "ipsec", Ports: []int{500, 4500}, Transport: "udp"},
-	{Name: "openvpn", Ports: []int{1194}, Transport: "udp"},
-	{Name: "wireguard", Ports: []int{51820}, Transport: "udp"},
-	{Name: "mqtt", Ports: []int{1883}, Cleartext: true, Transport: "tcp"},
-	{Name: "mqtts", Ports: []int{8883}, Transport: "tcp"},
-	{Name: "pi", Ports: []int{5450}, Transport: "tcp"},
-	{Name: "sql", Ports: []int{1433}, Transport: "tcp"},
-	{Name: "icmp", Transport: "icmp"},
-	{Name: "any", Transport: "any"},
-}
+// Protocols are the protocols the model knows by name (package protocols' table).
+var Protocols = protocols.Table
 
 // LookupProtocol returns the protocol named name.
-func LookupProtocol(name string) (Protocol, bool) {
-	for _, p := range Protocols {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return Protocol{}, false
-}
+func LookupProtocol(name string) (Protocol, bool) { return protocols.Lookup(name) }
 
 func indexOf(list []string, s string) int {
 	for i, v := range list {

@@ -24,6 +24,8 @@ type Operation struct {
 	SrcPort, DstPort uint16
 	// FromClient: the sender opened the conversation.
 	FromClient bool
+	// TCP: the operation came over TCP (else UDP, or below IP when both ports are 0).
+	TCP bool
 	// Broadcast: the packet went to a broadcast or multicast address.
 	Broadcast bool
 	Detail    OpDetail
@@ -71,7 +73,7 @@ func (c *Conn) emitOp(code uint32, class protocols.OpClass) {
 	op := &c.op
 	pk := c.Packet
 	*op = Operation{At: c.Provenance(), Code: code, Class: class, Src: c.Endpoint(Sender), Dst: c.Endpoint(Receiver),
-		SrcPort: pk.SrcPort, DstPort: pk.DstPort, FromClient: c.FromClient(),
+		SrcPort: pk.SrcPort, DstPort: pk.DstPort, FromClient: c.FromClient(), TCP: c.IsTCP(),
 		Broadcast: pk.DstMAC[0]&1 != 0 || (pk.DstIP.Is4() && pk.DstIP.As4()[3] == 0xff)}
 	if c.st != nil {
 		op.App = c.st.app

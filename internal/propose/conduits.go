@@ -7,58 +7,29 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/protocols"
-	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
-// modelProtocol names the model protocol a conversation is: the protocol discovery
-// recognised when the model knows it, else the one whose default port it used, else
-// "any" (its port then says what it was).
+// modelProtocol names the model protocol a conversation is: what the protocol table
+// says discovery recognised, else the protocol whose default port it used, else "any"
+// (its port then says what it was).
 func modelProtocol(f *inventory.Flow) string {
-	switch f.Protocol {
-	case "modbus", "enip", "dnp3", "iec104", "bacnet", "opcua", "profinet", "s7comm":
-		return f.Protocol
-	case "mms":
-		return "iec61850-mms"
-	case "tls":
-		return "https"
+	if names := f.ModelNames(); len(names) > 0 {
+		return names[0]
 	}
-	if f.Transport == "ethernet" && (f.EtherType == "0x88b8" || f.EtherType == "0x88b9") {
-		return "goose"
-	}
-	if strings.HasPrefix(f.Transport, "icmp") {
-		return "icmp"
-	}
-	if p, ok := model.LookupProtocol(f.Protocol); ok && !p.OT && verify.TransportFits(p.Transport, f.Transport) {
-		return p.Name
-	}
-	if f.ServerPort != 0 {
-		for _, p := range model.Protocols {
-			if slices.Contains(p.Ports, f.ServerPort) && verify.TransportFits(p.Transport, f.Transport) {
-				return p.Name
-			}
-		}
+	if p := protocols.ByPort(f.Transport, f.ServerPort); p != "" {
+		return p
 	}
 	return "any"
 }
 
 // carries reports whether a rule of protocol name with the given ports takes the
-// conversation f: the protocol is what f was recognised as (or f is not recognised and
-// the port decides), the transport fits and the port is listed.
+// conversation f, as the policy will judge it.
 func carries(name string, ports []int, f *inventory.Flow) bool {
 	p, _ := model.LookupProtocol(name)
-	if name == "any" {
-		return len(ports) == 0 || slices.Contains(ports, f.ServerPort)
-	}
-	portless := f.Transport == "ethernet" || strings.HasPrefix(f.Transport, "icmp")
-	if len(ports) == 0 {
-		ports = p.Ports
-	}
-	portOK := verify.TransportFits(p.Transport, f.Transport) && (portless || len(ports) == 0 || slices.Contains(ports, f.ServerPort))
-	if names := verify.ObservedAs(f); len(names) > 0 {
-		return portOK && slices.Contains(names, name)
-	}
-	return portOK
+	protoOK, portOK := policy.Takes(p, ports, f.ModelNames(), f.Transport, f.ServerPort)
+	return protoOK && portOK
 }
 
 type allowKey struct {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/protocols"
-	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
 // Options tune Propose.
@@ -186,7 +186,7 @@ func (pr *proposer) assets() {
 // assetID names an asset by its kind and its first address: plc-10.20.11.10.
 func assetID(kind string, a *inventory.Asset) string {
 	for _, ip := range a.IPs {
-		if addr, err := netip.ParseAddr(ip.Address); err == nil && verify.Placeable(addr.Unmap()) {
+		if addr, err := netip.ParseAddr(ip.Address); err == nil && policy.Placeable(addr.Unmap()) {
 			return kind + "-" + strings.ReplaceAll(addr.Unmap().String(), ":", "-")
 		}
 	}
@@ -218,7 +218,7 @@ func uniqueID(used map[string]bool, id string) string {
 // firstPlaceable returns the first address of a device that a network places.
 func firstPlaceable(a *inventory.Asset) (netip.Addr, bool) {
 	for _, ip := range a.IPs {
-		if addr, err := netip.ParseAddr(ip.Address); err == nil && verify.Placeable(addr.Unmap()) {
+		if addr, err := netip.ParseAddr(ip.Address); err == nil && policy.Placeable(addr.Unmap()) {
 			return addr.Unmap(), true
 		}
 	}
@@ -232,7 +232,7 @@ func (pr *proposer) zones() {
 	var nets []netip.Prefix
 	seen := map[netip.Prefix]bool{}
 	addNet := func(ip netip.Addr) {
-		if !verify.Placeable(ip) {
+		if !policy.Placeable(ip) {
 			return
 		}
 		if n := network(ip); !seen[n] {
@@ -468,7 +468,7 @@ func (pr *proposer) broadcastIn(s string) bool {
 }
 
 func (pr *proposer) endZone(asset int, ipText string) int {
-	if ip, err := netip.ParseAddr(ipText); err == nil && verify.Placeable(ip.Unmap()) {
+	if ip, err := netip.ParseAddr(ipText); err == nil && policy.Placeable(ip.Unmap()) {
 		if z, ok := pr.byNet[network(ip.Unmap())]; ok {
 			return z
 		}

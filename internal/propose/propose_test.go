@@ -14,6 +14,7 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/simulate"
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
 	"github.com/zonewarden/zonewarden/internal/simulate/simtest"
@@ -87,7 +88,7 @@ func placeableDevice(a *inventory.Asset) bool {
 		return true
 	}
 	for _, ip := range a.IPs {
-		if addr, err := netip.ParseAddr(ip.Address); err == nil && verify.Placeable(addr.Unmap()) {
+		if addr, err := netip.ParseAddr(ip.Address); err == nil && policy.Placeable(addr.Unmap()) {
 			return true
 		}
 	}
@@ -96,7 +97,7 @@ func placeableDevice(a *inventory.Asset) bool {
 
 func placeableEnd(e verify.End) bool {
 	addr, err := netip.ParseAddr(e.IP)
-	return e.MAC != "" || (err == nil && verify.Placeable(addr.Unmap()))
+	return e.MAC != "" || (err == nil && policy.Placeable(addr.Unmap()))
 }
 
 // TestPublicCaptures proposes a model from every public capture and verifies it against

@@ -48,3 +48,34 @@ func ParseOpClass(s string) (OpClass, bool) {
 
 // OpClassNames lists the names of the classes a conduit can allow, in order.
 func OpClassNames() []string { return append([]string(nil), opClassNames[1:]...) }
+
+// OpSet is a set of operation classes.
+type OpSet uint8
+
+// Add returns the set with class c in it.
+func (s OpSet) Add(c OpClass) OpSet { return s | 1<<c }
+
+// Has reports whether class c is in the set.
+func (s OpSet) Has(c OpClass) bool { return c < numOpClasses && s&(1<<c) != 0 }
+
+// Names lists the set's classes by name, in class order, leaving out the class none.
+func (s OpSet) Names() []string {
+	out := []string{}
+	for c := OpRead; c < numOpClasses; c++ {
+		if s.Has(c) {
+			out = append(out, c.String())
+		}
+	}
+	return out
+}
+
+// ParseOpSet returns the set of the named classes; unknown names are left out.
+func ParseOpSet(names []string) OpSet {
+	var s OpSet
+	for _, n := range names {
+		if c, ok := ParseOpClass(n); ok {
+			s = s.Add(c)
+		}
+	}
+	return s
+}

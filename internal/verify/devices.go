@@ -9,6 +9,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/risk"
 )
 
@@ -17,16 +18,13 @@ type verifier struct {
 	m   *model.Model
 	inv *inventory.Inventory
 	rr  *risk.Result
-	zs  *zones
+	pol *policy.Policy
 	res *Result
 
 	devs  []device       // one per inventory asset, in its order
 	byInv map[string]int // inventory asset id → index in devs
 	// seen[i] is the first device matched to model asset i, -1 when none was.
-	seen       []int
-	modelByMAC map[string]int
-	modelByIP  map[netip.Addr]int
-	assetIx    map[string]int // model asset id → index
+	seen []int
 	// firstFlow[i] is the earliest conversation of device i, -1 when it has none;
 	// flowsOf[i] lists all of its conversations.
 	firstFlow []int
@@ -50,27 +48,16 @@ type device struct {
 }
 
 func newVerifier(m *model.Model, inv *inventory.Inventory, rr *risk.Result) *verifier {
-	v := &verifier{m: m, inv: inv, rr: rr, zs: newZones(m),
+	v := &verifier{m: m, inv: inv, rr: rr, pol: policy.Compile(m),
 		res: &Result{SchemaVersion: SchemaVersion, Generator: "zonewarden", System: m.System.Name,
 			Model: slices.Clone(m.Files), Captures: []Capture{}, Devices: []Device{}, NotSeen: []string{},
 			Conversations: []Conversation{}, Refuted: []Refutation{}, Findings: []Finding{}},
-		byInv: make(map[string]int, len(inv.Assets)), modelByMAC: map[string]int{}, modelByIP: map[netip.Addr]int{},
-		seen: make([]int, len(m.Assets)), assetIx: make(map[string]int, len(m.Assets))}
+		byInv: make(map[string]int, len(inv.Assets)), seen: make([]int, len(m.Assets))}
 	if v.res.Model == nil {
 		v.res.Model = []string{}
 	}
-	for i := range m.Assets {
-		a := &m.Assets[i]
+	for i := range v.seen {
 		v.seen[i] = -1
-		v.assetIx[a.ID] = i
-		for _, mac := range a.MACs {
-			if n := normMAC(mac); n != "" {
-				v.modelByMAC[n] = i
-			}
-		}
-		for _, ip := range a.Addrs {
-			v.modelByIP[ip.Unmap()] = i
-		}
 	}
 	return v
 }
@@ -101,19 +88,17 @@ func (v *verifier) matchDevices() {
 		d.a, d.ma, d.zone = a, -1, -1
 		v.byInv[a.ID] = i
 		for _, ip := range a.IPs {
-			if addr, err := netip.ParseAddr(ip.Address); err == nil && Placeable(addr.Unmap()) {
+			if addr, err := netip.ParseAddr(ip.Address); err == nil && policy.Placeable(addr.Unmap()) {
 				d.ips = append(d.ips, addr.Unmap())
 				v.seenIP[addr.Unmap()] = true
 			}
 		}
-		if n := normMAC(a.MAC); n != "" {
-			if ma, ok := v.modelByMAC[n]; ok {
-				d.ma, d.match = ma, "mac"
-			}
+		if ma := v.pol.AssetByMACText(a.MAC); ma >= 0 {
+			d.ma, d.match = ma, "mac"
 		}
 		if d.ma < 0 {
 			for _, ip := range d.ips {
-				if ma, ok := v.modelByIP[ip]; ok {
+				if ma := v.pol.AssetByIP(ip); ma >= 0 {
 					d.ma, d.match = ma, "ip"
 					break
 				}
@@ -150,19 +135,19 @@ func (v *verifier) matchDevices() {
 // place decides the zone of a device.
 func (v *verifier) place(d *device) {
 	for _, ip := range d.ips {
-		if z, p := v.zs.byAddr(ip); z >= 0 {
+		if z, p := v.pol.ZoneOfAddr(ip); z >= 0 {
 			d.zone, d.zoneBy = z, "network "+p.String()
 			return
 		}
 	}
 	if d.ma >= 0 {
-		if z, ok := v.zs.byID[v.m.Assets[d.ma].Zone]; ok {
+		if z, ok := v.pol.ZoneIndex(v.m.Assets[d.ma].Zone); ok {
 			d.zone, d.zoneBy = z, "model"
 			return
 		}
 	}
 	for _, vl := range d.a.VLANs {
-		if z, ok := v.zs.byVLAN[vl]; ok {
+		if z := v.pol.ZoneOfVLAN(vl); z >= 0 {
 			d.zone, d.zoneBy = z, fmt.Sprintf("vlan %d", vl)
 			return
 		}
@@ -190,7 +175,7 @@ func (v *verifier) matchByIdentity() {
 		if matched[i] || len(a.MACs) > 0 || v.ipSeen(a) {
 			continue
 		}
-		if z, ok := v.zs.byID[a.Zone]; ok {
+		if z, ok := v.pol.ZoneIndex(a.Zone); ok {
 			candidates[z] = append(candidates[z], i)
 		}
 	}
@@ -220,7 +205,7 @@ func (v *verifier) matchByIdentity() {
 				continue
 			}
 			a := &v.m.Assets[cands[0]]
-			if len(a.MACs) > 0 && !slices.ContainsFunc(a.MACs, func(m string) bool { return normMAC(m) == normMAC(d.a.MAC) }) {
+			if len(a.MACs) > 0 && !slices.ContainsFunc(a.MACs, func(m string) bool { return policy.NormMAC(m) == policy.NormMAC(d.a.MAC) }) {
 				continue
 			}
 			d.ma, d.match = cands[0], "name"
@@ -319,7 +304,7 @@ func (v *verifier) deviceFindings() {
 			}
 			v.add(finding.Info, "device/probable-match", ma.ID, ma.Pos, nil, &ev,
 				fmt.Sprintf("device %s (%s), seen in zone %s, is taken for asset %s by %s",
-					d.a.ID, addrsOf(d.a), dash(v.zs.id(d.zone)), ma.ID, why),
+					d.a.ID, addrsOf(d.a), dash(v.pol.ZoneID(d.zone)), ma.ID, why),
 				fmt.Sprintf("add its MAC address to asset %s (macs: [%q]) so that it is matched for certain", ma.ID, d.a.MAC))
 		}
 		v.wrongZone(d, ma, ev)
@@ -343,7 +328,7 @@ func (v *verifier) deviceFindings() {
 // zoneCoverage says whether the capture saw anything of a zone, so that a user can tell
 // a quiet device from a network the capture point does not see.
 func (v *verifier) zoneCoverage(zone string) string {
-	z, ok := v.zs.byID[zone]
+	z, ok := v.pol.ZoneIndex(zone)
 	if !ok {
 		return ""
 	}
@@ -360,7 +345,7 @@ func (v *verifier) zoneCoverage(zone string) string {
 }
 
 func (v *verifier) unknownDevice(d *device, ev Evidence) {
-	z := v.zs.zone(d.zone)
+	z := v.pol.Zone(d.zone)
 	sev := finding.High
 	subject, pos := d.a.ID, model.Pos{}
 	where := "in no zone of the model: its addresses lie in none of the zones' networks and its VLANs in none of their VLANs"
@@ -418,7 +403,7 @@ func (v *verifier) activity(d *device) string {
 }
 
 func (v *verifier) wrongZone(d *device, ma *model.Asset, ev Evidence) {
-	mz, ok := v.zs.byID[ma.Zone]
+	mz, ok := v.pol.ZoneIndex(ma.Zone)
 	if !ok {
 		return
 	}
@@ -427,14 +412,14 @@ func (v *verifier) wrongZone(d *device, ma *model.Asset, ev Evidence) {
 		if slices.Contains(ma.Addrs, ip) {
 			continue // a declared address in another zone's network is assess's finding
 		}
-		if z, p := v.zs.byAddr(ip); z >= 0 && !v.zs.related(z, mz) {
-			where = append(where, fmt.Sprintf("address %s in network %s of zone %s", ip, p, v.zs.id(z)))
+		if z, p := v.pol.ZoneOfAddr(ip); z >= 0 && !v.pol.Related(z, mz) {
+			where = append(where, fmt.Sprintf("address %s in network %s of zone %s", ip, p, v.pol.ZoneID(z)))
 		}
 	}
 	if !slices.Contains(spansZones, ma.Kind) {
 		for _, vl := range d.a.VLANs {
-			if z, ok := v.zs.byVLAN[vl]; ok && !v.zs.related(z, mz) {
-				where = append(where, fmt.Sprintf("VLAN %d of zone %s", vl, v.zs.id(z)))
+			if z := v.pol.ZoneOfVLAN(vl); z >= 0 && !v.pol.Related(z, mz) {
+				where = append(where, fmt.Sprintf("VLAN %d of zone %s", vl, v.pol.ZoneID(z)))
 			}
 		}
 	}
@@ -497,7 +482,7 @@ func (v *verifier) identityDrift(d *device, ma *model.Asset) {
 	if d.match == "ip" && len(ma.MACs) > 0 && d.a.MAC != "" {
 		same := false
 		for _, mac := range ma.MACs {
-			if normMAC(mac) == normMAC(d.a.MAC) {
+			if policy.NormMAC(mac) == policy.NormMAC(d.a.MAC) {
 				same = true
 			}
 		}

@@ -76,20 +76,9 @@ func (v *verifier) flush(gr *grouper) {
 	}
 }
 
-// severityOf rates operations: changing logic or a device's state is the worst.
-func severityOf(s opSet, base finding.Severity) finding.Severity {
-	switch {
-	case s.has(protocols.OpProgram) || s.has(protocols.OpControl):
-		return finding.Critical
-	case s.has(protocols.OpWrite):
-		return max(base, finding.High)
-	}
-	return base
-}
-
 func (v *verifier) safety(zones ...int) bool {
 	for _, z := range zones {
-		if zz := v.zs.zone(z); zz != nil && zz.Safety {
+		if zz := v.pol.Zone(z); zz != nil && zz.Safety {
 			return true
 		}
 	}
@@ -106,7 +95,7 @@ func who(e End) string {
 }
 
 func (v *verifier) purdueNote(c *conv) string {
-	skip, hi, lo := v.zs.purdueSkip(c.cz, c.sz)
+	skip, hi, lo := v.pol.PurdueSkip(c.cz, c.sz)
 	if !skip {
 		return ""
 	}
@@ -132,7 +121,7 @@ func (v *verifier) trafficFindings() {
 		if len(out.Violations) == 0 {
 			if out.SkipsPurdue && out.Verdict == "allowed" && out.Conduit != "" {
 				cd, _ := v.m.Conduit(out.Conduit)
-				za, zb := v.zs.zone(c.cz), v.zs.zone(c.sz)
+				za, zb := v.pol.Zone(c.cz), v.pol.Zone(c.sz)
 				gr.add("skip|"+cd.ID+"|"+za.ID+"|"+zb.ID, c, finding.Medium, func() *group {
 					return &group{rule: "traffic/skips-purdue", sev: finding.Medium, subject: cd.ID, pos: cd.Pos, reqs: []string{"ZCR 3.1", "SR 5.1"},
 						message: func(g *group) string {
@@ -146,12 +135,8 @@ func (v *verifier) trafficFindings() {
 		}
 		switch out.Violations[0] {
 		case vNoConduit:
-			z := v.zs.zone(c.sz)
-			sev := finding.High
-			if v.safety(c.cz, c.sz) {
-				sev = finding.Critical
-			}
-			sev = severityOf(c.cSent|c.sSent, sev)
+			z := v.pol.Zone(c.sz)
+			sev := v.pol.Severity(&c.dec, &c.pf)
 			gr.add("noconduit|"+key, c, sev, func() *group {
 				return &group{rule: "traffic/no-conduit", sev: sev, subject: z.ID, pos: z.Pos,
 					reqs: []string{"SR 5.1", "SR 5.2"},
@@ -161,15 +146,11 @@ func (v *verifier) trafficFindings() {
 							who(f.out.Client), f.out.Client.Zone, who(f.out.Server), f.out.Server.Zone, overText(g), opsNote(f), v.purdueNote(f))
 					},
 					fix: fmt.Sprintf("if this communication is needed, add a conduit between zone %s and zone %s that allows it (through the DMZ when it crosses Purdue level 3.5); otherwise find the path it took and block it",
-						v.zs.id(c.cz), v.zs.id(c.sz))}
+						v.pol.ZoneID(c.cz), v.pol.ZoneID(c.sz))}
 			})
 		case vNotListed, vProtocol, vPort, vDirection:
 			cd, _ := v.m.Conduit(out.Conduit)
-			sev := finding.High
-			if v.safety(c.cz, c.sz) {
-				sev = finding.Critical
-			}
-			sev = severityOf(c.cSent|c.sSent, sev)
+			sev := v.pol.Severity(&c.dec, &c.pf)
 			gr.add("notallowed|"+cd.ID+"|"+key, c, sev, func() *group {
 				return &group{rule: "traffic/not-allowed", sev: sev, subject: cd.ID, pos: cd.Pos,
 					reqs: []string{"SR 5.2", "SR 5.2 RE 1"},
@@ -183,7 +164,7 @@ func (v *verifier) trafficFindings() {
 			})
 		case vOperation:
 			cd, _ := v.m.Conduit(out.Conduit)
-			sev := severityOf(c.cSent|c.sSent, finding.Medium)
+			sev := v.pol.Severity(&c.dec, &c.pf)
 			gr.add("op|"+cd.ID+"|"+key, c, sev, func() *group {
 				return &group{rule: "traffic/operation-not-allowed", sev: sev, subject: cd.ID, pos: cd.Pos,
 					reqs: []string{"SR 2.1", "SR 5.2"},
@@ -198,7 +179,7 @@ func (v *verifier) trafficFindings() {
 			if a, ok := v.m.Asset(out.Client.ModelAsset); ok {
 				subject, pos = a.ID, a.Pos
 			}
-			sev := severityOf(c.cSent|c.sSent, finding.High)
+			sev := v.pol.Severity(&c.dec, &c.pf)
 			gr.add("kind|"+key, c, sev, func() *group {
 				return &group{rule: "traffic/operation-not-for-kind", sev: sev, subject: subject, pos: pos,
 					reqs: []string{"SR 2.1"},
@@ -219,7 +200,7 @@ func opsNote(c *conv) string {
 	if s == 0 {
 		return ""
 	}
-	return "; it carried " + strings.Join(s.names(), ", ") + " operations"
+	return "; it carried " + strings.Join(s.Names(), ", ") + " operations"
 }
 
 // maxRanges bounds the address-range findings; the rest are summed up in one.
@@ -240,10 +221,10 @@ func (v *verifier) unplacedRanges() {
 	for i := range v.devs {
 		d := &v.devs[i]
 		for _, ip := range d.ips {
-			if z, _ := v.zs.byAddr(ip); z >= 0 {
+			if z, _ := v.pol.ZoneOfAddr(ip); z >= 0 {
 				continue
 			}
-			if _, declared := v.modelByIP[ip]; declared {
+			if v.pol.AssetByIP(ip) >= 0 {
 				continue
 			}
 			bits := 24
@@ -339,15 +320,15 @@ func (v *verifier) protection() {
 				level = t.Level
 			}
 		} else {
-			z := v.zs.zone(c.sz)
+			z := v.pol.Zone(c.sz)
 			subject, pos, scopeZones = z.ID, z.Pos, []int{c.cz, c.sz}
 			for _, zi := range scopeZones {
-				if t, ok := v.rr.Target(v.zs.id(zi)); ok {
+				if t, ok := v.rr.Target(v.pol.ZoneID(zi)); ok {
 					level = level.Max(t.Level)
 				}
 			}
 		}
-		external := v.zs.zone(c.cz).External || v.zs.zone(c.sz).External
+		external := v.pol.Zone(c.cz).External || v.pol.Zone(c.sz).External
 		var reqs, calls, claimed []string
 		for _, req := range protection {
 			if level[req.fr-1] < req.level || (req.external && !external) {
@@ -399,9 +380,9 @@ func (v *verifier) claims(subject string, isZone bool, req string) []string {
 		for _, s := range cm.Scope {
 			in := s == "*" || s == subject
 			if !in && isZone {
-				if a, ok := v.zs.byID[s]; ok {
-					if b, ok := v.zs.byID[subject]; ok {
-						in = v.zs.within(b, a)
+				if a, ok := v.pol.ZoneIndex(s); ok {
+					if b, ok := v.pol.ZoneIndex(subject); ok {
+						in = v.pol.Within(b, a)
 					}
 				}
 			}
@@ -458,9 +439,9 @@ func (v *verifier) refutations() {
 			note(cd.ID, false, cd.Pos, "SR 5.2 RE 1", c.out.Evidence, "conversation(s) the conduit does not list crossed it")
 		case vNoConduit:
 			for _, z := range []int{c.cz, c.sz} {
-				zz := v.zs.zone(z)
+				zz := v.pol.Zone(z)
 				note(zz.ID, true, zz.Pos, "SR 5.2 RE 1", c.out.Evidence,
-					fmt.Sprintf("conversation(s) crossed between zone %s and zone %s, which no conduit joins", v.zs.id(c.cz), v.zs.id(c.sz)))
+					fmt.Sprintf("conversation(s) crossed between zone %s and zone %s, which no conduit joins", v.pol.ZoneID(c.cz), v.pol.ZoneID(c.sz)))
 			}
 		}
 	}
@@ -469,7 +450,7 @@ func (v *verifier) refutations() {
 		if d.ma >= 0 || d.zone < 0 {
 			continue
 		}
-		z := v.zs.zone(d.zone)
+		z := v.pol.Zone(d.zone)
 		note(z.ID, true, z.Pos, "SR 7.8", v.deviceEvidence(i), "device(s) not in the model were seen in the zone")
 	}
 	for _, r := range order {
@@ -500,7 +481,7 @@ func (v *verifier) result() *Result {
 	for i := range v.devs {
 		d := &v.devs[i]
 		out := Device{Asset: d.a.ID, Name: d.a.Name, MAC: d.a.MAC, IPs: []string{}, VLANs: d.a.VLANs, Match: "none",
-			Zone: v.zs.id(d.zone), ZoneBy: d.zoneBy, Issues: d.issues}
+			Zone: v.pol.ZoneID(d.zone), ZoneBy: d.zoneBy, Issues: d.issues}
 		for _, ip := range d.a.IPs {
 			out.IPs = append(out.IPs, ip.Address)
 		}

@@ -120,7 +120,7 @@ func (v *verifier) replay(rs *Ruleset) {
 			})
 		case fv.Action == "accept" && slices.ContainsFunc(c.out.Violations, func(s string) bool { return s == vOperation || s == vOperationKind }):
 			needsDPI.add(fmt.Sprintf("%s|%s|%s", c.out.Conduit, c.out.Client.Asset, c.out.Server.Asset), c, finding.Medium, func() *group {
-				subject, pos := v.zs.id(c.sz), model.Pos{}
+				subject, pos := v.pol.ZoneID(c.sz), model.Pos{}
 				if cd, ok := v.m.Conduit(c.out.Conduit); ok {
 					subject, pos = cd.ID, cd.Pos
 				}
@@ -132,7 +132,7 @@ func (v *verifier) replay(rs *Ruleset) {
 					fix: "enforce the allowed operation classes with a deep-packet-inspection rule at the boundary (the ruleset's comments name what each needs)"}
 			})
 		case fv.Action == "accept" && len(c.out.Violations) > 0:
-			subject, pos := v.zs.id(c.sz), v.zs.zone(c.sz).Pos
+			subject, pos := v.pol.ZoneID(c.sz), v.pol.Zone(c.sz).Pos
 			if cd, ok := v.m.Conduit(c.out.Conduit); ok {
 				subject, pos = cd.ID, cd.Pos
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 	"github.com/zonewarden/zonewarden/internal/simulate"
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
@@ -131,7 +132,7 @@ func TestSimulatedAttack(t *testing.T) {
 					want = []string{"device/unknown"}
 				case !src.InModel || (dst != nil && src.Zone != dst.Zone):
 					want = conduitRules
-				case changes && !mayCarryOut(src.Kind, op):
+				case changes && !policy.MayCarryOut(src.Kind, op):
 					want = []string{"traffic/operation-not-for-kind"}
 				default:
 					t.Logf("%s: %s (%s) -> %s inside zone %s is what the model allows; detect reports it", ev.Kind, ev.Src, src.Kind, ev.Dst, src.Zone)

@@ -7,6 +7,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/risk"
 )
 
@@ -213,7 +214,7 @@ var ErrNoNetworks = errors.New("no zone of the model lists networks or VLANs, so
 
 // Check reports whether the model can be verified against traffic at all.
 func Check(m *model.Model) error {
-	if !newZones(m).hasNetworks() {
+	if !policy.Compile(m).HasNetworks() {
 		return ErrNoNetworks
 	}
 	return nil

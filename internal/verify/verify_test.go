@@ -10,6 +10,7 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/policy"
 )
 
 // plantYAML is a small plant with every case verification tells apart: conduit rules
@@ -401,21 +402,13 @@ func TestCheckAndNothingPlaced(t *testing.T) {
 }
 
 func TestPlacement(t *testing.T) {
-	zs := newZones(loadPlant(t))
+	pol := policy.Compile(loadPlant(t))
 	for _, tc := range []struct{ ip, zone string }{
 		{"10.11.0.10", "z-cell"}, {"10.11.0.200", "z-cell-safe"}, {"10.1.200.3", "z-ent"}, {"192.168.0.1", ""},
 	} {
-		z, _ := zs.byAddr(netip.MustParseAddr(tc.ip))
-		if zs.id(z) != tc.zone {
-			t.Errorf("%s: zone %q, want %q", tc.ip, zs.id(z), tc.zone)
-		}
-	}
-	for _, tc := range []struct {
-		ip   string
-		want bool
-	}{{"10.0.0.1", true}, {"0.0.0.0", false}, {"255.255.255.255", false}, {"224.0.0.251", false}, {"169.254.3.4", false}, {"fe80::1", false}, {"2001:db8::1", true}} {
-		if got := Placeable(netip.MustParseAddr(tc.ip)); got != tc.want {
-			t.Errorf("Placeable(%s) = %v", tc.ip, got)
+		z, _ := pol.ZoneOfAddr(netip.MustParseAddr(tc.ip))
+		if pol.ZoneID(z) != tc.zone {
+			t.Errorf("%s: zone %q, want %q", tc.ip, pol.ZoneID(z), tc.zone)
 		}
 	}
 }
