@@ -9,29 +9,42 @@ import (
 	"strings"
 
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
 // RuleFormats are the rule languages Write knows.
 var RuleFormats = []string{"nftables", "iptables", "csv"}
 
 // Write writes the rules of m in format (nftables, iptables or csv).
+// The write error, if any, is returned: a ruleset cut short by a full disk must not
+// pass for a whole one.
 func Write(w io.Writer, m *model.Model, format string) error {
 	rules := Rules(m)
+	var err error
 	switch format {
 	case "nftables":
-		return writeNft(w, m, rules)
+		err = writeNft(w, m, rules)
 	case "iptables":
-		return writeIptables(w, m, rules)
+		err = writeIptables(w, m, rules)
 	case "csv":
-		return writeCSV(w, rules)
+		err = writeCSV(w, rules)
+	default:
+		return fmt.Errorf("unknown rule format %q: use one of %s", format, strings.Join(RuleFormats, ", "))
 	}
-	return fmt.Errorf("unknown rule format %q: use one of %s", format, strings.Join(RuleFormats, ", "))
+	if err != nil {
+		return fmt.Errorf("%s rules: %w", format, err)
+	}
+	return nil
 }
 
-func header(w io.Writer, m *model.Model, prefix string) {
-	fmt.Fprintf(w, "%s zonewarden: deny-by-default rules for %s\n", prefix, m.System.Name)
-	fmt.Fprintf(w, "%s generated from %s; every allow rule names its conduit and flow.\n", prefix, strings.Join(m.Files, ", "))
-	fmt.Fprintf(w, "%s Return traffic of allowed connections is accepted by connection tracking.\n", prefix)
+// comment makes s one line of a ruleset comment: a line break in a model's name must not
+// end the comment and start a rule (textsafe.Terminal writes it as \x0a).
+var comment = textsafe.Terminal
+
+func header(w *textsafe.Writer, m *model.Model, prefix string) {
+	w.Printf("%s zonewarden: deny-by-default rules for %s\n", prefix, comment(m.System.Name))
+	w.Printf("%s generated from %s; every allow rule names its conduit and flow.\n", prefix, comment(strings.Join(m.Files, ", ")))
+	w.Printf("%s Return traffic of allowed connections is accepted by connection tracking.\n", prefix)
 }
 
 // split separates prefixes by address family.
@@ -61,21 +74,22 @@ func portList(ports []int) []string {
 	return out
 }
 
-func writeNft(w io.Writer, m *model.Model, rules []Rule) error {
+func writeNft(out io.Writer, m *model.Model, rules []Rule) error {
+	w := textsafe.NewWriter(out)
 	header(w, m, "#")
-	fmt.Fprintln(w, "table inet zonewarden {")
-	fmt.Fprintln(w, "\tchain forward {")
-	fmt.Fprintln(w, "\t\ttype filter hook forward priority filter; policy drop;")
-	fmt.Fprintln(w, "\t\tct state established,related accept")
-	fmt.Fprintln(w, "\t\tct state invalid drop")
+	w.Println("table inet zonewarden {")
+	w.Println("\tchain forward {")
+	w.Println("\t\ttype filter hook forward priority filter; policy drop;")
+	w.Println("\t\tct state established,related accept")
+	w.Println("\t\tct state invalid drop")
 	for _, r := range rules {
-		fmt.Fprintf(w, "\n\t\t# %s\n", r.Comment())
+		w.Printf("\n\t\t# %s\n", comment(r.Comment()))
 		if r.Problem != "" {
-			fmt.Fprintf(w, "\t\t# not expressed: %s\n", r.Problem)
+			w.Printf("\t\t# not expressed: %s\n", comment(r.Problem))
 			continue
 		}
 		if note := dpiNote(r); note != "" {
-			fmt.Fprintf(w, "\t\t# %s\n", note)
+			w.Printf("\t\t# %s\n", comment(note))
 		}
 		dirs := [][2][]netip.Prefix{{r.Src, r.Dst}}
 		if r.Both {
@@ -102,33 +116,34 @@ func writeNft(w io.Writer, m *model.Model, rules []Rule) error {
 				case r.Transport != "":
 					match += " meta l4proto " + r.Transport
 				}
-				fmt.Fprintf(w, "\t\t%s ct state new counter accept comment %q\n", match, r.Comment())
+				w.Printf("\t\t%s ct state new counter accept comment %q\n", match, comment(r.Comment()))
 			}
 		}
 	}
-	fmt.Fprintln(w, "\n\t\tcounter log prefix \"zonewarden deny \" level info")
-	fmt.Fprintln(w, "\t}")
-	fmt.Fprintln(w, "}")
-	return nil
+	w.Println("\n\t\tcounter log prefix \"zonewarden deny \" level info")
+	w.Println("\t}")
+	w.Println("}")
+	return w.Err()
 }
 
-func writeIptables(w io.Writer, m *model.Model, rules []Rule) error {
+func writeIptables(out io.Writer, m *model.Model, rules []Rule) error {
+	w := textsafe.NewWriter(out)
 	header(w, m, "#")
-	fmt.Fprintln(w, "# IPv4 rules for iptables-restore; IPv6 flows are listed as comments.")
-	fmt.Fprintln(w, "*filter")
-	fmt.Fprintln(w, ":INPUT ACCEPT [0:0]")
-	fmt.Fprintln(w, ":FORWARD DROP [0:0]")
-	fmt.Fprintln(w, ":OUTPUT ACCEPT [0:0]")
-	fmt.Fprintln(w, "-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT")
-	fmt.Fprintln(w, "-A FORWARD -m conntrack --ctstate INVALID -j DROP")
+	w.Println("# IPv4 rules for iptables-restore; IPv6 flows are listed as comments.")
+	w.Println("*filter")
+	w.Println(":INPUT ACCEPT [0:0]")
+	w.Println(":FORWARD DROP [0:0]")
+	w.Println(":OUTPUT ACCEPT [0:0]")
+	w.Println("-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT")
+	w.Println("-A FORWARD -m conntrack --ctstate INVALID -j DROP")
 	for _, r := range rules {
-		fmt.Fprintf(w, "# %s\n", r.Comment())
+		w.Printf("# %s\n", comment(r.Comment()))
 		if r.Problem != "" {
-			fmt.Fprintf(w, "# not expressed: %s\n", r.Problem)
+			w.Printf("# not expressed: %s\n", comment(r.Problem))
 			continue
 		}
 		if note := dpiNote(r); note != "" {
-			fmt.Fprintf(w, "# %s\n", note)
+			w.Printf("# %s\n", comment(note))
 		}
 		dirs := [][2][]netip.Prefix{{r.Src, r.Dst}}
 		if r.Both {
@@ -138,7 +153,7 @@ func writeIptables(w io.Writer, m *model.Model, rules []Rule) error {
 			s4, s6 := split(d[0])
 			d4, d6 := split(d[1])
 			if len(s6) > 0 && len(d6) > 0 {
-				fmt.Fprintf(w, "# IPv6 %s -> %s: write it for ip6tables-restore\n", strings.Join(s6, ","), strings.Join(d6, ","))
+				w.Printf("# IPv6 %s -> %s: write it for ip6tables-restore\n", strings.Join(s6, ","), strings.Join(d6, ","))
 			}
 			if len(s4) == 0 || len(d4) == 0 {
 				continue
@@ -156,19 +171,26 @@ func writeIptables(w io.Writer, m *model.Model, rules []Rule) error {
 					case r.Transport != "":
 						spec += " -p " + r.Transport
 					}
-					fmt.Fprintf(w, "%s -m conntrack --ctstate NEW -m comment --comment %q -j ACCEPT\n", spec, r.Comment())
+					w.Printf("%s -m conntrack --ctstate NEW -m comment --comment %q -j ACCEPT\n", spec, comment(r.Comment()))
 				}
 			}
 		}
 	}
-	fmt.Fprintln(w, "-A FORWARD -j LOG --log-prefix \"zonewarden deny \"")
-	fmt.Fprintln(w, "COMMIT")
-	return nil
+	w.Println("-A FORWARD -j LOG --log-prefix \"zonewarden deny \"")
+	w.Println("COMMIT")
+	return w.Err()
 }
 
 func writeCSV(w io.Writer, rules []Rule) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"conduit", "flow", "from", "to", "source", "destination", "protocol", "transport", "ports", "direction", "operations", "action", "note"})
+	c := textsafe.CSV
+	var err error
+	put := func(row ...string) {
+		if err == nil {
+			err = cw.Write(row)
+		}
+	}
+	put("conduit", "flow", "from", "to", "source", "destination", "protocol", "transport", "ports", "direction", "operations", "action", "note")
 	join := func(ps []netip.Prefix) string {
 		s := make([]string, len(ps))
 		for i, p := range ps {
@@ -184,10 +206,13 @@ func writeCSV(w io.Writer, rules []Rule) error {
 		if r.Problem != "" {
 			action, note = "manual", r.Problem
 		}
-		_ = cw.Write([]string{r.Conduit, strconv.Itoa(r.Index), r.From, r.To, join(r.Src), join(r.Dst), r.Protocol,
-			r.Transport, strings.Join(portList(r.Ports), " "), dir, strings.Join(r.Operations, " "), action, note})
+		put(c(r.Conduit), strconv.Itoa(r.Index), c(r.From), c(r.To), join(r.Src), join(r.Dst), c(r.Protocol),
+			r.Transport, strings.Join(portList(r.Ports), " "), dir, c(strings.Join(r.Operations, " ")), action, c(note))
 	}
-	_ = cw.Write([]string{"*", "", "", "", "any", "any", "any", "", "", "", "", "deny", "default: everything the conduits do not allow"})
-	cw.Flush()
-	return cw.Error()
+	put("*", "", "", "", "any", "any", "any", "", "", "", "", "deny", "default: everything the conduits do not allow")
+	if err == nil {
+		cw.Flush()
+		err = cw.Error()
+	}
+	return err
 }
