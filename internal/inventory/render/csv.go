@@ -2,12 +2,14 @@ package render
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
 // csvHeader is the CSV's first line: one row per asset.
@@ -19,7 +21,7 @@ var csvHeader = []string{"asset_id", "name", "ips", "mac", "mac_vendor", "vendor
 func CSV(w io.Writer, inv *inventory.Inventory) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
-		return err
+		return fmt.Errorf("inventory csv: %w", err)
 	}
 	for i := range inv.Assets {
 		a := &inv.Assets[i]
@@ -31,20 +33,23 @@ func CSV(w io.Writer, inv *inventory.Inventory) error {
 		if a.Purdue.Level != nil {
 			level = strconv.Itoa(*a.Purdue.Level)
 		}
-		row := []string{a.ID, a.Name, strings.Join(ips, " "), a.MAC, a.MACVendor, a.Identity["vendor"], a.Identity["product_name"],
-			a.Identity["model"], a.Identity["firmware_version"], a.Identity["hardware_version"], a.Identity["serial_number"],
-			a.Role.Name, a.Role.Confidence, level, protocolsText(a), strconv.Itoa(a.Peers), timeText(a.FirstSeen),
+		// Text cells go through textsafe.CSV: identity strings come from the network, and
+		// a device can name itself "=HYPERLINK(...)" or put escape sequences in its name.
+		c := textsafe.CSV
+		row := []string{c(a.ID), c(a.Name), c(strings.Join(ips, " ")), c(a.MAC), c(a.MACVendor), c(a.Identity["vendor"]), c(a.Identity["product_name"]),
+			c(a.Identity["model"]), c(a.Identity["firmware_version"]), c(a.Identity["hardware_version"]), c(a.Identity["serial_number"]),
+			c(a.Role.Name), c(a.Role.Confidence), level, c(protocolsText(a)), strconv.Itoa(a.Peers), timeText(a.FirstSeen),
 			timeText(a.LastSeen), strconv.FormatUint(a.Sent.Packets, 10), strconv.FormatUint(a.Received.Packets, 10),
 			strconv.FormatUint(a.Sent.Bytes, 10), strconv.FormatUint(a.Received.Bytes, 10)}
-		for i := range row {
-			row[i] = cellSafe(row[i])
-		}
 		if err := cw.Write(row); err != nil {
-			return err
+			return fmt.Errorf("inventory csv: %w", err)
 		}
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("inventory csv: %w", err)
+	}
+	return nil
 }
 
 func timeText(t time.Time) string {
@@ -52,13 +57,4 @@ func timeText(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339Nano)
-}
-
-// cellSafe keeps a spreadsheet from taking a value for a formula: identity strings come
-// from the network, and a device can name itself "=HYPERLINK(...)".
-func cellSafe(s string) string {
-	if len(s) > 1 && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

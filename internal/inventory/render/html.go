@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
 // The page is one file: template, stylesheet and the map (SVG drawn here) go inline, so
@@ -50,7 +51,13 @@ func HTML(w io.Writer, inv *inventory.Inventory) error {
 	if !first.IsZero() {
 		v.Period = first.UTC().Format("2006-01-02 15:04:05") + " to " + last.UTC().Format("2006-01-02 15:04:05") + " UTC"
 	}
-	if err := inventoryTmpl.Execute(w, v); err != nil {
+	// The page streams through MarkupWriter: no control character, invalid byte or
+	// bidirectional control a device announced reaches the file raw.
+	mw := textsafe.NewMarkupWriter(w)
+	if err := inventoryTmpl.Execute(mw, v); err != nil {
+		return fmt.Errorf("html inventory: %w", err)
+	}
+	if err := mw.Close(); err != nil {
 		return fmt.Errorf("html inventory: %w", err)
 	}
 	return nil

@@ -7,11 +7,13 @@ import (
 	"text/tabwriter"
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
 // Table writes the inventory for a terminal: the assets, the conversations, the
 // anomalies and the captures read.
-func Table(w io.Writer, inv *inventory.Inventory) error {
+func Table(out io.Writer, inv *inventory.Inventory) error {
+	w := textsafe.NewWriter(out) // keeps the first write error, whichever write met it
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	s := &inv.Summary
 	fmt.Fprintf(tw, "%s, %s, %s from %s\n\n", count(s.Assets, "asset"), count(s.Flows, "conversation"),
@@ -26,7 +28,7 @@ func Table(w io.Writer, inv *inventory.Inventory) error {
 		if a.Behind != "" {
 			id = strings.TrimPrefix(id+", via "+a.Behind, ", ")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s (%s)\t%s\t%s\n", clip(addresses(a), 60), dash(a.MAC), dash(clip(a.MACVendor, 24)), dash(clip(id, 72)),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s (%s)\t%s\t%s\n", clip(addresses(a), 60), clip(dash(a.MAC), 24), dash(clip(a.MACVendor, 24)), dash(clip(id, 72)),
 			a.Role.Name, a.Role.Confidence, purdueText(a.Purdue), clip(protocolsText(a), 48))
 	}
 	fmt.Fprintln(tw)
@@ -38,14 +40,14 @@ func Table(w io.Writer, inv *inventory.Inventory) error {
 			server += fmt.Sprintf(":%d", f.ServerPort)
 		}
 		proto := f.Protocol + "/" + f.Transport
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", endText(f.Client), server, proto, f.Connections,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", clip(endText(f.Client), 60), clip(server, 60), clip(proto, 40), f.Connections,
 			thousands(f.ToServer.Packets+f.ToClient.Packets), thousands(f.ToServer.Bytes+f.ToClient.Bytes), clip(operationsText(f, 4), 90))
 	}
 	if len(inv.Anomalies) > 0 {
 		fmt.Fprintln(tw)
 		fmt.Fprintln(tw, "ANOMALY\tDETAIL")
 		for _, an := range inv.Anomalies {
-			fmt.Fprintf(tw, "%s\t%s\n", an.Kind, clip(an.Detail, 200))
+			fmt.Fprintf(tw, "%s\t%s\n", clip(an.Kind, 60), clip(an.Detail, 200))
 		}
 	}
 	fmt.Fprintln(tw)
@@ -59,9 +61,13 @@ func Table(w io.Writer, inv *inventory.Inventory) error {
 		for _, c := range src.Anomalies {
 			an = append(an, fmt.Sprintf("%s ×%s", c.Kind, thousands(c.Count)))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clip(src.File, 200), thousands(src.Packets), clip(status, 200), dash(strings.Join(an, ", ")))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", clip(src.File, 200), thousands(src.Packets), clip(status, 200), clip(dash(strings.Join(an, ", ")), 200))
 	}
-	return tw.Flush()
+	tw.Flush()
+	if err := w.Err(); err != nil {
+		return fmt.Errorf("inventory table: %w", err)
+	}
+	return nil
 }
 
 // personName is the name people gave the device: its name in an industrial protocol,
@@ -82,15 +88,11 @@ func dash(s string) string {
 	return s
 }
 
-// clip shortens s to n runes for a table cell, and replaces control characters: names
-// come from the network, and escape sequences must not reach the terminal.
+// clip shortens s to n runes for a table cell, and writes control characters and other
+// terminal escapes visibly (textsafe.Terminal): names come from the network, and escape
+// sequences must not reach the terminal.
 func clip(s string, n int) string {
-	r := []rune(strings.Map(func(c rune) rune {
-		if c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 {
-			return '?'
-		}
-		return c
-	}, s))
+	r := []rune(textsafe.Terminal(s))
 	if len(r) <= n {
 		return string(r)
 	}
