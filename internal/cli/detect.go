@@ -127,7 +127,7 @@ func runDetect(cmd *cobra.Command, args []string, fl *detectFlags) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	runOpt := observe.Options{Workers: fl.workers, Stdin: cmd.InOrStdin()}
+	runOpt := observe.Options{Workers: fl.workers, Stdin: cmd.InOrStdin(), FileEnd: fileWarnings(cmd.ErrOrStderr())}
 	var runErr error
 	if fl.iface != "" {
 		if fl.duration > 0 {

@@ -128,6 +128,7 @@ func runDiscover(cmd *cobra.Command, args []string, fl *discoverFlags) error {
 		var errs []error
 		inv, errs = inventory.FromFiles(ctx, args, opt)
 		stop()
+		printWarnings(stderr, inv.Warnings)
 		if len(errs) > 0 {
 			runErr = fileErrors(errs, len(args))
 		}
@@ -157,8 +158,11 @@ func fileErrors(errs []error, files int) error {
 		msgs = append(msgs, err.Error())
 	}
 	var b strings.Builder
-	if len(msgs) > 0 {
-		fmt.Fprintf(&b, "%d of %d files could not be read (the inventory holds the others):\n  %s", len(msgs), files, strings.Join(msgs, "\n  "))
+	switch {
+	case len(msgs) > 0 && len(msgs) == files:
+		fmt.Fprintf(&b, "no capture could be read:\n  %s", strings.Join(msgs, "\n  "))
+	case len(msgs) > 0:
+		fmt.Fprintf(&b, "%d of %d files could not be read (the results hold the others):\n  %s", len(msgs), files, strings.Join(msgs, "\n  "))
 	}
 	if cancelled {
 		if b.Len() > 0 {

@@ -155,6 +155,7 @@ func observeFor(cmd *cobra.Command, captures []string, invPath string, workers, 
 		if inv.SchemaVersion != inventory.SchemaVersion {
 			return nil, nil, usageErr(fmt.Errorf("%s: inventory schema_version %d, this build reads %d", invPath, inv.SchemaVersion, inventory.SchemaVersion))
 		}
+		printWarnings(cmd.ErrOrStderr(), inv.Warnings)
 		return inv, nil, nil
 	}
 	opt := inventory.Options{Run: observe.Options{Workers: workers, Config: observe.Config{Table: decode.Config{MaxFlows: maxFlows}},
@@ -171,6 +172,7 @@ func observeFor(cmd *cobra.Command, captures []string, invPath string, workers, 
 	stop := startProgress(stderr, !silent && isTerminal(stderr), captureBytes(captures), opt.Run.Progress)
 	inv, errs := inventory.FromFiles(ctx, captures, opt)
 	stop()
+	printWarnings(stderr, inv.Warnings)
 	if len(errs) > 0 {
 		runErr = fileErrors(errs, len(captures))
 		if len(errs) == len(captures) && ctx.Err() == nil {
