@@ -1,6 +1,10 @@
 package alert
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/zonewarden/zonewarden/internal/textsafe"
+)
 
 // The renderers write strings that come from the network — asset names read from
 // device identification, protocol details, capture file names — so every string goes
@@ -137,22 +141,11 @@ func escLine(dst []byte, r rune, raw string) []byte {
 
 // escTerminal makes text safe to print on a terminal: control characters (escape
 // sequences start with one), invalid bytes, the Unicode line and paragraph separators
-// and the bidirectional overrides that can make text read differently from what it is
-// are written as \xNN or \u{NNNN}.
+// and the bidirectional controls that can make text read differently from what it is
+// are written as \xNN or \u{NNNN}. It is textsafe's terminal escaping, the one every
+// table of the program uses.
 func escTerminal(dst []byte, r rune, raw string) []byte {
-	switch {
-	case r == utf8.RuneError && len(raw) == 1:
-		return append(dst, '\\', 'x', hexDigits[raw[0]>>4], hexDigits[raw[0]&0xf])
-	case r < 0x80 && isControl(r):
-		return append(dst, '\\', 'x', hexDigits[r>>4], hexDigits[r&0xf])
-	case isControl(r) || r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
-		dst = append(dst, '\\', 'u', '{')
-		for shift := 12; shift >= 0; shift -= 4 {
-			dst = append(dst, hexDigits[(r>>shift)&0xf])
-		}
-		return append(dst, '}')
-	}
-	return append(dst, raw...)
+	return textsafe.AppendTerminalRune(dst, r, raw)
 }
 
 // appendToken appends s as a syslog header token or SD name: printable US-ASCII
