@@ -34,6 +34,13 @@ func Assessment(w io.Writer, res *assess.Result, f Format) error {
 // action or finding at a time, so that the JSON of a plant with thousands of zones is
 // never held in memory whole.
 func assessmentJSON(w io.Writer, res *assess.Result) error {
+	if err := writeAssessmentJSON(w, res); err != nil {
+		return fmt.Errorf("assessment json: %w", err)
+	}
+	return nil
+}
+
+func writeAssessmentJSON(w io.Writer, res *assess.Result) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var buf bytes.Buffer
 	// put writes v indented for its depth, without the newline the encoder appends.
@@ -93,10 +100,7 @@ func assessmentJSON(w io.Writer, res *assess.Result) error {
 	}
 	bw.WriteString("\n}\n")
 	// bufio keeps its first error: every write above that failed shows here.
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("assessment json: %w", err)
-	}
-	return nil
+	return bw.Flush()
 }
 
 // gapCSV writes one row per missing requirement of each gap: the list a team works

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -46,7 +47,10 @@ func CycloneDX(w io.Writer, inv *inventory.Inventory) error {
 	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
 	enc.SetPretty(true)
 	enc.SetEscapeHTML(false)
-	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
+	if err := enc.EncodeVersion(bom, cdx.SpecVersion1_6); err != nil {
+		return fmt.Errorf("cyclonedx: %w", err)
+	}
+	return nil
 }
 
 func assetComponent(a *inventory.Asset) cdx.Component {

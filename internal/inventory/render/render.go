@@ -35,7 +35,10 @@ func JSON(w io.Writer, inv *inventory.Inventory) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
 	e.SetEscapeHTML(false)
-	return e.Encode(inv)
+	if err := e.Encode(inv); err != nil {
+		return fmt.Errorf("inventory json: %w", err)
+	}
+	return nil
 }
 
 // identityLine sums up an identity for one line: vendor, product, firmware, serial.

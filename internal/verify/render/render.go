@@ -34,7 +34,10 @@ func JSON(w io.Writer, res *verify.Result) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
 	e.SetEscapeHTML(false)
-	return e.Encode(res)
+	if err := e.Encode(res); err != nil {
+		return fmt.Errorf("verification json: %w", err)
+	}
+	return nil
 }
 
 // headline sums up a verification in three lines.
@@ -46,7 +49,7 @@ func headline(res *verify.Result) []string {
 	}
 	window := "no packet times"
 	if !res.Window.Start.IsZero() {
-		window = res.Window.Start.Format("2006-01-02 15:04:05") + " to " + res.Window.End.Format("15:04:05") + " UTC"
+		window = spanText(res.Window.Start, res.Window.End, "15:04:05") + " UTC"
 	}
 	return []string{
 		fmt.Sprintf("%s: the model held against %d capture(s), %s packets, %s", res.System, len(res.Captures), thousands(packets), window),
@@ -113,7 +116,19 @@ func timeSpan(a, b time.Time) string {
 	if b.IsZero() || b.Equal(a) {
 		return a.UTC().Format("2006-01-02 15:04:05.000")
 	}
-	return a.UTC().Format("2006-01-02 15:04:05.000") + " to " + b.UTC().Format("15:04:05.000")
+	return spanText(a, b, "15:04:05.000")
+}
+
+// spanText writes "date clock to clock", with the end's date too when it is another
+// day than the start's (a capture over midnight, or over weeks). clock is the time
+// layout; both ends are in UTC.
+func spanText(a, b time.Time, clock string) string {
+	a, b = a.UTC(), b.UTC()
+	end := b.Format(clock)
+	if a.Format(time.DateOnly) != b.Format(time.DateOnly) {
+		end = b.Format(time.DateOnly + " " + clock)
+	}
+	return a.Format(time.DateOnly+" "+clock) + " to " + end
 }
 
 // verdictText says why a conversation is allowed or not.
