@@ -2,14 +2,19 @@ package alert
 
 import (
 	"strconv"
+
+	"github.com/zonewarden/zonewarden/internal/buildinfo"
 )
 
 // Defaults of CEFOptions.
 const (
 	DefaultCEFVendor  = "ZoneWarden"
 	DefaultCEFProduct = "zonewarden"
-	DefaultCEFVersion = "dev"
 )
+
+// DefaultCEFVersion is the device version by default: this build's version
+// (internal/buildinfo; buildinfo.DevVersion, "dev", in builds that carry none and in tests).
+var DefaultCEFVersion = buildinfo.Version()
 
 // CEFOptions fill the device fields of the CEF header.
 type CEFOptions struct {

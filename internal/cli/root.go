@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/zonewarden/zonewarden/internal/buildinfo"
 )
 
 // Exit codes shared by every subcommand.
@@ -67,9 +69,11 @@ network traffic, holds the design against that traffic, writes the firewall
 rules the conduits call for, and raises alerts on risky OT operations.
 
 Start with: zonewarden demo`,
+		Version:       buildinfo.Get().Short(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("zonewarden {{.Version}}\n")
 	root.CompletionOptions.HiddenDefaultCmd = true
 	for _, add := range commands {
 		root.AddCommand(add())
