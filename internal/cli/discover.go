@@ -47,8 +47,11 @@ engineering workstation, historian, network device, IT host) and Purdue level
 with the evidence, and each conversation's packets, bytes and operations by
 class.
 
-Nothing is sent: discovery is passive. A file that is not a capture is reported
-and the others are still read (exit status 2 at the end). A FILE of - reads a
+Nothing is sent: discovery is passive. A file that is not a capture, or of
+which no packet can be read, is reported and the others are still read (exit
+status 2 at the end). A capture truncated or corrupt after some packets is read
+up to there, and a warning names the file, the packet and its byte offset; so
+does one for packets stamped before 1990 or in the future. A FILE of - reads a
 capture from standard input. A progress bar is shown on standard error when it
 is a terminal.
 
