@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,20 @@ func TestDamagedCaptureEveryMode(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMissingInterface: discover and detect on an interface that does not exist say so
+// and list the ones that do, instead of blaming privileges.
+func TestMissingInterface(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("live capture is Linux only")
+	}
+	for _, args := range [][]string{{"discover", "--iface", "nosuch0"}, {"detect", "--iface", "nosuch0"}} {
+		code, _, errOut := run(t, args...)
+		if code != ExitUsage || !strings.Contains(errOut, "nosuch0: no such network interface; the interfaces here are: ") ||
+			!strings.Contains(errOut, "lo") || strings.Contains(errOut, "CAP_NET_RAW") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
 	}
 }
