@@ -77,6 +77,9 @@ func TestDamagedCaptureEveryMode(t *testing.T) {
 				t.Errorf("inventory JSON lacks the implausible_time warning")
 			}
 			if m.name == "discover" {
+				schema := compileSchema(t, filepath.Join(packageDir, "..", "..", "docs", "schemas", "inventory.schema.json"))
+				validateJSON(t, schema, out)
+				validateJSON(t, schema, out2)
 				for _, want := range []string{`"truncated": true`, `"stopped_at": {`, `"packet": 100,`, `"byte_offset": 8855`, `"kind": "truncated"`} {
 					if !strings.Contains(out, want) {
 						t.Errorf("inventory JSON lacks %s", want)
