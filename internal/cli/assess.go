@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,8 +54,11 @@ self-contained report that opens with no network).`,
 					return usageErr(fmt.Errorf("--date: want YYYY-MM-DD: %w", err))
 				}
 			}
-			m, err := loadModel(args[0])
+			m, err := loadModelFor(cmd, args[0])
 			if err != nil {
+				return err
+			}
+			if err := checkOutputs([]outputFlag{{"-o", out}}, append(slices.Clone(m.Files), captures...)...); err != nil {
 				return err
 			}
 			var runErr error
@@ -71,6 +75,9 @@ self-contained report that opens with no network).`,
 				opts.Refuted, opts.Observed = seen.Refuted, seen.Observed
 			}
 			res := assess.Assess(m, opts)
+			if ctx := cmdContext(cmd); ctx.Err() != nil {
+				return interrupted(ctx)
+			}
 			o, err := openOutput(cmd, out)
 			if err != nil {
 				return err

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -16,6 +18,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/outfile"
 	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
@@ -44,66 +47,98 @@ func requirementID(id string) (string, bool) {
 	return r.ID, ok
 }
 
-// output is where a command writes: stdout, or a file written whole or not at all.
+// output is where a command writes: standard output, or a file written whole or not at
+// all (package outfile).
 type output struct {
-	path    string
-	w       io.Writer
-	tmp     *os.File
-	special *os.File // a device or pipe written in place
+	path string
+	w    io.Writer
+	file *outfile.File // nil for standard output
 }
 
-// openOutput opens path for writing ("" or "-" means stdout). The file is written under
-// a temporary name beside it and renamed on commit, so a failed run never leaves a
-// half-written report that looks complete.
+// openOutput opens path for writing ("" or "-" means standard output). A file is written
+// under a temporary name beside it and renamed on commit, so a failed or interrupted run
+// never leaves a half-written report that looks complete; a signal (the command's
+// context) removes the temporary file at once.
 func openOutput(cmd *cobra.Command, path string) (*output, error) {
 	if path == "" || path == "-" {
 		return &output{w: cmd.OutOrStdout()}, nil
 	}
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		// A device, pipe or socket (-o /dev/null, a FIFO) is written in place: renaming a
-		// temporary file over it would replace the device with a file.
-		if st.IsDir() {
-			return nil, usageErr(fmt.Errorf("cannot write %s: it is a directory", path))
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, usageErr(fmt.Errorf("cannot write %s: %w", path, err))
-		}
-		return &output{path: path, w: f, special: f}, nil
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return nil, usageErr(fmt.Errorf("cannot write %s: %w", path, err))
-	}
-	return &output{path: path, w: tmp, tmp: tmp}, nil
+	return openFileOutput(cmdContext(cmd), path)
 }
 
-// commit finishes the output; after an error it removes the temporary file instead.
-func (o *output) commit(err error) error {
-	if o.special != nil {
-		if cerr := o.special.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("writing %s: %w", o.path, cerr)
-		}
-		return err
-	}
-	if o.tmp == nil {
-		return err
-	}
-	if err == nil {
-		// CreateTemp makes the file private; a report is an ordinary file.
-		err = o.tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = o.tmp.Close()
-	} else {
-		o.tmp.Close()
-	}
-	if err == nil {
-		err = os.Rename(o.tmp.Name(), o.path)
-	}
+// openFileOutput opens the file path for writing, whole or not at all, abandoned when ctx
+// is cancelled.
+func openFileOutput(ctx context.Context, path string) (*output, error) {
+	f, err := outfile.Create(ctx, path)
 	if err != nil {
-		os.Remove(o.tmp.Name())
-		return fmt.Errorf("writing %s: %w", o.path, err)
+		return nil, usageErr(err)
+	}
+	return &output{path: path, w: f, file: f}, nil
+}
+
+// commit finishes the output after the writer returned err: a file is renamed into place
+// when err is nil and every write succeeded, and removed otherwise. A write error, to a
+// file or to standard output, exits with ExitOutput.
+func (o *output) commit(err error) error {
+	if o.file != nil {
+		err = o.file.Finish(err)
+	}
+	if err == nil {
+		return nil
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	if o.path != "" && !strings.Contains(err.Error(), o.path) {
+		err = fmt.Errorf("writing %s: %w", o.path, err)
+	}
+	return outputErr(err)
+}
+
+// abort abandons the output: a file's temporary copy is removed, nothing is renamed.
+func (o *output) abort() {
+	if o != nil && o.file != nil {
+		o.file.Abort()
+	}
+}
+
+// cmdContext is the command's context (cancelled by SIGINT and SIGTERM), or Background.
+func cmdContext(cmd *cobra.Command) context.Context {
+	if cmd != nil && cmd.Context() != nil {
+		return cmd.Context()
+	}
+	return context.Background()
+}
+
+// outputFlag names an output flag and its file, for checkOutputs.
+type outputFlag struct{ flag, path string }
+
+// checkOutputs refuses, before any work is done, an output file that is one of the
+// inputs (by identity: the same file through a relative path, a symbolic or a hard link),
+// and two outputs that are the same file. Writing over an input would destroy it:
+// propose capture.pcapng -o capture.pcapng would replace the capture with YAML.
+func checkOutputs(outs []outputFlag, inputs ...string) error {
+	for i, o := range outs {
+		if o.path == "" || o.path == "-" {
+			continue
+		}
+		if in, ok := outfile.SameAs(o.path, inputs...); ok {
+			what := "it is the input " + in
+			if in != o.path {
+				what = fmt.Sprintf("it is the same file as the input %s", in)
+			}
+			return usageErr(fmt.Errorf("%s %s: %s; writing it would destroy the input, so give another file", o.flag, o.path, what))
+		}
+		for _, p := range outs[:i] {
+			if p.path == "" || p.path == "-" {
+				continue
+			}
+			_, same := outfile.SameAs(o.path, p.path)
+			if same || filepath.Clean(p.path) == filepath.Clean(o.path) {
+				return usageErr(fmt.Errorf("%s and %s name the same file %s; give each its own", p.flag, o.flag, o.path))
+			}
+		}
 	}
 	return nil
 }
@@ -200,4 +235,36 @@ func checkStdinOnce(paths []string) error {
 		return usageErr(errors.New(`standard input ("-") can be read as one capture only`))
 	}
 	return nil
+}
+
+// loadModelFor loads a model as loadModel does, but gives up when the command's context
+// is cancelled (SIGINT, SIGTERM): a model that is a FIFO nobody writes to, or a slow
+// network file system, must not keep the command from stopping. The abandoned read
+// ends with the process.
+func loadModelFor(cmd *cobra.Command, path string) (*model.Model, error) {
+	ctx := cmdContext(cmd)
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx)
+	}
+	type result struct {
+		m   *model.Model
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		m, err := loadModel(path)
+		done <- result{m, err}
+	}()
+	select {
+	case r := <-done:
+		return r.m, r.err
+	case <-ctx.Done():
+		return nil, interrupted(ctx)
+	}
+}
+
+// interrupted is the error of a command stopped by a signal before it finished: no
+// output file is written (exit 2).
+func interrupted(ctx context.Context) error {
+	return usageErr(fmt.Errorf("interrupted (%w): nothing written", context.Cause(ctx)))
 }

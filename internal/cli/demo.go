@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,6 +40,7 @@ func newDemoCmd() *cobra.Command {
 		dir      string
 		duration time.Duration
 		seed     uint64
+		force    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "demo [-o DIR]",
@@ -47,7 +50,8 @@ it writes the plant model, simulates a capture of the plant with an attack scena
 (an unknown device, unauthorised writes, a CPU stop, a program download, scans),
 discovers the devices and conversations in it, verifies the model against them,
 assesses the model with what the capture refutes, and writes report.html. It then
-says where everything is and what to look at next.`,
+says where everything is and what to look at next. Files of an earlier demo in DIR
+are left alone unless --force is given.`,
 		Example: `  zonewarden demo
   zonewarden demo -o /tmp/zw-demo --duration 5m`,
 		Args: cobra.NoArgs,
@@ -55,22 +59,35 @@ says where everything is and what to look at next.`,
 			if duration <= 0 {
 				return usageErr(errors.New("--duration must be positive"))
 			}
-			return runDemo(cmd, dir, duration, seed)
+			return runDemo(cmd, dir, duration, seed, force)
 		},
 	}
 	cmd.Flags().StringVarP(&dir, "output", "o", "zonewarden-demo", "directory to write the model, capture and report into")
 	cmd.Flags().DurationVar(&duration, "duration", time.Minute, "simulated time the capture covers")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed of the simulation")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite the model, capture and reports of an earlier demo in DIR")
 	return cmd
 }
 
-func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64) error {
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
+// demoOutputs are the files demo writes into its directory besides the model.
+var demoOutputs = []string{"capture.pcapng", "verification.md", "report.html"}
+
+func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64, force bool) error {
+	ctx := cmdContext(cmd)
 	stdout := cmd.OutOrStdout()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if !force {
+		var there []string
+		for _, name := range append(slices.Clone(demoFiles), demoOutputs...) {
+			if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+				there = append(there, name)
+			}
+		}
+		if len(there) > 0 {
+			return usageErr(fmt.Errorf("%s already holds %s (an earlier demo, or your own files); use --force to overwrite them, or -o another directory",
+				dir, strings.Join(there, ", ")))
+		}
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return usageErr(fmt.Errorf("cannot create %s: %w", dir, err))
 	}
 	for _, name := range demoFiles {
@@ -78,8 +95,8 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 		if err != nil {
 			return fmt.Errorf("bundled example: %w", err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			return usageErr(fmt.Errorf("cannot write the model into %s: %w", dir, err))
+		if err := writeFile(ctx, filepath.Join(dir, name), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+			return err
 		}
 	}
 	plant := filepath.Join(dir, "plant.yaml")
@@ -98,13 +115,16 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 
 	inv, errs := inventory.FromFiles(ctx, []string{capPath}, inventory.Options{})
 	if len(errs) > 0 {
+		if ctx.Err() != nil {
+			return interrupted(ctx)
+		}
 		return fmt.Errorf("discovering %s: %w", capPath, errors.Join(errs...))
 	}
 	fmt.Fprintf(stdout, "3. discover   %d devices, %d conversations\n", len(inv.Assets), len(inv.Flows))
 
 	res := verify.Verify(m, inv, verify.Options{})
 	verPath := filepath.Join(dir, "verification.md")
-	if err := writeFile(verPath, func(f io.Writer) error { return render.Markdown(f, res) }); err != nil {
+	if err := writeFile(ctx, verPath, func(f io.Writer) error { return render.Markdown(f, res) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "4. verify     %d findings (%d critical, %d high), %d conversations violate the conduits -> %s\n",
@@ -113,7 +133,7 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 
 	ar := assess.Assess(m, fromVerification(res))
 	repPath := filepath.Join(dir, "report.html")
-	if err := writeFile(repPath, func(f io.Writer) error { return report.Assessment(f, ar, report.HTML) }); err != nil {
+	if err := writeFile(ctx, repPath, func(f io.Writer) error { return report.Assessment(f, ar, report.HTML) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "5. assess     %d findings, %d requirements refuted by the capture -> %s\n\n", len(ar.Findings), len(res.Refuted), repPath)
@@ -129,7 +149,7 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 // demoCapture simulates the plant with the attack scenario into path.
 func demoCapture(ctx context.Context, m *model.Model, path string, d time.Duration, seed uint64) (*simulate.Truth, error) {
 	var truth *simulate.Truth
-	err := writeFile(path, func(f io.Writer) error {
+	err := writeFile(ctx, path, func(f io.Writer) error {
 		var err error
 		truth, err = simulate.Run(ctx, m, simulate.Options{Seed: seed, Duration: d, Scenario: simulate.Attack, Format: pcapw.PcapNG}, f)
 		return err
@@ -137,9 +157,10 @@ func demoCapture(ctx context.Context, m *model.Model, path string, d time.Durati
 	return truth, err
 }
 
-// writeFile writes path through fill, whole or not at all (openOutput's temporary file).
-func writeFile(path string, fill func(io.Writer) error) error {
-	o, err := openOutput(nil, path) // a named file: no command output is involved
+// writeFile writes path through fill, whole or not at all (package outfile); a signal
+// abandons it.
+func writeFile(ctx context.Context, path string, fill func(io.Writer) error) error {
+	o, err := openFileOutput(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +50,14 @@ alert carries MITRE ATT&CK for ICS technique ids. With a plant model (a first
 argument ending in .yaml or .yml) alerts name assets and zones and are ranked by
 what the conduits allow. A CAPTURE of - reads standard input. See docs/detect.md.
 
-Exit status: 0, or 1 when an alert reaches --fail-on, 2 on a usage or read error.`,
+-o FILE is written whole or not at all: it appears when the run ends (a live run:
+when it is stopped) and not when the captures cannot be read, the run is
+interrupted or a write fails. To follow alerts as they come, use standard output
+or --cef FILE, which appends each alert as it is raised.
+
+Exit status: 0; 1 when an alert reaches --fail-on; 2 on a usage or read error;
+3 when alerts were lost: a destination (-o, --cef, syslog, webhook) did not take
+every alert meant for it, said on standard error with how many.`,
 		Example: `  zonewarden detect capture.pcapng
   zonewarden detect plant.yaml capture.pcapng -f jsonl -o alerts.jsonl
   zonewarden detect plant.yaml --iface eth1 --syslog tls://127.0.0.1:6514 --webhook https://siem.example/hook
@@ -59,7 +67,7 @@ Exit status: 0, or 1 when an alert reaches --fail-on, 2 on a usage or read error
 	}
 	f := cmd.Flags()
 	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, jsonl, cef, none")
-	f.StringVarP(&fl.out, "output", "o", "", "write the alerts to this file (replaced, written as they come) instead of standard output")
+	f.StringVarP(&fl.out, "output", "o", "", "write the alerts to this file (replaced whole when the run ends) instead of standard output")
 	f.StringVar(&fl.iface, "iface", "", "capture live on this interface (Linux) instead of reading files")
 	f.StringVar(&fl.filter, "filter", "", "capture filter for --iface, in pcap-filter syntax")
 	f.DurationVar(&fl.duration, "duration", 0, "stop a live capture after this long")
@@ -86,17 +94,23 @@ func runDetect(cmd *cobra.Command, args []string, fl *detectFlags) error {
 		return usageErr(fmt.Errorf("--min-severity: %w", err))
 	}
 	var m *model.Model
+	var inputs []string
 	if len(args) > 0 && (strings.HasSuffix(args[0], ".yaml") || strings.HasSuffix(args[0], ".yml")) {
-		if m, err = loadModel(args[0]); err != nil {
+		if m, err = loadModelFor(cmd, args[0]); err != nil {
 			return err
 		}
 		args = args[1:]
+		inputs = m.Files
 	}
 	switch {
 	case fl.iface == "" && len(args) == 0:
 		return usageErr(errors.New("give the capture files to read, or --iface to capture live"))
 	case fl.iface != "" && len(args) > 0:
 		return usageErr(errors.New("give either capture files or --iface, not both"))
+	}
+	if err := checkOutputs([]outputFlag{{"-o", fl.out}, {"--cef", fl.cef}, {"--learn", fl.learn}},
+		append(append(slices.Clone(inputs), fl.baseline), args...)...); err != nil {
+		return err
 	}
 	opt := detect.Options{Model: m, Files: args, Immediate: fl.iface != "", MinSeverity: minSev}
 	if fl.baseline != "" {
@@ -114,21 +128,26 @@ func runDetect(cmd *cobra.Command, args []string, fl *detectFlags) error {
 		opt.Learn = detect.NewBaseline()
 		opt.Learn.Sources = args
 	}
-	router, err := detectRouter(cmd, fl)
+	ctx := cmdContext(cmd)
+	// A signal ends a live capture normally, and its outputs are written after it; it
+	// abandons a file run and its outputs.
+	outCtx := ctx
+	if fl.iface != "" {
+		outCtx = context.WithoutCancel(ctx)
+	}
+	router, out, err := detectRouter(cmd, outCtx, fl)
 	if err != nil {
 		return err
 	}
+	defer out.abort() // unless committed below
 	worst := finding.Severity(-1)
 	d := detect.New(opt, func(a *alert.Alert) {
 		worst = max(worst, a.Severity)
 		router.Send(a)
 	})
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	runOpt := observe.Options{Workers: fl.workers, Stdin: cmd.InOrStdin(), FileEnd: fileWarnings(cmd.ErrOrStderr())}
 	var runErr error
+	complete := true // the outputs hold what the inputs hold, and may be written
 	if fl.iface != "" {
 		if fl.duration > 0 {
 			var cancel context.CancelFunc
@@ -147,33 +166,46 @@ func runDetect(cmd *cobra.Command, args []string, fl *detectFlags) error {
 		return err
 	} else if errs := d.RunFiles(ctx, args, runOpt); len(errs) > 0 {
 		runErr = fileErrors(errs, len(args))
+		// Whole or nothing: no alert file or baseline when no capture could be read or
+		// the run was interrupted (a baseline that missed traffic would alert on it).
+		complete = len(errs) < len(args) && ctx.Err() == nil
 	}
 	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	closeErr := router.Close(cctx)
-	for _, st := range router.Stats() {
-		if st.Dropped > 0 || st.Failed > 0 {
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %d alerts dropped, %d failed\n", st.Name, st.Dropped, st.Failed)
+	stats := router.Stats()
+	lostErr := lostAlerts(stats, closeErr)
+	if out != nil {
+		// The -o sink is the first; the file is written only when it took every alert.
+		if !complete || stats[0].Lost() > 0 {
+			out.abort()
+			if complete {
+				fmt.Fprintf(cmd.ErrOrStderr(), "zonewarden: %s not written: it would lack alerts\n", fl.out)
+			}
+		} else if err := out.commit(nil); err != nil {
+			lostErr = errors.Join(lostErr, err)
 		}
 	}
-	if opt.Learn != nil {
-		f, err := os.Create(fl.learn)
-		if err != nil {
-			return err
-		}
-		werr := opt.Learn.Write(f)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return werr
+	if opt.Learn != nil && complete {
+		if err := writeFile(outCtx, fl.learn, opt.Learn.Write); err != nil {
+			if runErr != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "zonewarden:", err)
+			} else {
+				return err
+			}
 		}
 	}
 	if runErr != nil {
+		if lostErr != nil {
+			fmt.Fprintln(cmd.ErrOrStderr(), "zonewarden:", lostErr)
+		}
+		if !complete && fl.out != "" && fl.out != "-" {
+			runErr = fmt.Errorf("%w\n%s not written", runErr, fl.out)
+		}
 		return usageErr(runErr)
 	}
-	if closeErr != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "closing alert sinks: %v\n", closeErr)
+	if lostErr != nil {
+		return outputErr(lostErr)
 	}
 	if fl.failOn != "none" && fl.failOn != "" {
 		t, _ := finding.ParseSeverity(fl.failOn)
@@ -184,8 +216,39 @@ func runDetect(cmd *cobra.Command, args []string, fl *detectFlags) error {
 	return nil
 }
 
-// detectRouter builds the alert sinks the flags ask for.
-func detectRouter(cmd *cobra.Command, fl *detectFlags) (*sink.Router, error) {
+// lostAlerts says, sink by sink, how many alerts a destination did not take, or returns
+// nil when every one got all alerts meant for it. closeErr adds what closing reported
+// beyond the counts (a file that failed to close).
+func lostAlerts(stats []sink.Stats, closeErr error) error {
+	var b strings.Builder
+	var total uint64
+	for _, st := range stats {
+		if st.Lost() == 0 {
+			continue
+		}
+		total += st.Lost()
+		fmt.Fprintf(&b, "\n  %s: %d of %d alerts not delivered (%d dropped, %d failed; last error: %s)",
+			st.Name, st.Lost(), st.Offered-st.Filtered, st.Dropped, st.Failed, orNone(st.LastError))
+	}
+	if total == 0 {
+		if closeErr != nil {
+			return fmt.Errorf("closing alert destinations: %w", closeErr)
+		}
+		return nil
+	}
+	return fmt.Errorf("alerts lost:%s", b.String())
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// detectRouter builds the alert sinks the flags ask for. out is the -o file (nil for
+// standard output), written whole or not at all; the caller commits or aborts it.
+func detectRouter(cmd *cobra.Command, outCtx context.Context, fl *detectFlags) (*sink.Router, *output, error) {
 	var sinks []*sink.Sink
 	var header []byte
 	var format sink.Format
@@ -198,65 +261,76 @@ func detectRouter(cmd *cobra.Command, fl *detectFlags) (*sink.Router, error) {
 		format = sink.CEF(alert.CEFOptions{})
 	case "none":
 	default:
-		return nil, usageErr(fmt.Errorf("unknown format %q: use table, jsonl, cef or none", fl.format))
+		return nil, nil, usageErr(fmt.Errorf("unknown format %q: use table, jsonl, cef or none", fl.format))
 	}
-	if format != nil {
-		// The command's own output gets a deep queue.
-		if fl.out == "" || fl.out == "-" {
-			sinks = append(sinks, sink.New(sink.NewWriter(cmd.OutOrStdout(), format, header),
-				sink.Options{Name: "stdout", QueueSize: 1 << 16}))
-		} else {
-			w, err := sink.CreateFile(fl.out, format, header)
+	var out *output
+	router, err := func() (*sink.Router, error) {
+		if format != nil {
+			// The command's own output gets a deep queue.
+			if fl.out == "" || fl.out == "-" {
+				sinks = append(sinks, sink.New(sink.NewWriter(cmd.OutOrStdout(), format, header),
+					sink.Options{Name: "stdout", QueueSize: 1 << 16}))
+			} else {
+				o, err := openFileOutput(outCtx, fl.out)
+				if err != nil {
+					return nil, err
+				}
+				out = o
+				sinks = append(sinks, sink.New(sink.NewWriter(o.w, format, header), sink.Options{Name: fl.out, QueueSize: 1 << 16}))
+			}
+		} else if fl.out != "" {
+			return nil, usageErr(errors.New("-o has nothing to write with -f none"))
+		}
+		if fl.cef != "" {
+			w, err := sink.OpenFile(fl.cef, sink.CEF(alert.CEFOptions{}))
 			if err != nil {
 				return nil, usageErr(err)
 			}
-			sinks = append(sinks, sink.New(w, sink.Options{Name: fl.out, QueueSize: 1 << 16}))
+			sinks = append(sinks, sink.New(w, sink.Options{Name: "cef " + fl.cef}))
 		}
-	} else if fl.out != "" {
-		return nil, usageErr(errors.New("-o has nothing to write with -f none"))
-	}
-	if fl.cef != "" {
-		w, err := sink.OpenFile(fl.cef, sink.CEF(alert.CEFOptions{}))
-		if err != nil {
-			return nil, usageErr(err)
-		}
-		sinks = append(sinks, sink.New(w, sink.Options{Name: "cef " + fl.cef}))
-	}
-	if fl.syslog != "" {
-		sev, err := finding.ParseSeverity(fl.syslogMin)
-		if err != nil {
-			return nil, usageErr(fmt.Errorf("--syslog-min: %w", err))
-		}
-		network, addr, err := sink.ParseSyslogURL(fl.syslog)
-		if err != nil {
-			return nil, usageErr(err)
-		}
-		s, err := sink.NewSyslog(sink.SyslogConfig{Network: network, Addr: addr})
-		if err != nil {
-			return nil, usageErr(err)
-		}
-		sinks = append(sinks, sink.New(s, sink.Options{Name: "syslog " + fl.syslog, MinSeverity: sev}))
-	}
-	if fl.webhook != "" {
-		sev, err := finding.ParseSeverity(fl.webhookMin)
-		if err != nil {
-			return nil, usageErr(fmt.Errorf("--webhook-min: %w", err))
-		}
-		cfg := sink.WebhookConfig{URL: fl.webhook}
-		if fl.hookCA != "" {
-			pool, err := sink.LoadCAFile(fl.hookCA)
+		if fl.syslog != "" {
+			sev, err := finding.ParseSeverity(fl.syslogMin)
+			if err != nil {
+				return nil, usageErr(fmt.Errorf("--syslog-min: %w", err))
+			}
+			network, addr, err := sink.ParseSyslogURL(fl.syslog)
 			if err != nil {
 				return nil, usageErr(err)
 			}
-			cfg.TLS = tlsWithRoots(pool)
+			s, err := sink.NewSyslog(sink.SyslogConfig{Network: network, Addr: addr})
+			if err != nil {
+				return nil, usageErr(err)
+			}
+			sinks = append(sinks, sink.New(s, sink.Options{Name: "syslog " + fl.syslog, MinSeverity: sev}))
 		}
-		h, err := sink.NewWebhook(cfg)
-		if err != nil {
-			return nil, usageErr(err)
+		if fl.webhook != "" {
+			sev, err := finding.ParseSeverity(fl.webhookMin)
+			if err != nil {
+				return nil, usageErr(fmt.Errorf("--webhook-min: %w", err))
+			}
+			cfg := sink.WebhookConfig{URL: fl.webhook}
+			if fl.hookCA != "" {
+				pool, err := sink.LoadCAFile(fl.hookCA)
+				if err != nil {
+					return nil, usageErr(err)
+				}
+				cfg.TLS = tlsWithRoots(pool)
+			}
+			h, err := sink.NewWebhook(cfg)
+			if err != nil {
+				return nil, usageErr(err)
+			}
+			sinks = append(sinks, sink.New(h, sink.Options{Name: "webhook " + sink.RedactURL(fl.webhook), MinSeverity: sev}))
 		}
-		sinks = append(sinks, sink.New(h, sink.Options{Name: "webhook " + fl.webhook, MinSeverity: sev}))
+		return sink.NewRouter(sinks...), nil
+	}()
+	if err != nil {
+		if out != nil {
+			out.abort()
+		}
+		return nil, nil, err
 	}
-	return sink.NewRouter(sinks...), nil
+	return router, out, nil
 }
 
 func tlsWithRoots(pool *x509.CertPool) *tls.Config {

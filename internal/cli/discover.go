@@ -92,6 +92,9 @@ func runDiscover(cmd *cobra.Command, args []string, fl *discoverFlags) error {
 	case fl.workers < 0 || fl.maxFlows < 0:
 		return usageErr(errors.New("--workers and --max-flows must not be negative"))
 	}
+	if err := checkOutputs([]outputFlag{{"-o", fl.out}}, args...); err != nil {
+		return err
+	}
 	opt := inventory.Options{Run: observe.Options{Workers: fl.workers, Config: observe.Config{Table: decode.Config{MaxFlows: fl.maxFlows}},
 		Progress: &observe.Progress{}}}
 	stderr := cmd.ErrOrStderr()
@@ -102,7 +105,11 @@ func runDiscover(cmd *cobra.Command, args []string, fl *discoverFlags) error {
 	}
 	var inv *inventory.Inventory
 	var runErr error
+	outCtx := ctx // a signal abandons the output file of a file run
 	if fl.iface != "" {
+		// A live capture ends with a signal (or --duration): that is its normal end, and
+		// the inventory is written after it.
+		outCtx = context.WithoutCancel(ctx)
 		if _, err := live.CompileFilter(fl.filter); err != nil {
 			return usageErr(err)
 		}
@@ -134,9 +141,20 @@ func runDiscover(cmd *cobra.Command, args []string, fl *discoverFlags) error {
 		printWarnings(stderr, inv.Warnings)
 		if len(errs) > 0 {
 			runErr = fileErrors(errs, len(args))
+			// Whole or nothing: no file when nothing could be read or the run was
+			// interrupted; standard output still gets what was read.
+			if fl.out != "" && fl.out != "-" && (len(errs) == len(args) || ctx.Err() != nil) {
+				return usageErr(fmt.Errorf("%w\n%s not written", runErr, fl.out))
+			}
 		}
 	}
-	o, err := openOutput(cmd, fl.out)
+	var o *output
+	var err error
+	if fl.out == "" || fl.out == "-" {
+		o, err = openOutput(cmd, fl.out)
+	} else {
+		o, err = openFileOutput(outCtx, fl.out)
+	}
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 
@@ -32,23 +33,13 @@ left alone unless --force is given.`,
 				return err
 			}
 			path := args[0]
-			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-			if force {
-				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-			}
-			f, err := os.OpenFile(path, flags, 0o644)
-			if errors.Is(err, fs.ErrExist) {
+			if _, err := os.Lstat(path); err == nil && !force {
 				return usageErr(fmt.Errorf("%s exists; use --force to overwrite it", path))
-			}
-			if err != nil {
+			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return usageErr(fmt.Errorf("cannot create %s: %w", path, err))
 			}
-			if _, err := f.Write(starterModel); err != nil {
-				f.Close()
-				return fmt.Errorf("writing %s: %w", path, err)
-			}
-			if err := f.Close(); err != nil {
-				return fmt.Errorf("writing %s: %w", path, err)
+			if err := writeFile(cmdContext(cmd), path, func(w io.Writer) error { _, err := w.Write(starterModel); return err }); err != nil {
+				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s; next: zonewarden validate %s\n", path, path)
 			return nil

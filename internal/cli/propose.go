@@ -43,11 +43,17 @@ threats and countermeasures before you assess (docs/propose.md).`,
 			case workers < 0 || maxFlows < 0:
 				return usageErr(errors.New("--workers and --max-flows must not be negative"))
 			}
+			if err := checkOutputs([]outputFlag{{"-o", out}}, append([]string{invPath}, args...)...); err != nil {
+				return err
+			}
 			inv, runErr, err := observeFor(cmd, args, invPath, workers, maxFlows, silent)
 			if err != nil {
 				return err
 			}
 			p := propose.Propose(inv, propose.Options{System: strings.TrimSpace(system)})
+			if ctx := cmdContext(cmd); ctx.Err() != nil {
+				return interrupted(ctx)
+			}
 			o, err := openOutput(cmd, out)
 			if err != nil {
 				return err

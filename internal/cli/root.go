@@ -16,6 +16,11 @@ const (
 	ExitOK       = 0 // success
 	ExitFindings = 1 // findings or gaps at or above --fail-on
 	ExitUsage    = 2 // bad input or usage
+	// ExitOutput: an output was not written whole, or alerts were not delivered: a
+	// write error (a full disk), alerts a sink dropped or failed to deliver. What was
+	// lost is said on standard error. It is not 2: the input and the command line were
+	// fine, and running again once the destination is fixed will do.
+	ExitOutput = 3
 )
 
 // exitError carries an exit code through cobra's error return.
@@ -29,6 +34,9 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // usageErr marks err as bad input or usage (exit 2).
 func usageErr(err error) error { return &exitError{code: ExitUsage, err: err} }
+
+// outputErr marks err as an output or delivery failure (exit 3).
+func outputErr(err error) error { return &exitError{code: ExitOutput, err: err} }
 
 // errFindings is returned when a --fail-on threshold is reached (exit 1); the findings
 // themselves have already been written.

@@ -34,8 +34,11 @@ as comments saying why.`,
 			if !slices.Contains(verify.RuleFormats, format) {
 				return usageErr(fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(verify.RuleFormats, ", ")))
 			}
-			m, err := loadModel(args[0])
+			m, err := loadModelFor(cmd, args[0])
 			if err != nil {
+				return err
+			}
+			if err := checkOutputs([]outputFlag{{"-o", out}}, m.Files...); err != nil {
 				return err
 			}
 			o, err := openOutput(cmd, out)

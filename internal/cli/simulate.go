@@ -87,8 +87,11 @@ stops at whichever comes first.`,
 			if filepath.Clean(truth) == filepath.Clean(out) {
 				return usageErr(errors.New("--truth must differ from the capture file"))
 			}
-			m, err := loadModel(args[0])
+			m, err := loadModelFor(cmd, args[0])
 			if err != nil {
+				return err
+			}
+			if err := checkOutputs([]outputFlag{{"-o", out}, {"--truth", truth}}, m.Files...); err != nil {
 				return err
 			}
 			if err := simulate.Check(m); err != nil {
@@ -122,7 +125,7 @@ func runSimulate(cmd *cobra.Command, mdl *model.Model, opts simulate.Options, ou
 	}
 	truthOut, err := openOutput(cmd, truthFile)
 	if err != nil {
-		capOut.commit(err)
+		capOut.abort()
 		return err
 	}
 	t, err := simulate.Run(cmd.Context(), mdl, opts, capOut.w)
@@ -135,9 +138,12 @@ func runSimulate(cmd *cobra.Command, mdl *model.Model, opts simulate.Options, ou
 		err = enc.Encode(t)
 	}
 	if err != nil {
-		capOut.commit(err)
-		truthOut.commit(err)
-		return fmt.Errorf("simulating %s: %w", mdl.System.Name, err)
+		capOut.abort()
+		truthOut.abort()
+		if ctx := cmdContext(cmd); ctx.Err() != nil {
+			return interrupted(ctx)
+		}
+		return outputErr(fmt.Errorf("simulating %s: %w", mdl.System.Name, err))
 	}
 	if err := capOut.commit(nil); err != nil {
 		truthOut.commit(err)

@@ -19,7 +19,7 @@ Every problem is reported at once, each with where it is and what to fix.
 Exit code 0 when the model is valid, 2 when it is not.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := loadModel(args[0])
+			m, err := loadModelFor(cmd, args[0])
 			if err != nil {
 				return err
 			}

@@ -102,8 +102,11 @@ func runVerify(cmd *cobra.Command, args []string, fl *verifyFlags) error {
 	if fl.rulesFormat != "" && fl.rulesFormat != "nftables" && fl.rulesFormat != "iptables" {
 		return usageErr(fmt.Errorf("--rules-format %q: use nftables or iptables", fl.rulesFormat))
 	}
-	m, err := loadModel(args[0])
+	m, err := loadModelFor(cmd, args[0])
 	if err != nil {
+		return err
+	}
+	if err := checkOutputs([]outputFlag{{"-o", fl.out}}, append(append(slices.Clone(m.Files), fl.inventory, fl.rules), captures...)...); err != nil {
 		return err
 	}
 	if err := verify.Check(m); err != nil {
@@ -126,6 +129,9 @@ func runVerify(cmd *cobra.Command, args []string, fl *verifyFlags) error {
 		return err
 	}
 	res := verify.Verify(m, inv, opts)
+	if ctx := cmdContext(cmd); ctx.Err() != nil {
+		return interrupted(ctx)
+	}
 	o, err := openOutput(cmd, fl.out)
 	if err != nil {
 		return err

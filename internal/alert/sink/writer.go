@@ -45,25 +45,16 @@ func NewWriter(w io.Writer, f Format, header []byte) *Writer {
 	return &Writer{w: w, format: f, header: header, buf: make([]byte, 0, 1024)}
 }
 
-// OpenFile appends alerts in format f to the file at path, creating it (mode 0640)
-// when it does not exist; Close closes the file.
+// OpenFile appends alerts in format f to the file at path, creating it (mode 0640 less
+// the umask: alerts describe the plant) when it does not exist; Close closes the file.
+// Lines are written as the alerts come, so the file can be followed while it grows. A
+// file replaced whole at the end is the caller's (package outfile under NewWriter).
 func OpenFile(path string, f Format) (*Writer, error) {
-	return openFile(path, os.O_APPEND, 0o640, f, nil)
-}
-
-// CreateFile writes alerts in format f to a new file at path, replacing one that is
-// there, with header as in NewWriter; Close closes the file. Lines are written as the
-// alerts come, so a live run's file can be followed while it grows.
-func CreateFile(path string, f Format, header []byte) (*Writer, error) {
-	return openFile(path, os.O_TRUNC, 0o644, f, header)
-}
-
-func openFile(path string, flag int, perm os.FileMode, f Format, header []byte) (*Writer, error) {
-	file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|flag, perm)
+	file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)
 	if err != nil {
 		return nil, fmt.Errorf("alert file: %w", err)
 	}
-	w := NewWriter(file, f, header)
+	w := NewWriter(file, f, nil)
 	w.closer = file
 	return w, nil
 }
