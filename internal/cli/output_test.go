@@ -296,6 +296,33 @@ func TestDetectLostAlerts(t *testing.T) {
 	})
 }
 
+// TestWriteErrorExit3: a write error on -o (a full disk) exits 3, names the file, and
+// a failed file leaves nothing behind.
+func TestWriteErrorExit3(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writePlant(t, "plant.pcap")
+	plant := filepath.Join(packageDir, examples["water-treatment"])
+	for _, args := range [][]string{
+		{"assess", plant, "-f", "json", "-o", "/dev/full"},
+		{"assess", plant, "-f", "html", "-o", "/dev/full"},
+		{"rules", plant, "-o", "/dev/full"},
+		{"discover", "plant.pcap", "-f", "json", "-o", "/dev/full"},
+		{"catalog", "-o", "/dev/full"},
+	} {
+		code, _, errOut := run(t, args...)
+		if code != ExitOutput || !strings.Contains(errOut, "/dev/full") || !strings.Contains(errOut, "no space left") {
+			t.Errorf("%v: exit %d, want %d: %s", args, code, ExitOutput, errOut)
+		}
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 1 {
+		t.Errorf("left behind: %v", es)
+	}
+}
+
 // TestDemoForce: demo does not overwrite an earlier demo's model and reports unless
 // --force is given.
 func TestDemoForce(t *testing.T) {

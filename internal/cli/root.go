@@ -76,6 +76,12 @@ reports an auditor can read. It discovers the real devices passively from
 network traffic, holds the design against that traffic, writes the firewall
 rules the conduits call for, and raises alerts on risky OT operations.
 
+Exit status: 0 success; 1 findings at or above --fail-on; 2 bad input or usage
+(also an output that is one of the inputs, or a run stopped by a signal); 3 an
+output not written whole or alerts not delivered (a full disk, a receiver that
+refused them), with what was lost on standard error. Files given with -o are
+written whole or not at all.
+
 Start with: zonewarden demo`,
 		Version:       buildinfo.Get().Short(),
 		SilenceUsage:  true,
