@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -190,6 +191,9 @@ func (d *Detector) raise(rule *Rule, op *observe.Operation) {
 	defer d.mu.Unlock()
 	d.stats.Operations++
 	if g := d.groups[key]; g != nil {
+		if rule.PerSource && d.pol != nil && g.a.Allowed != alert.VerdictForbidden {
+			d.escalate(g, rule, op)
+		}
 		if !d.opt.Immediate && !g.emitted && op.At.Time < g.a.Time.UnixNano() {
 			// Workers judge flows in no set order: the alert names the group's earliest
 			// operation whichever worker saw it first.
@@ -204,6 +208,22 @@ func (d *Detector) raise(rule *Rule, op *observe.Operation) {
 	}
 	a := d.newAlert(rule, op)
 	d.open(key, a, op.Dst.IP)
+}
+
+// escalate judges a later operation of a sweep (aggregated by source): when the model
+// forbids it although it allowed the first, the alert becomes the forbidden one's, so
+// that a sweep is not reported as allowed because its first target was.
+func (d *Detector) escalate(g *group, rule *Rule, op *observe.Operation) {
+	src, dst := d.locateEnd(op.Src), d.locateEnd(op.Dst)
+	j := d.judge(op, src, dst)
+	if j.dec.Verdict != policy.Forbidden {
+		return
+	}
+	a := g.a
+	a.Allowed, a.Conduit = alert.VerdictForbidden, d.pol.ConduitID(&j.dec)
+	a.Dst = d.endpoint(op.Dst, op.DstPort, dst)
+	a.Severity = max(a.Severity, d.rank(rule.Severity, op.Class, &j, src))
+	a.Title = title(rule.Title, a, d.why(&j))
 }
 
 func (d *Detector) repeat(g *group, packet uint64, t int64, dst netip.Addr) {
@@ -319,7 +339,7 @@ func title(base string, a *alert.Alert, why string) string {
 	if a.Allowed == alert.VerdictForbidden && why != "" {
 		t += " (" + why + ")"
 	}
-	if a.Src.Asset == "" && a.Src.Zone != "" {
+	if a.Src.Asset == "" && a.Src.Zone != "" && !strings.HasPrefix(why, "source not in the model") {
 		t += " (source not in the model)"
 	}
 	return t

@@ -141,7 +141,7 @@ func (d *Detector) why(j *judgement) string {
 			if a := d.pol.Asset(k.Sender); a != nil {
 				return "a " + a.Kind + " may not send " + k.Class.String() + " operations"
 			}
-			return "sender not in the model may not send " + k.Class.String() + " operations"
+			return "source not in the model, so it may not send " + k.Class.String() + " operations"
 		}
 	case policy.OperationNot:
 		return "conduit " + d.pol.ConduitID(&j.dec) + " does not allow " + operationClass(j) + " operations"

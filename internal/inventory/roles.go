@@ -23,17 +23,10 @@ const (
 
 var roleOrder = []string{RoleController, RoleEngineering, RoleHMISCADA, RoleHistorian, RoleNetworkDevice, RoleITHost}
 
-// otProtocols are the industrial protocols: serving one makes a controller, using one a
-// client of controllers.
-var otProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "dnp3": true, "iec104": true,
-	"bacnet": true, "opcua": true, "profinet": true, "mms": true, "goose": true}
-
-// Industrial reports whether a protocol discovery names is an industrial one.
-func Industrial(protocol string) bool { return otProtocols[protocol] }
-
-// identityProtocols are those in which a device describes itself (ListIdentity, SZL,
-// 43/14, I-Am, DCP, MMS Identify): a device that answers them is industrial equipment.
-var identityProtocols = map[string]bool{"modbus": true, "enip": true, "s7comm": true, "bacnet": true, "profinet": true, "mms": true}
+// Industrial reports whether a protocol discovery names is an industrial one (the
+// protocol table's OT rows): serving one makes a controller, using one a client of
+// controllers.
+func Industrial(protocol string) bool { return protocols.Industrial(protocol) }
 
 // historianPorts are server ports of process historians: AVEVA/OSIsoft PI Data Archive
 // and PI AF, GE Proficy Historian.
@@ -73,10 +66,6 @@ func plural(n int, one string) string {
 var clientHints = map[string]bool{observe.RoleHintProgrammingDevice: true, observe.RoleHintOperatorPanel: true,
 	observe.RoleHintIOSupervisor: true, observe.RoleHintDNP3Master: true}
 
-// serverMayCommand are the OT protocols whose server end may be the commanding one: a
-// DNP3 master may listen for its outstations, and BACnet devices are peers.
-var serverMayCommand = map[string]bool{"dnp3": true, "bacnet": true}
-
 // inferRole weighs what an asset did and said into a role, with the evidence.
 func inferRole(a *asset) Role {
 	s := roleScores{}
@@ -95,7 +84,7 @@ func inferRole(a *asset) Role {
 	// it: its requests and the client roles it claims in them are set aside.
 	selfClient, otherClient := false, false
 	for k, u := range a.protos {
-		if !k.server && otProtocols[k.app.String()] {
+		if !k.server && protocols.Industrial(k.app.String()) {
 			if len(u.peers) == 0 && u.self {
 				selfClient = true
 			} else {
@@ -109,11 +98,11 @@ func inferRole(a *asset) Role {
 		u := a.protos[k]
 		name := k.app.String()
 		peers := len(u.peers)
-		if selfOnly && !k.server && otProtocols[name] {
+		if selfOnly && !k.server && protocols.Industrial(name) {
 			ot = true
 			continue
 		}
-		if !otProtocols[name] {
+		if !protocols.Industrial(name) {
 			if name != "stp" {
 				other = true
 			}
@@ -136,7 +125,7 @@ func inferRole(a *asset) Role {
 			// the connection over explicit messaging; UDP alone does not say which).
 			s.add(RoleController, 2, "exchanges cyclic %s I/O", name)
 		}
-		if k.server && !serverMayCommand[name] {
+		if k.server && !protocols.ServerMayCommand(name) {
 			// The server of these protocols is the controlled device: what it sends
 			// answers a request (an IEC 104 outstation sending the file it was asked for).
 			reads, writes, programs, controls = 0, 0, 0, 0
@@ -217,7 +206,7 @@ func inferRole(a *asset) Role {
 		case f.Field == "device_type" && f.Protocol == "enip":
 			s.add(RoleController, 2, "its CIP device type is %s", f.Value)
 		}
-		if identityProtocols[f.Protocol] && f.Confidence == "high" && f.Field != "device_role" && f.Field != "station_address" &&
+		if protocols.RevealsIdentity(f.Protocol) && f.Confidence == "high" && f.Field != "device_role" && f.Field != "station_address" &&
 			!identified[f.Protocol] {
 			identified[f.Protocol] = true
 			s.add(RoleController, 2, "described itself over %s (packet %d of %s)", f.Protocol, f.Packet, f.File)

@@ -186,7 +186,12 @@ func (p *Policy) Check(f *Flow) Decision {
 		p.checkKinds(f, &d)
 		return d
 	}
-	found := false
+	// A flow is allowed when every class it carried is allowed by a rule that takes its
+	// ends, protocol, port and direction: one rule may allow the reads and another the
+	// writes between the same ends. covered collects what such rules allow.
+	found, takers := false, 0
+	var covered protocols.OpSet
+	all := false
 	for ci := range p.m.Conduits {
 		if !p.Joins(ci, f.Client.Zone, f.Server.Zone) {
 			continue
@@ -194,16 +199,20 @@ func (p *Policy) Check(f *Flow) Decision {
 		found = true
 		for ri := range p.rules[ci] {
 			r := &p.rules[ci][ri]
-			if lv := p.ruleLevel(f, r); lv > d.Level || d.Rule == nil {
+			lv := p.ruleLevel(f, r)
+			if lv > d.Level || d.Rule == nil {
 				d.Level, d.Rule, d.Conduit = lv, r, ci
 			}
-			if d.Level == LevelAllowed {
-				break
+			if lv >= LevelPort {
+				takers++
+				covered |= r.Ops
+				all = all || r.Ops == 0
 			}
 		}
-		if d.Level == LevelAllowed {
-			break
-		}
+	}
+	if sent := f.ClientSent | f.ServerSent; takers > 0 && (all || sent&^covered == 0) {
+		d.Level, d.Rule, d.Conduit = LevelAllowed, nil, -1
+		p.allowingRule(f, &d, top(sent))
 	}
 	switch {
 	case !found:
@@ -238,6 +247,35 @@ func (p *Policy) Check(f *Flow) Decision {
 	}
 	d.Verdict = Forbidden
 	return d
+}
+
+// top is the most consequential class in s (control, program, write, read,
+// diagnostics), or OpNone for an empty set.
+func top(s protocols.OpSet) protocols.OpClass {
+	for _, c := range []protocols.OpClass{protocols.OpControl, protocols.OpProgram, protocols.OpWrite, protocols.OpRead, protocols.OpDiagnostics} {
+		if s.Has(c) {
+			return c
+		}
+	}
+	return protocols.OpNone
+}
+
+// allowingRule names, for an allowed flow, the rule that answers for it: the first rule
+// (in the model's order) that takes the flow and allows its most consequential class, so
+// that a conversation and its weightiest operation are credited to the same rule.
+func (p *Policy) allowingRule(f *Flow, d *Decision, c protocols.OpClass) {
+	for ci := range p.m.Conduits {
+		if !p.Joins(ci, f.Client.Zone, f.Server.Zone) {
+			continue
+		}
+		for ri := range p.rules[ci] {
+			r := &p.rules[ci][ri]
+			if p.ruleLevel(f, r) >= LevelPort && (r.Ops == 0 || c == protocols.OpNone || r.Ops.Has(c)) {
+				d.Rule, d.Conduit = r, ci
+				return
+			}
+		}
+	}
 }
 
 func (p *Policy) ruleLevel(f *Flow, r *Rule) int {
