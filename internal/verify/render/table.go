@@ -20,6 +20,11 @@ func Table(out io.Writer, res *verify.Result) error {
 	for _, line := range headline(res) {
 		w.Println(clean(line))
 	}
+	for _, c := range res.Captures {
+		if !c.Complete {
+			w.Println(clean("Incomplete capture: " + c.Error))
+		}
+	}
 	if rp := res.Replay; rp != nil {
 		w.Printf("Ruleset %s (%s, %d rules, policy %s): %d conversations across zones replayed: %d accepted, %d blocked (%s packets)",
 			clean(rp.File), rp.Format, rp.Rules, rp.Policy, rp.Replayed, rp.Accepted, rp.Blocked, thousands(rp.BlockedPackets))

@@ -29,3 +29,17 @@ func TestTimeSpansKeepTheEndDate(t *testing.T) {
 		}
 	}
 }
+
+// TestTableNamesIncompleteCaptures: the table says which capture was read only in part
+// and why (it said nothing).
+func TestTableNamesIncompleteCaptures(t *testing.T) {
+	res := &verify.Result{Captures: []verify.Capture{{File: "whole.pcap", Packets: 5, Complete: true},
+		{File: "cut.pcap", Packets: 99, Error: "cut.pcap: packet 100: capture file is truncated: pcap record at byte 8855: unexpected EOF (the 99 packets before it were read)"}}}
+	var b strings.Builder
+	if err := Table(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "Incomplete capture: cut.pcap: packet 100: capture file is truncated") || strings.Contains(b.String(), "whole.pcap") {
+		t.Errorf("table:\n%s", b.String())
+	}
+}
