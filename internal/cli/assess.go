@@ -99,5 +99,6 @@ self-contained report that opens with no network).`,
 	cmd.Flags().StringVar(&failOnFlag, "fail-on", "none", "exit 1 when a finding has this severity or worse: "+fmt.Sprint(finding.Names())+" or none")
 	cmd.Flags().StringArrayVar(&captures, "capture", nil, "hold the model against this capture first (repeat for several); refuted requirements do not count toward SL-A")
 	cmd.Flags().StringVar(&date, "date", "", "assess as of this date (YYYY-MM-DD) instead of today; decides overdue countermeasures")
+	addModelFlags(cmd)
 	return cmd
 }

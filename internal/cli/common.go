@@ -22,10 +22,10 @@ import (
 	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
-// loadModel loads and validates a model, checking requirement ids against the catalog.
-// Model errors are usage errors (exit 2) and list every problem.
-func loadModel(path string) (*model.Model, error) {
-	m, err := model.Load(path, model.Options{Requirement: requirementID})
+// loadModel loads and validates a model with opts (see modelOptions). Model errors are
+// usage errors (exit 2) and list every problem.
+func loadModel(path string, opts model.Options) (*model.Model, error) {
+	m, err := model.Load(path, opts)
 	if err != nil {
 		var me model.Errors
 		if errors.As(err, &me) {
@@ -252,7 +252,7 @@ func loadModelFor(cmd *cobra.Command, path string) (*model.Model, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		m, err := loadModel(path)
+		m, err := loadModel(path, modelOptions(cmd))
 		done <- result{m, err}
 	}()
 	select {

@@ -1,12 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -82,6 +82,7 @@ every alert meant for it, said on standard error with how many.`,
 	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 when an alert is at least this severe (info, low, medium, high, critical, none)")
 	f.StringVar(&fl.minSeverity, "min-severity", "info", "drop alerts below this severity")
 	f.IntVar(&fl.workers, "workers", 0, "goroutines that process packets (default: one per CPU)")
+	addModelFlags(cmd)
 	return cmd
 }
 
@@ -114,12 +115,11 @@ func runDetect(cmd *cobra.Command, args []string, fl *detectFlags) error {
 	}
 	opt := detect.Options{Model: m, Files: args, Immediate: fl.iface != "", MinSeverity: minSev}
 	if fl.baseline != "" {
-		f, err := os.Open(fl.baseline)
+		b, err := readInput("--baseline", fl.baseline, maxBaselineFile)
 		if err != nil {
-			return usageErr(err)
+			return err
 		}
-		opt.Baseline, err = detect.ReadBaseline(f)
-		f.Close()
+		opt.Baseline, err = detect.ReadBaseline(bytes.NewReader(b))
 		if err != nil {
 			return usageErr(fmt.Errorf("%s: %w", fl.baseline, err))
 		}

@@ -50,5 +50,6 @@ as comments saying why.`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "nftables", "rule format: "+strings.Join(verify.RuleFormats, ", "))
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
+	addModelFlags(cmd)
 	return cmd
 }

@@ -113,6 +113,7 @@ stops at whichever comes first.`,
 	f.StringVar(&truth, "truth", "", "ground truth file (default: the capture's name with .truth.json)")
 	f.StringVar(&start, "start", "", "virtual start time, RFC 3339 (default 2026-03-02T08:00:00Z)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress on stderr")
+	addModelFlags(cmd)
 	return cmd
 }
 

@@ -1,11 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -80,6 +80,7 @@ capture of - reads standard input.`,
 	f.IntVar(&fl.workers, "workers", 0, "goroutines that process packets (default: one per CPU)")
 	f.IntVar(&fl.maxFlows, "max-flows", 0, "connections tracked at once per worker; bounds memory (default 65536)")
 	f.BoolVar(&fl.silent, "no-progress", false, "never show the progress bar")
+	addModelFlags(cmd)
 	return cmd
 }
 
@@ -114,12 +115,11 @@ func runVerify(cmd *cobra.Command, args []string, fl *verifyFlags) error {
 	}
 	opts := verify.Options{}
 	if fl.rules != "" {
-		f, err := os.Open(fl.rules)
+		b, err := readInput("--rules", fl.rules, maxRulesetFile)
 		if err != nil {
-			return usageErr(err)
+			return err
 		}
-		opts.Ruleset, err = verify.ParseRuleset(f, fl.rules, fl.rulesFormat)
-		f.Close()
+		opts.Ruleset, err = verify.ParseRuleset(bytes.NewReader(b), fl.rules, fl.rulesFormat)
 		if err != nil {
 			return usageErr(err)
 		}
@@ -150,9 +150,9 @@ func runVerify(cmd *cobra.Command, args []string, fl *verifyFlags) error {
 // failure that leaves nothing to verify.
 func observeFor(cmd *cobra.Command, captures []string, invPath string, workers, maxFlows int, silent bool) (inv *inventory.Inventory, runErr, err error) {
 	if invPath != "" {
-		b, err := os.ReadFile(invPath)
+		b, err := readInput("--inventory", invPath, maxInventoryFile)
 		if err != nil {
-			return nil, nil, usageErr(err)
+			return nil, nil, err
 		}
 		inv = &inventory.Inventory{}
 		if err := json.Unmarshal(b, inv); err != nil {
