@@ -116,3 +116,18 @@ func TestMissingInterface(t *testing.T) {
 		}
 	}
 }
+
+// TestInventoryFileWarnings: verify and propose of an inventory that discover wrote
+// from a truncated capture repeat its warning.
+func TestInventoryFileWarnings(t *testing.T) {
+	model := damagedCaptures(t)
+	if code, _, errOut := run(t, "discover", "-f", "json", "-o", "inv.json", "cut.pcap"); code != 0 {
+		t.Fatalf("discover: exit %d: %s", code, errOut)
+	}
+	for _, args := range [][]string{{"verify", model, "--inventory", "inv.json"}, {"propose", "--inventory", "inv.json"}} {
+		code, _, errOut := run(t, args...)
+		if code != 0 || !strings.Contains(errOut, "zonewarden: warning: cut.pcap is truncated: it ends inside packet 100") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+}
