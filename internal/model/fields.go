@@ -193,7 +193,7 @@ func (l *loader) typeErrors(file string, n *yaml.Node, t reflect.Type, path stri
 		if line > 0 {
 			p = Pos{File: file, Line: line, Col: columnAt(n, line)}
 		}
-		l.add(p, path+": "+msg, "")
+		l.add(p, path+": "+clip(msg), "")
 	}
 	return 1
 }

@@ -289,3 +289,13 @@ func TestFragmentAlone(t *testing.T) {
 		t.Errorf("want \"the model declares no zones\", got %v", err)
 	}
 }
+
+// TestSyntaxErrorsClipped: the YAML library's own messages may quote a name from the
+// file; a long one is cut.
+func TestSyntaxErrorsClipped(t *testing.T) {
+	const secret = "Q0xHashHashHashHashHashHashHashHash"
+	_, err := parse(t, rootHead+"zones: *"+secret+"\n")
+	if err == nil || strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "unknown anchor 'Q0xHashHashHashH…'") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -100,7 +100,22 @@ func (l *loader) add(p Pos, msg, fix string) {
 // diagnostic. Type errors are reported by typeErrors, with the field's path.
 func (l *loader) syntaxErr(file string, err error) {
 	line, msg := splitLine(strings.TrimPrefix(err.Error(), "yaml: "))
-	l.add(Pos{File: file, Line: line}, msg, "")
+	l.add(Pos{File: file, Line: line}, clip(msg), "")
+}
+
+var quotedRE = regexp.MustCompile(`'[^']{25,}'`)
+
+// clip shortens a message of the YAML library so that it cannot carry much of the file:
+// a quoted name ("unknown anchor '...' referenced") longer than a few words is cut, and
+// so is the whole message past 200 bytes.
+func clip(msg string) string {
+	msg = quotedRE.ReplaceAllStringFunc(msg, func(q string) string {
+		return q[:17] + "…'"
+	})
+	if len(msg) > 200 {
+		msg = strings.ToValidUTF8(msg[:200], "") + "…"
+	}
+	return msg
 }
 
 var lineRE = regexp.MustCompile(`^line (\d+): `)
