@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"github.com/zonewarden/zonewarden/internal/finding"
 	"net/netip"
 	"strconv"
 	"unicode/utf8"
@@ -15,6 +16,8 @@ var AppBACnet = Register(Protocol{
 	DetectUDP: detectBACnet,
 	New:       func() Handler { return new(bacnetHandler) },
 	OpName:    bacnetOpName,
+	Rules:     bacnetRules,
+	Match:     bacnetMatch,
 })
 
 type bacnetHandler struct {
@@ -144,4 +147,28 @@ func bacnetOpName(code uint32) string {
 // datagram's.
 func detectBACnet(b []byte) bool {
 	return len(b) >= 4 && b[0] == 0x81 && int(b[2])<<8|int(b[3]) == len(b)
+}
+
+// The alerts of BACnet operations.
+var (
+	ruleBACnetDCC    = NewRule("bacnet/device-communication-control", "BACnet DeviceCommunicationControl", finding.High, "T0814")
+	ruleBACnetReinit = NewRule("bacnet/reinitialize-device", "BACnet ReinitializeDevice", finding.High, "T0816")
+	ruleBACnetWrite  = NewRule("bacnet/write-property", "BACnet WriteProperty", finding.Medium, "T0836")
+	bacnetRules      = []*Rule{ruleBACnetDCC, ruleBACnetReinit, ruleBACnetWrite}
+)
+
+func bacnetMatch(op *Operation) *Rule {
+	c := op.Code
+	if c>>8 != uint32(bacnet.PDUConfirmedRequest) {
+		return nil
+	}
+	switch uint8(c) {
+	case bacnet.SvcDeviceCommunicationControl:
+		return ruleBACnetDCC
+	case bacnet.SvcReinitializeDevice:
+		return ruleBACnetReinit
+	case bacnet.SvcWriteProperty, bacnet.SvcWritePropertyMultiple:
+		return ruleBACnetWrite
+	}
+	return nil
 }

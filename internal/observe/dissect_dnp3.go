@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"github.com/zonewarden/zonewarden/internal/finding"
 	"strings"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
@@ -16,6 +17,8 @@ var AppDNP3 = Register(Protocol{
 	DetectTCP: detectDNP3,
 	New:       func() Handler { return new(dnp3Handler) },
 	OpName:    func(code uint32) string { return strings.ToLower(dnp3.FunctionCode(code).String()) },
+	Rules:     dnp3Rules,
+	Match:     dnp3Match,
 })
 
 type dnp3Handler struct{ m dnp3.Message }
@@ -68,4 +71,33 @@ func detectDNP3(b []byte) bool {
 	}
 	n, err := dnp3.PDULen(b)
 	return err == nil && n > 0 && n <= len(b)
+}
+
+// The alerts of DNP3 operations.
+var (
+	ruleDNP3Restart = NewRule("dnp3/restart", "DNP3 restart", finding.High, "T0816")
+	ruleDNP3App     = NewRule("dnp3/application-control", "DNP3 start or stop application", finding.High, "T0858")
+	ruleDNP3File    = NewRule("dnp3/file-operation", "DNP3 file operation", finding.Medium, "T0843")
+	ruleDNP3Unsol   = NewRule("dnp3/disable-unsolicited", "DNP3 disable unsolicited responses", finding.Medium, "T0815")
+	ruleDNP3Operate = NewRule("dnp3/control", "DNP3 control (select/operate, direct operate)", finding.Medium, "T0855")
+	ruleDNP3Write   = NewRule("dnp3/write", "DNP3 write", finding.Medium, "T0836")
+	dnp3Rules       = []*Rule{ruleDNP3Restart, ruleDNP3App, ruleDNP3File, ruleDNP3Unsol, ruleDNP3Operate, ruleDNP3Write}
+)
+
+func dnp3Match(op *Operation) *Rule {
+	switch op.Code {
+	case 13, 14:
+		return ruleDNP3Restart
+	case 17, 18:
+		return ruleDNP3App
+	case 25, 26, 27, 28, 29, 30:
+		return ruleDNP3File
+	case 21:
+		return ruleDNP3Unsol
+	case 3, 4, 5, 6:
+		return ruleDNP3Operate
+	case 2:
+		return ruleDNP3Write
+	}
+	return nil
 }

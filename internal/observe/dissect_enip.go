@@ -2,6 +2,8 @@ package observe
 
 import (
 	"encoding/binary"
+	"github.com/zonewarden/zonewarden/internal/finding"
+	"github.com/zonewarden/zonewarden/internal/protocols"
 	"strconv"
 
 	"github.com/zonewarden/zonewarden/internal/protocols/enip"
@@ -17,6 +19,8 @@ var AppENIP = Register(Protocol{
 	DetectTCP: detectENIP,
 	New:       func() Handler { return new(enipHandler) },
 	OpName:    enipOpName,
+	Rules:     enipRules,
+	Match:     enipMatch,
 })
 
 // Operation codes: CIP services are counted by their service code (0x00-0x7f); these
@@ -198,4 +202,51 @@ func detectENIP(b []byte) bool {
 	}
 	n, err := enip.PDULen(b)
 	return err == nil && n == len(b) && binary.LittleEndian.Uint32(b[20:24]) == 0
+}
+
+// The alerts of EtherNet/IP and CIP operations.
+var (
+	ruleENIPReset     = NewRule("enip/identity-reset", "CIP Reset of the Identity object", finding.High, "T0816")
+	ruleENIPStop      = NewRule("enip/stop", "CIP Stop", finding.High, "T0858")
+	ruleENIPStart     = NewRule("enip/start", "CIP Start", finding.High, "T0858")
+	ruleENIPDownload  = NewRule("enip/program-download", "CIP program or firmware download (File object)", finding.High, "T0843", "T0857")
+	ruleENIPUpload    = NewRule("enip/program-upload", "CIP program upload (File object)", finding.Medium, "T0845")
+	ruleENIPNetConfig = NewRule("enip/network-config-change", "CIP Set Attribute on the TCP/IP or Ethernet Link object", finding.High, "T0855")
+	ruleENIPWrite     = NewRule("enip/write", "CIP write", finding.Medium, "T0836")
+	// Sweeps address many targets: one alert per source, with the count of targets.
+	ruleENIPListID = perSource(NewRule("enip/list-identity", "EtherNet/IP ListIdentity", finding.Low, "T0888"))
+	enipRules      = []*Rule{ruleENIPReset, ruleENIPStop, ruleENIPStart, ruleENIPDownload, ruleENIPUpload, ruleENIPNetConfig,
+		ruleENIPWrite, ruleENIPListID}
+)
+
+func enipMatch(op *Operation) *Rule {
+	c := op.Code
+	cls := op.Detail.CIPClass
+	if !op.Detail.HasCIPPath {
+		cls = 0
+	}
+	switch {
+	case c == enipOpCommand|uint32(enip.CmdListIdentity):
+		return ruleENIPListID
+	case c == uint32(enip.SvcReset) && cls == enip.ClassIdentity:
+		return ruleENIPReset
+	case c == uint32(enip.SvcStop):
+		return ruleENIPStop
+	case c == uint32(enip.SvcStart):
+		return ruleENIPStart
+	case cls == enip.ClassFile && op.Class == protocols.OpProgram:
+		if c == 0x4b || c == 0x4f { // Initiate_Upload, Upload_Transfer
+			return ruleENIPUpload
+		}
+		return ruleENIPDownload
+	case (cls == 0xf5 || cls == 0xf6) && op.Class == protocols.OpWrite:
+		return ruleENIPNetConfig
+	case op.Class == protocols.OpProgram:
+		return ruleENIPDownload
+	case op.Class == protocols.OpWrite:
+		return ruleENIPWrite
+	case op.Class == protocols.OpControl:
+		return ruleENIPReset
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 	"github.com/zonewarden/zonewarden/internal/protocols/goose"
 )
@@ -14,6 +15,8 @@ var AppGOOSE = Register(Protocol{
 	EtherTypes: []uint16{goose.EtherType},
 	New:        func() Handler { return new(gooseHandler) },
 	OpName:     gooseOpName,
+	Rules:      gooseRules,
+	Match:      gooseMatch,
 })
 
 // Operation codes: a publication, and one flagged as simulation (test) traffic, which
@@ -53,4 +56,17 @@ func gooseOpName(code uint32) string {
 		return "publish_simulated"
 	}
 	return ""
+}
+
+// The alerts of GOOSE publications.
+var (
+	ruleGOOSESimulated = NewRule("goose/simulation-flag", "GOOSE publication flagged as simulation (test) on the bus", finding.Medium, "T0856")
+	gooseRules         = []*Rule{ruleGOOSESimulated}
+)
+
+func gooseMatch(op *Operation) *Rule {
+	if op.Code == gooseOpSimulated {
+		return ruleGOOSESimulated
+	}
+	return nil
 }

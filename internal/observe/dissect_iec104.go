@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"github.com/zonewarden/zonewarden/internal/finding"
 	"strings"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
@@ -15,6 +16,8 @@ var AppIEC104 = Register(Protocol{
 	DetectTCP: detectIEC104,
 	New:       func() Handler { return new(iec104Handler) },
 	OpName:    iec104OpName,
+	Rules:     iec104Rules,
+	Match:     iec104Match,
 })
 
 // iec104OpU is the code of U-format functions (| the function bits); ASDUs are counted
@@ -80,4 +83,37 @@ func detectIEC104(b []byte) bool {
 	}
 	var m iec104.Message
 	return iec104.Parse(b[:n], &m) == nil && (m.Format == iec104.FormatU || m.Format == iec104.FormatI && m.HasASDU)
+}
+
+// The alerts of IEC 60870-5-104 operations.
+var (
+	ruleIEC104File     = perPair(NewRule("iec104/file-write", "IEC 104 file written to the outstation", finding.Medium, "T0843"))
+	ruleIEC104Command  = NewRule("iec104/command", "IEC 104 command", finding.Medium, "T0855")
+	ruleIEC104SetPoint = NewRule("iec104/set-point", "IEC 104 set-point command", finding.Medium, "T0836", "T0855")
+	ruleIEC104Reset    = NewRule("iec104/reset-process", "IEC 104 reset process", finding.High, "T0816")
+	ruleIEC104Clock    = NewRule("iec104/clock-sync", "IEC 104 clock synchronization", finding.Info, "T0855")
+	ruleIEC104Interrog = NewRule("iec104/interrogation", "IEC 104 interrogation", finding.Info, "T0801")
+	iec104Rules        = []*Rule{ruleIEC104File, ruleIEC104Command, ruleIEC104SetPoint, ruleIEC104Reset, ruleIEC104Clock, ruleIEC104Interrog}
+)
+
+func iec104Match(op *Operation) *Rule {
+	c := op.Code
+	switch {
+	case c >= 48 && c <= 50 || c >= 61 && c <= 63:
+		return ruleIEC104SetPoint
+	case c >= 45 && c <= 51 || c >= 58 && c <= 64:
+		return ruleIEC104Command
+	case c == 105:
+		return ruleIEC104Reset
+	case c == 103:
+		return ruleIEC104Clock
+	case c == 100 || c == 101:
+		return ruleIEC104Interrog
+	case (c == 120 || c == 121 || c == 123 || c == 125) && op.FromClient:
+		// F_FR, F_SR, F_LS and F_SG from the controlling station: a file sent to the
+		// outstation. F_SC_NA_1 (122) only selects or calls one, and F_AF_NA_1 (124) from
+		// the controlling station acknowledges a file it read.
+		return ruleIEC104File
+	}
+	return nil
 }

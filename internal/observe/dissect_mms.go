@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 	"github.com/zonewarden/zonewarden/internal/protocols/mms"
 	"github.com/zonewarden/zonewarden/internal/protocols/s7comm"
@@ -16,6 +17,8 @@ var AppMMS = Register(Protocol{
 	DetectTCP: detectMMS,
 	New:       func() Handler { return new(mmsHandler) },
 	OpName:    mmsOpName,
+	Rules:     mmsRules,
+	Match:     mmsMatch,
 })
 
 // Operation codes: confirmed service requests are counted by service number (0-77);
@@ -207,4 +210,37 @@ func mmsOpName(code uint32) string {
 		return "cancel"
 	}
 	return ""
+}
+
+// The alerts of MMS (IEC 61850) operations.
+var (
+	ruleMMSWrite      = NewRule("mms/write", "MMS write (IEC 61850 setting or control)", finding.Medium, "T0836", "T0855")
+	ruleMMSControl    = NewRule("mms/program-control", "MMS start, stop, resume, reset or kill of a program invocation", finding.High, "T0858", "T0816")
+	ruleMMSDownload   = NewRule("mms/domain-download", "MMS domain download or program invocation change", finding.High, "T0843")
+	ruleMMSUpload     = NewRule("mms/domain-upload", "MMS domain upload", finding.Medium, "T0845")
+	ruleMMSFileChange = NewRule("mms/file-change", "MMS file delete or rename", finding.High, "T0809")
+	ruleMMSIdentify   = NewRule("mms/identify", "MMS Identify", finding.Low, "T0888")
+	mmsRules          = []*Rule{ruleMMSWrite, ruleMMSControl, ruleMMSDownload, ruleMMSUpload, ruleMMSFileChange, ruleMMSIdentify}
+)
+
+func mmsMatch(op *Operation) *Rule {
+	if !op.FromClient {
+		return nil
+	}
+	c := op.Code
+	switch {
+	case c == uint32(mms.ServiceIdentify):
+		return ruleMMSIdentify
+	case c == 75 || c == 76: // FileRename, FileDelete
+		return ruleMMSFileChange
+	case c >= 29 && c <= 31 || c == 33 || c == 35: // upload sequence, RequestDomainUpload, StoreDomainContent
+		return ruleMMSUpload
+	case op.Class == protocols.OpProgram:
+		return ruleMMSDownload
+	case op.Class == protocols.OpControl:
+		return ruleMMSControl
+	case c == uint32(mms.ServiceWrite):
+		return ruleMMSWrite
+	}
+	return nil
 }

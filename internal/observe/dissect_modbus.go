@@ -2,6 +2,8 @@ package observe
 
 import (
 	"encoding/binary"
+	"github.com/zonewarden/zonewarden/internal/finding"
+	"github.com/zonewarden/zonewarden/internal/protocols"
 
 	"github.com/zonewarden/zonewarden/internal/protocols/modbus"
 )
@@ -14,6 +16,8 @@ var AppModbus = Register(Protocol{
 	DetectTCP: detectModbus,
 	New:       func() Handler { return new(modbusHandler) },
 	OpName:    modbusOpName,
+	Rules:     modbusRules,
+	Match:     modbusMatch,
 })
 
 // Operation codes beyond the plain function code.
@@ -87,4 +91,38 @@ func detectModbus(b []byte) bool {
 	}
 	n := int(binary.BigEndian.Uint16(b[4:6]))
 	return n >= 2 && 6+n == len(b) && modbus.FunctionName(b[7]&0x7f) != ""
+}
+
+// The alerts of Modbus operations (package detect raises them). Titles are written for an
+// operator reading a table.
+var (
+	ruleModbusWrite    = NewRule("modbus/write", "Modbus write", finding.Medium, "T0836")
+	ruleModbusRestart  = NewRule("modbus/restart-communications", "Modbus restart communications (FC 8/1)", finding.High, "T0816")
+	ruleModbusListen   = NewRule("modbus/force-listen-only", "Modbus force listen-only mode (FC 8/4)", finding.High, "T0814")
+	ruleModbusDeviceID = NewRule("modbus/device-identification", "Modbus device identification (FC 43/14)", finding.Low, "T0888")
+	ruleModbusUMASProg = NewRule("modbus/umas-program", "Modbus UMAS program transfer", finding.High, "T0843")
+	ruleModbusUMASCtrl = NewRule("modbus/umas-control", "Modbus UMAS run/stop", finding.High, "T0858")
+	// RuleModbusExceptionStorm is raised from a flow's exception count, not an operation.
+	RuleModbusExceptionStorm = NewRule("modbus/exception-storm", "Modbus exception storm", finding.Medium, "T0861")
+	modbusRules              = []*Rule{ruleModbusWrite, ruleModbusRestart, ruleModbusListen, ruleModbusDeviceID, RuleModbusExceptionStorm,
+		ruleModbusUMASProg, ruleModbusUMASCtrl}
+)
+
+func modbusMatch(op *Operation) *Rule {
+	c := op.Code
+	switch {
+	case c == 5 || c == 6 || c == 15 || c == 16 || c == 22 || c == 23:
+		return ruleModbusWrite
+	case c == 8 && op.Detail.SubFunction == 1:
+		return ruleModbusRestart
+	case c == 8 && op.Detail.SubFunction == 4:
+		return ruleModbusListen
+	case c == modbusOpDeviceID:
+		return ruleModbusDeviceID
+	case c&^0xff == modbusOpUMAS && op.Class == protocols.OpProgram:
+		return ruleModbusUMASProg
+	case c&^0xff == modbusOpUMAS && op.Class == protocols.OpControl:
+		return ruleModbusUMASCtrl
+	}
+	return nil
 }

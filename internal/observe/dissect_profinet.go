@@ -2,6 +2,7 @@ package observe
 
 import (
 	"encoding/binary"
+	"github.com/zonewarden/zonewarden/internal/finding"
 	"net/netip"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
@@ -17,6 +18,8 @@ var AppPROFINET = Register(Protocol{
 	DetectUDP:  detectPNIO,
 	New:        func() Handler { return new(profinetHandler) },
 	OpName:     profinetOpName,
+	Rules:      profinetRules,
+	Match:      profinetMatch,
 })
 
 // Operation codes.
@@ -164,4 +167,22 @@ func detectPNIO(b []byte) bool {
 	}
 	var m profinet.Message
 	return profinet.ParseRPC(b, &m) == nil && m.RPC.Interface != profinet.IfaceUnknown
+}
+
+// The alerts of PROFINET operations.
+var (
+	rulePNDCPSet = NewRule("profinet/dcp-set", "PROFINET DCP Set (name or IP change)", finding.High, "T0855")
+	// Sweeps address many targets: one alert per source, with the count of targets.
+	rulePNDCPIdentify = perSource(NewRule("profinet/dcp-identify", "PROFINET DCP Identify", finding.Info, "T0846"))
+	profinetRules     = []*Rule{rulePNDCPSet, rulePNDCPIdentify}
+)
+
+func profinetMatch(op *Operation) *Rule {
+	switch op.Code {
+	case pnOpDCP | uint32(profinet.DCPSet):
+		return rulePNDCPSet
+	case pnOpDCP | uint32(profinet.DCPIdentify):
+		return rulePNDCPIdentify
+	}
+	return nil
 }

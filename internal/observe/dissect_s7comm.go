@@ -1,6 +1,7 @@
 package observe
 
 import (
+	"github.com/zonewarden/zonewarden/internal/finding"
 	"strconv"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
@@ -16,6 +17,8 @@ var AppS7comm = Register(Protocol{
 	DetectTCP: detectTPKT,
 	New:       func() Handler { return new(s7Handler) },
 	OpName:    s7OpName,
+	Rules:     s7Rules,
+	Match:     s7Match,
 })
 
 // Operation codes: job functions are counted by function code (0x00-0xff); these name
@@ -314,4 +317,64 @@ func hasTSAP(params []byte) bool {
 		params = params[2+n:]
 	}
 	return false
+}
+
+// The alerts of S7comm and S7comm-plus operations.
+var (
+	ruleS7Stop     = NewRule("s7comm/plc-stop", "S7 PLC STOP", finding.High, "T0858", "T0816")
+	ruleS7Start    = NewRule("s7comm/plc-start", "S7 PLC hot or cold start", finding.High, "T0858", "T0816")
+	ruleS7Download = NewRule("s7comm/block-download", "S7 block download", finding.High, "T0843")
+	ruleS7Upload   = NewRule("s7comm/block-upload", "S7 block upload", finding.Medium, "T0845")
+	ruleS7Insert   = NewRule("s7comm/block-activate", "S7 block activation (PI _INSE)", finding.High, "T0843")
+	ruleS7Delete   = NewRule("s7comm/block-delete", "S7 block delete (PI _DELE)", finding.High, "T0809")
+	ruleS7PI       = NewRule("s7comm/pi-service", "S7 program invocation service", finding.Medium, "T0855")
+	ruleS7Password = NewRule("s7comm/password", "S7 password function", finding.Medium, "T0859")
+	ruleS7SZL      = NewRule("s7comm/szl-read", "S7 system status list read", finding.Low, "T0888")
+	ruleS7Write    = NewRule("s7comm/write-var", "S7 write variable", finding.Medium, "T0836")
+	ruleS7SetClock = NewRule("s7comm/set-clock", "S7 PLC clock set", finding.Medium, "T0836")
+	ruleS7Plus     = perPair(NewRule("s7comm-plus/session", "S7comm-plus engineering session", finding.Low, "T0886"))
+	s7Rules        = []*Rule{ruleS7Stop, ruleS7Start, ruleS7Download, ruleS7Upload, ruleS7Insert, ruleS7Delete, ruleS7PI,
+		ruleS7Password, ruleS7SZL, ruleS7Write, ruleS7SetClock, ruleS7Plus}
+)
+
+func s7Match(op *Operation) *Rule {
+	c := op.Code
+	switch {
+	case c == uint32(s7comm.FuncPLCStop) || c == s7OpControl|uint32(s7comm.ControlStop):
+		return ruleS7Stop
+	case c == s7OpControl|uint32(s7comm.ControlHotStart) || c == s7OpControl|uint32(s7comm.ControlColdStart):
+		return ruleS7Start
+	case c == s7OpControl|uint32(s7comm.ControlInsertBlock):
+		return ruleS7Insert
+	case c == s7OpControl|uint32(s7comm.ControlDeleteBlock):
+		return ruleS7Delete
+	case c&^0xff == s7OpControl:
+		return ruleS7PI
+	case c == uint32(s7comm.FuncRequestDownload):
+		return ruleS7Download
+	case c == uint32(s7comm.FuncDownloadBlock) || c == uint32(s7comm.FuncDownloadEnded):
+		// In a download the PLC asks the engineering station for the block's pieces:
+		// the station's request download already raised the alert.
+		if op.FromClient {
+			return ruleS7Download
+		}
+		return nil
+	case c == uint32(s7comm.FuncStartUpload) || c == uint32(s7comm.FuncUpload) || c == uint32(s7comm.FuncEndUpload):
+		return ruleS7Upload
+	case c == uint32(s7comm.FuncWriteVar):
+		return ruleS7Write
+	case c == s7OpUserdata|uint32(s7comm.GroupSecurity)<<8|uint32(s7comm.SubSecurityPassword),
+		c == s7OpUserdata|uint32(s7comm.GroupSecurity)<<8|uint32(s7comm.SubSecurityClearPass):
+		return ruleS7Password
+	case c == s7OpUserdata|uint32(s7comm.GroupCPU)<<8|uint32(s7comm.SubCPUReadSZL):
+		return ruleS7SZL
+	case c == s7OpUserdata|uint32(s7comm.GroupTime)<<8|uint32(s7comm.SubTimeSet),
+		c == s7OpUserdata|uint32(s7comm.GroupTime)<<8|uint32(s7comm.SubTimeSet2):
+		return ruleS7SetClock
+	case c&^0xffff == s7OpPlus && op.FromClient:
+		// Aggregation groups a client's operations on one PLC into one alert: each host
+		// that opens an S7comm-plus session is reported once.
+		return ruleS7Plus
+	}
+	return nil
 }

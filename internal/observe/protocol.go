@@ -36,6 +36,10 @@ type Protocol struct {
 	New func() Handler
 	// OpName names an operation code the handler counted with Conn.Op.
 	OpName func(code uint32) string
+	// Rules are the alerts the protocol's operations can raise, and Match picks the
+	// rule of one operation (nil for none) by the protocol's own operation codes.
+	Rules []*Rule
+	Match func(op *Operation) *Rule
 }
 
 // Handler dissects one protocol. Handle is given one PDU of a TCP stream (as PDULen cut
