@@ -261,12 +261,12 @@ func TestTakes(t *testing.T) {
 	anyP, _ := model.LookupProtocol("any")
 	https, _ := model.LookupProtocol("https")
 	for _, tc := range []struct {
-		name          string
-		proto         model.Protocol
-		ports         []int
-		names         []string
-		transport     string
-		port          int
+		name            string
+		proto           model.Protocol
+		ports           []int
+		names           []string
+		transport       string
+		port            int
 		protoOK, portOK bool
 	}{
 		{"modbus on its port", modbus, nil, []string{"modbus"}, "tcp", 502, true, true},
