@@ -41,10 +41,10 @@ var rules = []rule{
 	{from: "internal/decode/...", forbid: "internal/inventory/...", why: "data flows one way: decoding comes before the inventory"},
 	{from: "internal/catalog/...", forbid: "internal/model/...", why: "the 62443 catalog meets the plant model only in the analyses"},
 	{from: "internal/report/...", forbid: "internal/capture/...", why: "a renderer formats results, it reads no packets"},
-	{from: "internal/verify/render/...", forbid: "internal/capture/...", why: "a renderer formats results, it reads no packets",
-		pending: "issue 13: internal/inventory imports internal/capture for its statistics types (capture.Stats, Warnings, Source)"},
-	{from: "internal/inventory/render/...", forbid: "internal/capture/...", why: "a renderer formats results, it reads no packets",
-		pending: "issue 13: internal/inventory imports internal/capture for its statistics types (capture.Stats, Warnings, Source)"},
+	{from: "internal/verify/render/...", forbid: "internal/capture/...", why: "a renderer formats results, it reads no packets"},
+	{from: "internal/inventory/render/...", forbid: "internal/capture/...", why: "a renderer formats results, it reads no packets"},
+	{from: "internal/inventory", forbid: "internal/observe/...", why: "the inventory's types know no packets: internal/inventory/discover builds them from observations"},
+	{from: "internal/inventory", forbid: "internal/capture/...", why: "the inventory's types know no packets: internal/inventory/discover builds them from observations"},
 	{from: "...", except: []string{"internal/cli/...", "cmd/..."}, forbid: "github.com/spf13/cobra/...", why: "only the CLI knows about flags and commands"},
 }
 

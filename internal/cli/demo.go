@@ -16,7 +16,7 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/assess"
 	"github.com/zonewarden/zonewarden/internal/finding"
-	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/report"
 	"github.com/zonewarden/zonewarden/internal/simulate"
@@ -113,7 +113,7 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 	}
 	fmt.Fprintf(stdout, "2. simulate   %s (%s of plant traffic, %d attack events injected)\n", capPath, duration, len(truth.Events))
 
-	inv, errs := inventory.FromFiles(ctx, []string{capPath}, inventory.Options{})
+	inv, errs := discover.FromFiles(ctx, []string{capPath}, discover.Options{})
 	if len(errs) > 0 {
 		if ctx.Err() != nil {
 			return interrupted(ctx)

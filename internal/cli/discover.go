@@ -16,6 +16,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/capture/live"
 	"github.com/zonewarden/zonewarden/internal/decode"
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/inventory/render"
 	"github.com/zonewarden/zonewarden/internal/observe"
 )
@@ -95,7 +96,7 @@ func runDiscover(cmd *cobra.Command, args []string, fl *discoverFlags) error {
 	if err := checkOutputs([]outputFlag{{"-o", fl.out}}, args...); err != nil {
 		return err
 	}
-	opt := inventory.Options{Run: observe.Options{Workers: fl.workers, Config: observe.Config{Table: decode.Config{MaxFlows: fl.maxFlows}},
+	opt := discover.Options{Run: observe.Options{Workers: fl.workers, Config: observe.Config{Table: decode.Config{MaxFlows: fl.maxFlows}},
 		Progress: &observe.Progress{}}}
 	stderr := cmd.ErrOrStderr()
 	showProgress := !fl.silent && isTerminal(stderr)
@@ -124,7 +125,7 @@ func runDiscover(cmd *cobra.Command, args []string, fl *discoverFlags) error {
 		}
 		defer src.Close()
 		stop := startProgress(stderr, showProgress, -1, opt.Run.Progress)
-		inv, err = inventory.FromSource(ctx, src, "live:"+fl.iface, opt)
+		inv, err = discover.FromSource(ctx, src, "live:"+fl.iface, opt)
 		stop()
 		if err != nil {
 			runErr = err
@@ -136,7 +137,7 @@ func runDiscover(cmd *cobra.Command, args []string, fl *discoverFlags) error {
 		opt.Run.Stdin = cmd.InOrStdin()
 		stop := startProgress(stderr, showProgress, captureBytes(args), opt.Run.Progress)
 		var errs []error
-		inv, errs = inventory.FromFiles(ctx, args, opt)
+		inv, errs = discover.FromFiles(ctx, args, opt)
 		stop()
 		printWarnings(stderr, inv.Warnings)
 		if len(errs) > 0 {

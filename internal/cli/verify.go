@@ -14,6 +14,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/decode"
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/verify"
 	"github.com/zonewarden/zonewarden/internal/verify/render"
@@ -164,7 +165,7 @@ func observeFor(cmd *cobra.Command, captures []string, invPath string, workers, 
 		printWarnings(cmd.ErrOrStderr(), inv.Warnings)
 		return inv, nil, nil
 	}
-	opt := inventory.Options{Run: observe.Options{Workers: workers, Config: observe.Config{Table: decode.Config{MaxFlows: maxFlows}},
+	opt := discover.Options{Run: observe.Options{Workers: workers, Config: observe.Config{Table: decode.Config{MaxFlows: maxFlows}},
 		Progress: &observe.Progress{}}}
 	ctx := cmd.Context()
 	if ctx == nil {
@@ -176,7 +177,7 @@ func observeFor(cmd *cobra.Command, captures []string, invPath string, workers, 
 	opt.Run.Stdin = cmd.InOrStdin()
 	stderr := cmd.ErrOrStderr()
 	stop := startProgress(stderr, !silent && isTerminal(stderr), captureBytes(captures), opt.Run.Progress)
-	inv, errs := inventory.FromFiles(ctx, captures, opt)
+	inv, errs := discover.FromFiles(ctx, captures, opt)
 	stop()
 	printWarnings(stderr, inv.Warnings)
 	if len(errs) > 0 {

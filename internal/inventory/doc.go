@@ -1,11 +1,10 @@
-// Package inventory merges observations into the asset inventory: devices keyed by MAC
-// address with the IP addresses they hold (a MAC that forwards for many addresses is a
-// router, and the devices beyond it are assets of their own; an address held by two MACs
-// is reported), their identity facts with provenance and confidence, the vendor of their
-// MAC prefix, a role and a Purdue level inferred from behaviour with the evidence, and the
-// conversations between them with packets, bytes, times, operations and anomalies.
+// Package inventory holds the asset inventory's types: the captures read, the assets
+// with their identity, role and Purdue level, the conversations between them, and the
+// warnings about the input, with the JSON form documented by
+// docs/schemas/inventory.schema.json (field names never change meaning). It is what the
+// analyses (verify, propose) and the renderers read.
 //
-// Builder is an observe.Sink; Build returns the Inventory, whose JSON form is documented
-// by docs/schemas/inventory.schema.json. The package must not know about packets or
-// protocol bytes (package observe) or about output formats (package inventory/render).
+// It knows no packets and no observations: package inventory/discover builds an
+// Inventory from them, so that a renderer or an analysis depends on the inventory
+// without depending on capture, decode or observe (held by internal/archtest).
 package inventory

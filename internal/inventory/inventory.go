@@ -150,6 +150,17 @@ type Role struct {
 	Evidence   []string `json:"evidence"`
 }
 
+// Role names (Role.Name), in the order that breaks ties between equal scores.
+const (
+	RoleController    = "controller"              // PLC, RTU, IED, I/O device: serves industrial protocols
+	RoleEngineering   = "engineering_workstation" // programs controllers
+	RoleHMISCADA      = "hmi_scada"               // polls and commands controllers
+	RoleHistorian     = "historian"               // collects process data
+	RoleNetworkDevice = "network_device"          // routes or bridges
+	RoleITHost        = "it_host"                 // no industrial protocol
+	RoleUnknown       = "unknown"
+)
+
 // Purdue is a guess of the asset's Purdue level.
 type Purdue struct {
 	Level      *int     `json:"level"` // nil when no guess is made

@@ -31,3 +31,8 @@ func (f *Flow) ModelNames() []string {
 	}
 	return nil
 }
+
+// Industrial reports whether a protocol discovery names is an industrial one (the
+// protocol table's OT rows): serving one makes a controller, using one a client of
+// controllers.
+func Industrial(protocol string) bool { return protocols.Industrial(protocol) }

@@ -15,6 +15,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/detect"
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/simulate"
@@ -257,7 +258,7 @@ func TestVerifyAndDetectAgree(t *testing.T) {
 		}
 		for _, sc := range []simulate.Scenario{simulate.Normal, simulate.Attack} {
 			path, _ := simtest.Capture(t, m, simulate.Options{Seed: seed, Duration: 40 * time.Second, Scenario: sc, Format: pcapw.PcapNG})
-			inv, errs := inventory.FromFiles(context.Background(), []string{path}, inventory.Options{})
+			inv, errs := discover.FromFiles(context.Background(), []string{path}, discover.Options{})
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}

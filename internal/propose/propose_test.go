@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/simulate"
@@ -129,7 +130,7 @@ func TestPublicCaptures(t *testing.T) {
 	for _, file := range files {
 		rel, _ := filepath.Rel(dir, file)
 		t.Run(rel, func(t *testing.T) {
-			inv, errs := inventory.FromFiles(context.Background(), []string{file}, inventory.Options{})
+			inv, errs := discover.FromFiles(context.Background(), []string{file}, discover.Options{})
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
@@ -147,7 +148,7 @@ func TestSimulatedWaterTreatment(t *testing.T) {
 		t.Run(sc.String(), func(t *testing.T) {
 			m, capPath, _ := simtest.Plant(t, "../../examples/water-treatment/plant.yaml",
 				simulate.Options{Seed: 5, Duration: 30 * time.Second, Scenario: sc, Format: pcapw.PcapNG})
-			inv, errs := inventory.FromFiles(context.Background(), []string{capPath}, inventory.Options{})
+			inv, errs := discover.FromFiles(context.Background(), []string{capPath}, discover.Options{})
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/policy"
 	"github.com/zonewarden/zonewarden/internal/protocols"
@@ -42,7 +43,7 @@ func simulated(t testing.TB, path string, sc simulate.Scenario) (*Result, *simul
 func simulatedInventory(t testing.TB, path string, sc simulate.Scenario) (*model.Model, *inventory.Inventory, *simulate.Truth, string) {
 	t.Helper()
 	m, capPath, truth := simtest.Plant(t, path, simulate.Options{Seed: 3, Duration: 90 * time.Second, Scenario: sc, Format: pcapw.PcapNG})
-	inv, errs := inventory.FromFiles(context.Background(), []string{capPath}, inventory.Options{})
+	inv, errs := discover.FromFiles(context.Background(), []string{capPath}, discover.Options{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/capture/live"
 	"github.com/zonewarden/zonewarden/internal/capture/live/livetest"
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/observe"
 )
 
@@ -97,7 +98,7 @@ func TestLiveCaptureOnVeth(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		inv, err := inventory.FromSource(ctx, src, "live:"+pair.IfaceA, inventory.Options{})
+		inv, err := discover.FromSource(ctx, src, "live:"+pair.IfaceA, discover.Options{})
 		done <- result{inv, err}
 	}()
 

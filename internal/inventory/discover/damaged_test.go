@@ -1,4 +1,4 @@
-package inventory_test
+package discover_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/capture"
 	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/observe"
 )
 
@@ -44,7 +45,7 @@ func cutCopy(t *testing.T, dir, rel string, n int) string {
 func TestTruncatedCaptureInInventory(t *testing.T) {
 	for _, workers := range []int{1, 2} {
 		path := cutCopy(t, t.TempDir(), "modbus/modbus_example.pcap", -30)
-		inv, errs := inventory.FromFiles(context.Background(), []string{path}, inventory.Options{Run: observe.Options{Workers: workers}})
+		inv, errs := discover.FromFiles(context.Background(), []string{path}, discover.Options{Run: observe.Options{Workers: workers}})
 		if len(errs) != 0 {
 			t.Fatalf("workers %d: %v (a capture read in part is not an error)", workers, errs)
 		}
@@ -67,7 +68,7 @@ func TestTruncatedCaptureInInventory(t *testing.T) {
 		}
 	}
 	// A whole capture says none of it.
-	inv, _ := inventory.FromFiles(context.Background(), []string{capturetest.Path(t, "modbus/modbus_example.pcap")}, inventory.Options{})
+	inv, _ := discover.FromFiles(context.Background(), []string{capturetest.Path(t, "modbus/modbus_example.pcap")}, discover.Options{})
 	if b, _ := json.Marshal(inv); inv.Warnings != nil || strings.Contains(string(b), "truncated") || strings.Contains(string(b), "warnings") {
 		t.Errorf("whole capture: warnings %+v", inv.Warnings)
 	}
@@ -87,7 +88,7 @@ func TestCaptureCorruptFromStart(t *testing.T) {
 		path string
 		kind error
 	}{{cut, capture.ErrTruncated}, {bad, capture.ErrCorrupt}} {
-		inv, errs := inventory.FromFiles(context.Background(), []string{tc.path}, inventory.Options{})
+		inv, errs := discover.FromFiles(context.Background(), []string{tc.path}, discover.Options{})
 		var fe *observe.FileError
 		if len(errs) != 1 || !errors.As(errs[0], &fe) || !errors.Is(errs[0], tc.kind) || !strings.Contains(errs[0].Error(), tc.path+": packet 1:") {
 			t.Errorf("%s: errors %v, want one %v naming the file and packet 1", tc.path, errs, tc.kind)
@@ -113,7 +114,7 @@ func TestImplausibleTimesWarned(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "epoch.pcap")
 	os.WriteFile(path, capturetest.Pcap(t, layers.LinkTypeEthernet, frames...), 0o644)
-	inv, errs := inventory.FromFiles(context.Background(), []string{path}, inventory.Options{})
+	inv, errs := discover.FromFiles(context.Background(), []string{path}, discover.Options{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

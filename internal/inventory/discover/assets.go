@@ -1,4 +1,4 @@
-package inventory
+package discover
 
 import (
 	"cmp"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/inventory/oui"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/protocols"
@@ -14,8 +15,8 @@ import (
 var confidenceRank = map[string]int{"high": 3, "medium": 2, "low": 1}
 
 // sortFacts orders facts by field, then the most trusted and most often seen value first.
-func sortFacts(fs []Fact) {
-	slices.SortFunc(fs, func(x, y Fact) int {
+func sortFacts(fs []inventory.Fact) {
+	slices.SortFunc(fs, func(x, y inventory.Fact) int {
 		return cmp.Or(strings.Compare(x.Field, y.Field), -cmp.Compare(confidenceRank[x.Confidence], confidenceRank[y.Confidence]),
 			-cmp.Compare(x.Count, y.Count), x.FirstSeen.Compare(y.FirstSeen), strings.Compare(x.Value, y.Value),
 			strings.Compare(x.Protocol, y.Protocol))
@@ -23,7 +24,7 @@ func sortFacts(fs []Fact) {
 }
 
 // summaryOf picks the best value of each field (facts sorted by sortFacts).
-func summaryOf(fs []Fact) map[string]string {
+func summaryOf(fs []inventory.Fact) map[string]string {
 	m := map[string]string{}
 	for _, f := range fs {
 		if _, ok := m[f.Field]; !ok {
@@ -34,16 +35,16 @@ func summaryOf(fs []Fact) map[string]string {
 }
 
 // finishAssets turns the assets being built into the inventory's, sorted by address.
-func finishAssets(r *resolver) []Asset {
-	out := make([]Asset, 0, len(r.all))
+func finishAssets(r *resolver) []inventory.Asset {
+	out := make([]inventory.Asset, 0, len(r.all))
 	for _, a := range r.all {
 		if len(a.ips) == 0 && !a.hasMAC {
 			continue
 		}
-		x := Asset{ID: a.id, Facts: a.facts[""], RoutedAddresses: len(a.routed), Peers: len(a.peers),
-			FirstSeen: nsTime(a.first), LastSeen: nsTime(a.last), Sent: a.sent, Received: a.received, IPs: []IP{}}
+		x := inventory.Asset{ID: a.id, Facts: a.facts[""], RoutedAddresses: len(a.routed), Peers: len(a.peers),
+			FirstSeen: nsTime(a.first), LastSeen: nsTime(a.last), Sent: a.sent, Received: a.received, IPs: []inventory.IP{}}
 		if x.Facts == nil {
-			x.Facts = []Fact{}
+			x.Facts = []inventory.Fact{}
 		}
 		if a.hasMAC {
 			x.MAC = macString(a.mac)
@@ -62,7 +63,7 @@ func finishAssets(r *resolver) []Asset {
 			}
 		}, netip.Addr.Compare) {
 			i := a.ips[ip]
-			x.IPs = append(x.IPs, IP{Address: ip.String(), FirstSeen: nsTime(i.first), LastSeen: nsTime(i.last), Seen: bindingNames(i.how)})
+			x.IPs = append(x.IPs, inventory.IP{Address: ip.String(), FirstSeen: nsTime(i.first), LastSeen: nsTime(i.last), Seen: bindingNames(i.how)})
 		}
 		for _, v := range slices.Sorted(func(yield func(uint16) bool) {
 			for v := range a.vlans {
@@ -80,9 +81,9 @@ func finishAssets(r *resolver) []Asset {
 				continue
 			}
 			sortFacts(fs)
-			x.Components = append(x.Components, Component{Name: name, Identity: summaryOf(fs), Facts: fs})
+			x.Components = append(x.Components, inventory.Component{Name: name, Identity: summaryOf(fs), Facts: fs})
 		}
-		slices.SortFunc(x.Components, func(p, q Component) int { return strings.Compare(p.Name, q.Name) })
+		slices.SortFunc(x.Components, func(p, q inventory.Component) int { return strings.Compare(p.Name, q.Name) })
 		x.Protocols = assetProtocols(a)
 		x.Role = inferRole(a)
 		x.Purdue = purdueOf(x.Role)
@@ -95,7 +96,7 @@ func finishAssets(r *resolver) []Asset {
 
 // compareAssets orders assets by their first IP address, then MAC; assets without IP
 // come last.
-func compareAssets(x, y Asset) int {
+func compareAssets(x, y inventory.Asset) int {
 	switch {
 	case len(x.IPs) > 0 && len(y.IPs) > 0:
 		if c := compareAddr(x.IPs[0].Address, y.IPs[0].Address); c != 0 {
@@ -122,7 +123,7 @@ func bindingNames(how uint8) []string {
 	return out
 }
 
-func displayName(a *Asset) string {
+func displayName(a *inventory.Asset) string {
 	for _, f := range []string{"name", "system_name", "hostname", "product_name", "model", "application_name", "netbios_name", "dns_name", "server_name"} {
 		if v := a.Identity[f]; v != "" {
 			return v
@@ -134,8 +135,8 @@ func displayName(a *Asset) string {
 	return a.MAC
 }
 
-func assetProtocols(a *asset) []AssetProtocol {
-	out := []AssetProtocol{}
+func assetProtocols(a *asset) []inventory.AssetProtocol {
+	out := []inventory.AssetProtocol{}
 	for k, u := range a.protos {
 		as := "client"
 		switch {
@@ -144,7 +145,7 @@ func assetProtocols(a *asset) []AssetProtocol {
 		case k.server:
 			as = "server"
 		}
-		p := AssetProtocol{Protocol: k.app.String(), As: as, Transport: k.transport, Peers: len(u.peers), Packets: u.packets,
+		p := inventory.AssetProtocol{Protocol: k.app.String(), As: as, Transport: k.transport, Peers: len(u.peers), Packets: u.packets,
 			Reads: u.ops[protocols.OpRead], Writes: u.ops[protocols.OpWrite], Programs: u.ops[protocols.OpProgram],
 			Controls: u.ops[protocols.OpControl]}
 		if k.transport == "tcp" || k.transport == "udp" {
@@ -152,15 +153,15 @@ func assetProtocols(a *asset) []AssetProtocol {
 		}
 		out = append(out, p)
 	}
-	slices.SortFunc(out, func(x, y AssetProtocol) int {
+	slices.SortFunc(out, func(x, y inventory.AssetProtocol) int {
 		return cmp.Or(strings.Compare(x.Protocol, y.Protocol), strings.Compare(x.As, y.As), strings.Compare(x.Transport, y.Transport),
 			cmp.Compare(x.Port, y.Port))
 	})
 	return out
 }
 
-func summarize(inv *Inventory) Summary {
-	s := Summary{Assets: len(inv.Assets), Flows: len(inv.Flows), Roles: []Count{}, Protocols: []Count{}}
+func summarize(inv *inventory.Inventory) inventory.Summary {
+	s := inventory.Summary{Assets: len(inv.Assets), Flows: len(inv.Flows), Roles: []inventory.Count{}, Protocols: []inventory.Count{}}
 	for _, src := range inv.Sources {
 		s.Packets += src.Packets
 		s.Bytes += src.Bytes
@@ -169,9 +170,9 @@ func summarize(inv *Inventory) Summary {
 	for _, a := range inv.Assets {
 		roles[a.Role.Name]++
 	}
-	for _, r := range append(slices.Clone(roleOrder), RoleUnknown) {
+	for _, r := range append(slices.Clone(roleOrder), inventory.RoleUnknown) {
 		if n := roles[r]; n > 0 {
-			s.Roles = append(s.Roles, Count{Kind: r, Count: n})
+			s.Roles = append(s.Roles, inventory.Count{Kind: r, Count: n})
 		}
 	}
 	protos := map[string]uint64{}
@@ -185,7 +186,7 @@ func summarize(inv *Inventory) Summary {
 			}
 		}
 	}) {
-		s.Protocols = append(s.Protocols, Count{Kind: p, Count: protos[p]})
+		s.Protocols = append(s.Protocols, inventory.Count{Kind: p, Count: protos[p]})
 	}
 	return s
 }

@@ -1,4 +1,4 @@
-package inventory
+package discover
 
 import (
 	"net/netip"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/observe"
 )
 
@@ -19,8 +20,8 @@ func l2Identity(b *Builder, mac [6]byte, app observe.App, field observe.Field, v
 		Confidence: observe.High, At: at(sec)})
 }
 
-func hasFact(a *Asset, protocol, field, value string) bool {
-	return slices.ContainsFunc(a.Facts, func(f Fact) bool {
+func hasFact(a *inventory.Asset, protocol, field, value string) bool {
+	return slices.ContainsFunc(a.Facts, func(f inventory.Fact) bool {
 		return f.Protocol == protocol && f.Field == field && f.Value == value
 	})
 }
@@ -52,7 +53,7 @@ func TestITIdentity(t *testing.T) {
 	inv := b.Build([]string{"capture.pcap"})
 
 	sw := assetByIP(t, inv, "10.0.1.2")
-	if sw.ID != "mac-00:1b:54:00:00:05" || sw.Name != "sw-cell-1" || sw.Role.Name != RoleNetworkDevice || sw.Role.Confidence != "high" ||
+	if sw.ID != "mac-00:1b:54:00:00:05" || sw.Name != "sw-cell-1" || sw.Role.Name != inventory.RoleNetworkDevice || sw.Role.Confidence != "high" ||
 		!slices.Equal(sw.IPs[0].Seen, []string{"announced"}) || sw.Identity["platform"] != "cisco IE-3400-8T2S" {
 		t.Errorf("switch %s %q %+v %+v %v", sw.ID, sw.Name, sw.Role, sw.IPs, sw.Identity)
 	}
@@ -61,7 +62,7 @@ func TestITIdentity(t *testing.T) {
 		t.Errorf("switch evidence %q", ev)
 	}
 	plc := assetByIP(t, inv, "10.0.1.10")
-	if plc.Role.Name != RoleController || !hasFact(plc, "dns", "dns_name", "plc-1.plant.example") {
+	if plc.Role.Name != inventory.RoleController || !hasFact(plc, "dns", "dns_name", "plc-1.plant.example") {
 		t.Errorf("plc %+v %+v", plc.Role, plc.Facts)
 	}
 	for _, a := range inv.Assets {
@@ -72,7 +73,7 @@ func TestITIdentity(t *testing.T) {
 		}
 	}
 	srv := assetByIP(t, inv, "10.0.1.40")
-	if srv.Role.Name != RoleITHost || !slices.Contains(srv.Role.Evidence, "serves SSH on tcp/22 to 1 client") || *srv.Purdue.Level != 4 {
+	if srv.Role.Name != inventory.RoleITHost || !slices.Contains(srv.Role.Evidence, "serves SSH on tcp/22 to 1 client") || *srv.Purdue.Level != 4 {
 		t.Errorf("ssh server %+v %+v", srv.Role, srv.Purdue)
 	}
 }

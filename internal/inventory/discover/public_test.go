@@ -1,4 +1,4 @@
-package inventory_test
+package discover_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
 )
 
@@ -20,13 +21,13 @@ import (
 // references: the logs Zeek with the CISA ICSNPP parsers wrote for them (zeek-baseline/),
 // and tshark's dissection of the same packets.
 
-func discover(t *testing.T, rels ...string) *inventory.Inventory {
+func discoverCaptures(t *testing.T, rels ...string) *inventory.Inventory {
 	t.Helper()
 	var paths []string
 	for _, rel := range rels {
 		paths = append(paths, capturetest.Path(t, rel))
 	}
-	inv, errs := inventory.FromFiles(context.Background(), paths, inventory.Options{})
+	inv, errs := discover.FromFiles(context.Background(), paths, discover.Options{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -104,7 +105,7 @@ var cipIdentityFields = []string{"ts", "uid", "id.orig_h", "id.orig_p", "id.resp
 	"product_name", "device_state"}
 
 func TestZeekIdentitiesENIP(t *testing.T) {
-	inv := discover(t, "enip/enip_cip_example.pcap", "enip/multiple_service_packet_cip.pcapng", "enip/set_attribute_single_service_cip.pcapng")
+	inv := discoverCaptures(t, "enip/enip_cip_example.pcap", "enip/multiple_service_packet_cip.pcapng", "enip/set_attribute_single_service_cip.pcapng")
 	for _, r := range zeekLog(t, "enip/zeek-baseline/cip_identity.log", cipIdentityFields...) {
 		a := assetOf(t, inv, r["source_h"])
 		wantFact(t, a, "enip", "vendor_id", r["vendor_id"])
@@ -121,7 +122,7 @@ func TestZeekIdentitiesENIP(t *testing.T) {
 }
 
 func TestZeekIdentitiesS7(t *testing.T) {
-	inv := discover(t, "s7comm/s7ident.pcap")
+	inv := discoverCaptures(t, "s7comm/s7ident.pcap")
 	rows := zeekLog(t, "s7comm/zeek-baseline/s7ident.s7comm_known_devices.log")
 	for _, r := range rows {
 		a := assetOf(t, inv, r["id.resp_h"])
@@ -139,7 +140,7 @@ func TestZeekIdentitiesS7(t *testing.T) {
 }
 
 func TestZeekIdentitiesBACnet(t *testing.T) {
-	inv := discover(t, "bacnet/bacnet_example.pcap", "bacnet/bacnet_error_reject_abort.pcap", "bacnet/bacnet_segmented_data.pcap")
+	inv := discoverCaptures(t, "bacnet/bacnet_example.pcap", "bacnet/bacnet_error_reject_abort.pcap", "bacnet/bacnet_segmented_data.pcap")
 	devices := 0
 	for _, r := range zeekLog(t, "bacnet/zeek-baseline/bacnet_discovery.log") {
 		if r["pdu_service"] != "i-am" {
@@ -162,7 +163,7 @@ func TestZeekIdentitiesBACnet(t *testing.T) {
 }
 
 func TestZeekIdentitiesModbus(t *testing.T) {
-	inv := discover(t, "modbus/modbus_example.pcap")
+	inv := discoverCaptures(t, "modbus/modbus_example.pcap")
 	// The 43/14 answer of the capture (Zeek's modbus_detailed.log keeps its objects only
 	// as a link; tshark names them, see TestTsharkIdentities).
 	a := assetOf(t, inv, "127.0.0.1")
@@ -235,10 +236,10 @@ func TestZeekConversations(t *testing.T) {
 			}
 			// A plain conn.log may cover some of its folder's captures only: each
 			// conversation's counts must match those of one capture or of all of them.
-			all := discover(t, files...)
+			all := discoverCaptures(t, files...)
 			invs := []*inventory.Inventory{all}
 			for _, f := range files {
-				invs = append(invs, discover(t, f))
+				invs = append(invs, discoverCaptures(t, f))
 			}
 			for k, s := range want {
 				var counts []string
@@ -294,7 +295,7 @@ func isBroadcastFlowEnd(inv *inventory.Inventory, ip string) bool {
 // Zeek's per-request logs.
 func TestZeekOperations(t *testing.T) {
 	t.Run("modbus", func(t *testing.T) {
-		inv := discover(t, "modbus/modbus_example.pcap")
+		inv := discoverCaptures(t, "modbus/modbus_example.pcap")
 		rename := map[string]string{"ENCAP_INTERFACE_TRANSPORT": "read_device_identification", "REPORT_SLAVE_ID": "report_server_id"}
 		want := map[string]map[string]uint64{}
 		for _, r := range zeekLog(t, "modbus/zeek-baseline/modbus.log", "ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "func", "exception") {
@@ -320,7 +321,7 @@ func TestZeekOperations(t *testing.T) {
 		}
 	})
 	t.Run("dnp3", func(t *testing.T) {
-		inv := discover(t, "dnp3/dnp3_example.pcap")
+		inv := discoverCaptures(t, "dnp3/dnp3_example.pcap")
 		want := map[string]uint64{}
 		for _, r := range zeekLog(t, "dnp3/zeek-baseline/dnp3_control.log") {
 			if r["is_orig"] == "T" {
@@ -370,7 +371,7 @@ func tshark(t *testing.T, rel, filter string, fields ...string) [][]string {
 func TestTsharkIdentities(t *testing.T) {
 	t.Run("enip", func(t *testing.T) {
 		rel := "enip/enip_cip_example.pcap"
-		inv := discover(t, rel)
+		inv := discoverCaptures(t, rel)
 		for _, r := range tshark(t, rel, "enip.lir.name", "ip.src", "enip.lir.vendor", "enip.lir.devtype", "enip.lir.prodcode",
 			"enip.lir.revision", "enip.lir.serial", "enip.lir.name") {
 			a := assetOf(t, inv, r[1])
@@ -388,7 +389,7 @@ func TestTsharkIdentities(t *testing.T) {
 	})
 	t.Run("s7comm", func(t *testing.T) {
 		for _, rel := range []string{"s7comm/snap7.pcap", "s7comm/s7ident.pcap"} {
-			inv := discover(t, rel)
+			inv := discoverCaptures(t, rel)
 			rows := tshark(t, rel, "s7comm.szl.xy11.0001.index || s7comm.szl.001c.0001.name", "ip.src", "s7comm.szl.xy11.0001.index",
 				"s7comm.szl.xy11.0001.anz", "s7comm.szl.xy11.0001.ausbg", "s7comm.szl.xy11.0001.ausbe", "s7comm.szl.001c.0001.name",
 				"s7comm.szl.001c.0002.name", "s7comm.szl.001c.0005.serialn", "s7comm.szl.001c.0007.cputypname")
@@ -419,7 +420,7 @@ func TestTsharkIdentities(t *testing.T) {
 	})
 	t.Run("modbus", func(t *testing.T) {
 		rel := "modbus/modbus_example.pcap"
-		inv := discover(t, rel)
+		inv := discoverCaptures(t, rel)
 		for _, r := range capturetest.TsharkFields(t, capturetest.Path(t, rel), "modbus.object_str_value", "ip.src", "modbus.object_id") {
 			a := assetOf(t, inv, r[1])
 			ids := strings.Split(r[2], ",")
@@ -435,7 +436,7 @@ func TestTsharkIdentities(t *testing.T) {
 	})
 	t.Run("bacnet", func(t *testing.T) {
 		rel := "bacnet/bacnet_example.pcap"
-		inv := discover(t, rel)
+		inv := discoverCaptures(t, rel)
 		for _, r := range tshark(t, rel, "bacapp.unconfirmed_service==0", "ip.src", "bacapp.instance_number", "bacapp.vendor_identifier") {
 			a := assetOf(t, inv, r[1])
 			wantFact(t, a, "bacnet", "device_instance", r[2])
@@ -444,7 +445,7 @@ func TestTsharkIdentities(t *testing.T) {
 	})
 	t.Run("opcua", func(t *testing.T) {
 		for _, rel := range []string{"opcua/open62541_client-server_minimal.pcap", "opcua/python_opcua-client-server_minimal.pcap"} {
-			inv := discover(t, rel)
+			inv := discoverCaptures(t, rel)
 			for _, r := range tshark(t, rel, "opcua.ApplicationUri", "ip.src", "ipv6.src", "opcua.ApplicationUri") {
 				a := assetOf(t, inv, r[1]+r[2])
 				for _, uri := range strings.Split(r[3], ",") {

@@ -1,9 +1,10 @@
-package inventory
+package discover
 
 import (
 	"errors"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
+	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/observe"
 )
 
@@ -69,9 +70,9 @@ type sourceRec struct {
 	first, last int64
 	readErr     string
 	truncated   bool
-	stopped     *FilePosition
+	stopped     *inventory.FilePosition
 	counts      sourceCounts
-	warnings    []Warning // from the reader of the file (one worker)
+	warnings    []inventory.Warning // from the reader of the file (one worker)
 }
 
 // Source implements observe.Sink.
@@ -90,7 +91,7 @@ func (b *Builder) Source(s *observe.Source) {
 		r.counts[i] += c[i]
 	}
 	for _, w := range capture.Warnings(s.Name, s.Capture, s.ReadErr) {
-		r.warnings = append(r.warnings, Warning{Kind: w.Kind, File: w.File, Packet: w.Packet, Detail: w.Detail})
+		r.warnings = append(r.warnings, inventory.Warning{Kind: w.Kind, File: w.File, Packet: w.Packet, Detail: w.Detail})
 	}
 }
 
@@ -109,7 +110,7 @@ func (r *sourceRec) setReadErr(err error) {
 	r.readErr = err.Error()
 	var ce *capture.Error
 	if errors.As(err, &ce) && ce.Packet > 0 {
-		r.stopped = &FilePosition{Packet: ce.Packet, ByteOffset: ce.Offset}
+		r.stopped = &inventory.FilePosition{Packet: ce.Packet, ByteOffset: ce.Offset}
 		r.truncated = errors.Is(ce.Kind, capture.ErrTruncated)
 	}
 }

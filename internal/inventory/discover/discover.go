@@ -1,10 +1,11 @@
-package inventory
+package discover
 
 import (
 	"context"
 	"errors"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
+	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/observe"
 )
 
@@ -18,7 +19,7 @@ type Options struct {
 // inventory. errs holds one error per file that could not be read at all (each names
 // its file; the file also appears among the inventory's sources as incomplete) and
 // ctx's error if the run was cancelled; the inventory holds what was read either way.
-func FromFiles(ctx context.Context, paths []string, opt Options) (inv *Inventory, errs []error) {
+func FromFiles(ctx context.Context, paths []string, opt Options) (inv *inventory.Inventory, errs []error) {
 	sinks, errs := observe.RunFiles(ctx, paths, func() observe.Sink { return NewBuilder(opt.Limits) }, opt.Run)
 	b := NewBuilder(opt.Limits)
 	for _, s := range sinks {
@@ -35,7 +36,7 @@ func FromFiles(ctx context.Context, paths []string, opt Options) (inv *Inventory
 
 // FromSource reads a packet source (a live interface) until it ends or ctx is
 // cancelled, and builds its inventory. name names the source in the inventory.
-func FromSource(ctx context.Context, src capture.Source, name string, opt Options) (*Inventory, error) {
+func FromSource(ctx context.Context, src capture.Source, name string, opt Options) (*inventory.Inventory, error) {
 	b := NewBuilder(opt.Limits)
 	p := observe.NewPipeline(b, opt.Run.Config)
 	p.Begin(0, name)

@@ -1,4 +1,4 @@
-package inventory
+package discover
 
 import (
 	"net/netip"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/decode"
+	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 )
@@ -50,7 +51,7 @@ func identity(b *Builder, mac [6]byte, ip string, app observe.App, field observe
 		Field: field, Value: []byte(value), Confidence: observe.High, At: at(sec)})
 }
 
-func assetByIP(t *testing.T, inv *Inventory, ip string) *Asset {
+func assetByIP(t *testing.T, inv *inventory.Inventory, ip string) *inventory.Asset {
 	t.Helper()
 	for i := range inv.Assets {
 		for _, x := range inv.Assets[i].IPs {
@@ -108,7 +109,7 @@ func TestAssetsAndRouters(t *testing.T) {
 		}
 	}
 	router := assetByIP(t, inv, "10.0.1.1")
-	if router.Role.Name != RoleNetworkDevice || router.RoutedAddresses != 3 || len(router.IPs) != 1 {
+	if router.Role.Name != inventory.RoleNetworkDevice || router.RoutedAddresses != 3 || len(router.IPs) != 1 {
 		t.Errorf("router: role %s, routed %d, ips %v", router.Role.Name, router.RoutedAddresses, router.IPs)
 	}
 	hist := assetByIP(t, inv, "10.0.9.5")
@@ -143,10 +144,10 @@ func TestRoles(t *testing.T) {
 		level    int
 		evidence string
 	}{
-		{"10.0.1.10", RoleController, 1, "serves modbus on tcp/502 to 2 clients"},
-		{"10.0.1.20", RoleHMISCADA, 2, "sent 4 writes over modbus"},
-		{"10.0.1.30", RoleEngineering, 2, "sent 12 program operations over s7comm"},
-		{"10.0.9.5", RoleHistorian, 3, "serves PI Data Archive (tcp/5450)"},
+		{"10.0.1.10", inventory.RoleController, 1, "serves modbus on tcp/502 to 2 clients"},
+		{"10.0.1.20", inventory.RoleHMISCADA, 2, "sent 4 writes over modbus"},
+		{"10.0.1.30", inventory.RoleEngineering, 2, "sent 12 program operations over s7comm"},
+		{"10.0.9.5", inventory.RoleHistorian, 3, "serves PI Data Archive (tcp/5450)"},
 	}
 	for _, c := range cases {
 		a := assetByIP(t, inv, c.ip)
@@ -234,7 +235,7 @@ func TestRolesOfSelfTalkAndAnswers(t *testing.T) {
 	flow(b, observe.AppIEC104, "10.0.6.1:50000", "10.0.6.6:2404", scada, rtu, 20,
 		op{100, protocols.OpRead, [2]uint32{1, 0}}, op{125, protocols.OpProgram, [2]uint32{0, 110}})
 	inv := b.Build(nil)
-	for ip, want := range map[string]string{"10.0.5.5": RoleController, "10.0.6.6": RoleController, "10.0.6.1": RoleHMISCADA} {
+	for ip, want := range map[string]string{"10.0.5.5": inventory.RoleController, "10.0.6.6": inventory.RoleController, "10.0.6.1": inventory.RoleHMISCADA} {
 		if a := assetByIP(t, inv, ip); a.Role.Name != want {
 			t.Errorf("%s: role %s, want %s (evidence %q)", ip, a.Role.Name, want, a.Role.Evidence)
 		}

@@ -1,4 +1,4 @@
-package inventory_test
+package discover_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/simulate"
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
 	"github.com/zonewarden/zonewarden/internal/simulate/simtest"
@@ -22,9 +23,9 @@ import (
 // SSH. Switches get their management address and the role of a network device.
 func TestSimulatedPlantsAgainstTruth(t *testing.T) {
 	plants := map[string]string{
-		"water-treatment": filepath.Join("..", "..", "examples", "water-treatment", "plant.yaml"),
-		"substation":      filepath.Join("..", "..", "examples", "substation", "plant.yaml"),
-		"packaging-line":  filepath.Join("..", "simulate", "testdata", "plant.yaml"),
+		"water-treatment": filepath.Join("..", "..", "..", "examples", "water-treatment", "plant.yaml"),
+		"substation":      filepath.Join("..", "..", "..", "examples", "substation", "plant.yaml"),
+		"packaging-line":  filepath.Join("..", "..", "simulate", "testdata", "plant.yaml"),
 	}
 	for _, ex := range []string{"water-treatment", "substation", "packaging-line"} {
 		t.Run(ex, func(t *testing.T) {
@@ -144,7 +145,7 @@ func TestSimulatedIEC61850AgainstTshark(t *testing.T) {
 		t.Skip("tshark not installed")
 	}
 	opts := simulate.Options{Seed: 5, Duration: 40 * time.Second, Format: pcapw.Pcap}
-	path, _, inv := simulateAndDiscover(t, filepath.Join("..", "..", "examples", "substation", "plant.yaml"), opts)
+	path, _, inv := simulateAndDiscover(t, filepath.Join("..", "..", "..", "examples", "substation", "plant.yaml"), opts)
 	out, err := exec.Command("tshark", "-n", "-r", path, "-Y", "mms.vendorName", "-T", "fields",
 		"-e", "ip.src", "-e", "mms.vendorName", "-e", "mms.modelName", "-e", "mms.revision").Output()
 	if err != nil {
@@ -262,7 +263,7 @@ func assetWithIP(inv *inventory.Inventory, ip string) *inventory.Asset {
 func simulateAndDiscover(t *testing.T, modelPath string, opts simulate.Options) (string, *simulate.Truth, *inventory.Inventory) {
 	t.Helper()
 	_, path, truth := simtest.Plant(t, modelPath, opts)
-	inv, errs := inventory.FromFiles(context.Background(), []string{path}, inventory.Options{})
+	inv, errs := discover.FromFiles(context.Background(), []string{path}, discover.Options{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -1,4 +1,4 @@
-package inventory
+package discover
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/decode"
+	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 )
@@ -34,11 +35,11 @@ type asset struct {
 	l2apps     uint64
 	first      int64
 	last       int64
-	facts      map[string][]Fact // by component ("" for the asset itself)
+	facts      map[string][]inventory.Fact // by component ("" for the asset itself)
 	protos     map[protoKey]*protoUse
 	peers      map[*asset]bool
-	sent       Traffic
-	received   Traffic
+	sent       inventory.Traffic
+	received   inventory.Traffic
 	hints      map[string]bool // FieldDeviceRole values
 	// ops counts the operations the asset sent, by class.
 	ops [6]uint64
@@ -95,7 +96,7 @@ type resolver struct {
 
 func (r *resolver) newAsset(id string) *asset {
 	a := &asset{id: id, ips: map[netip.Addr]*ipInfo{}, vlans: map[uint16]bool{}, routed: map[netip.Addr]bool{},
-		facts: map[string][]Fact{}, protos: map[protoKey]*protoUse{}, peers: map[*asset]bool{}, hints: map[string]bool{}}
+		facts: map[string][]inventory.Fact{}, protos: map[protoKey]*protoUse{}, peers: map[*asset]bool{}, hints: map[string]bool{}}
 	r.all = append(r.all, a)
 	return a
 }
@@ -164,7 +165,7 @@ func (r *resolver) resolve(mac [6]byte, hasMAC bool, ip netip.Addr) *asset {
 
 // Build turns what was collected into the inventory. files names the captures by their
 // index in the run (observe.Provenance.File).
-func (b *Builder) Build(files []string) *Inventory {
+func (b *Builder) Build(files []string) *inventory.Inventory {
 	r := &resolver{byMAC: map[[6]byte]*asset{}, byIP: map[netip.Addr][]*asset{}, ipAssets: map[netip.Addr]*asset{}}
 	fileName := func(i int) string {
 		if i >= 0 && i < len(files) {
@@ -176,8 +177,8 @@ func (b *Builder) Build(files []string) *Inventory {
 	b.attachFacts(r, fileName, false)
 	flows := b.buildFlows(r, fileName)
 	b.attachFacts(r, fileName, true)
-	inv := &Inventory{SchemaVersion: SchemaVersion, Generator: "zonewarden", Flows: flows}
-	inv.Anomalies = append([]Anomaly{}, b.addressAnomalies(r)...)
+	inv := &inventory.Inventory{SchemaVersion: inventory.SchemaVersion, Generator: "zonewarden", Flows: flows}
+	inv.Anomalies = append([]inventory.Anomaly{}, b.addressAnomalies(r)...)
 	inv.Assets = finishAssets(r)
 	inv.Sources = b.buildSources(fileName)
 	inv.Anomalies = append(inv.Anomalies, b.limitAnomalies()...)
@@ -342,7 +343,7 @@ func (b *Builder) attachFacts(r *resolver, fileName func(int) string, hearsay bo
 			continue
 		}
 		for _, v := range rec.values {
-			f := Fact{Field: k.field.String(), Value: v.value, Protocol: k.app.String(), Confidence: v.conf.String(),
+			f := inventory.Fact{Field: k.field.String(), Value: v.value, Protocol: k.app.String(), Confidence: v.conf.String(),
 				File: fileName(v.at.File), Packet: v.at.Packet, FirstSeen: nsTime(v.at.Time), Count: v.count}
 			a.facts[rec.component] = append(a.facts[rec.component], f)
 			if k.field == observe.FieldDeviceRole && rec.component == "" {
@@ -413,13 +414,13 @@ func transportName(proto uint8) string {
 }
 
 // buildFlows turns the conversations into flows and counts them into the assets.
-func (b *Builder) buildFlows(r *resolver, fileName func(int) string) []Flow {
-	flows := make([]Flow, 0, len(b.convs))
+func (b *Builder) buildFlows(r *resolver, fileName func(int) string) []inventory.Flow {
+	flows := make([]inventory.Flow, 0, len(b.convs))
 	for k, c := range b.convs {
-		f := Flow{Protocol: k.app.String(), Transport: transportName(k.proto), Connections: c.conns,
-			ToServer: Traffic{c.packets[0], c.bytes[0]}, ToClient: Traffic{c.packets[1], c.bytes[1]},
+		f := inventory.Flow{Protocol: k.app.String(), Transport: transportName(k.proto), Connections: c.conns,
+			ToServer: inventory.Traffic{Packets: c.packets[0], Bytes: c.bytes[0]}, ToClient: inventory.Traffic{Packets: c.packets[1], Bytes: c.bytes[1]},
 			FirstSeen: nsTime(c.first), LastSeen: nsTime(c.last), OtherOperations: c.opsOver,
-			File: fileName(c.at.File), Packet: c.at.Packet, Operations: []Operation{}, Anomalies: []Count{}}
+			File: fileName(c.at.File), Packet: c.at.Packet, Operations: []inventory.Operation{}, Anomalies: []inventory.Count{}}
 		var ends [2]*asset
 		if k.proto == 0 {
 			f.EtherType = fmt.Sprintf("0x%04x", k.etherType)
@@ -462,7 +463,7 @@ func (b *Builder) buildFlows(r *resolver, fileName func(int) string) []Flow {
 		slices.SortFunc(c.ops, func(x, y opRec) int { return cmp.Compare(x.code, y.code) })
 		var sentBy [2][6]uint64
 		for _, o := range c.ops {
-			f.Operations = append(f.Operations, Operation{Name: k.app.OpName(o.code), Class: protocols.OpClass(o.class).String(),
+			f.Operations = append(f.Operations, inventory.Operation{Name: k.app.OpName(o.code), Class: protocols.OpClass(o.class).String(),
 				FromClient: o.count[0], FromServer: o.count[1]})
 			if o.class < 6 {
 				sentBy[0][o.class] += o.count[0]
@@ -474,7 +475,7 @@ func (b *Builder) buildFlows(r *resolver, fileName func(int) string) []Flow {
 		}
 		for i, n := range c.anomalies {
 			if n > 0 {
-				f.Anomalies = append(f.Anomalies, Count{Kind: observe.FlowAnomaly(i).String(), Count: n})
+				f.Anomalies = append(f.Anomalies, inventory.Count{Kind: observe.FlowAnomaly(i).String(), Count: n})
 			}
 		}
 		// Count the conversation into both ends.
@@ -484,7 +485,7 @@ func (b *Builder) buildFlows(r *resolver, fileName func(int) string) []Flow {
 			}
 			other := ends[1-i]
 			a.seen(c.first, c.last)
-			sent, recv := Traffic{c.packets[i], c.bytes[i]}, Traffic{c.packets[1-i], c.bytes[1-i]}
+			sent, recv := inventory.Traffic{Packets: c.packets[i], Bytes: c.bytes[i]}, inventory.Traffic{Packets: c.packets[1-i], Bytes: c.bytes[1-i]}
 			a.sent.Packets += sent.Packets
 			a.sent.Bytes += sent.Bytes
 			a.received.Packets += recv.Packets
@@ -520,7 +521,7 @@ func (b *Builder) buildFlows(r *resolver, fileName func(int) string) []Flow {
 	return flows
 }
 
-func compareFlows(x, y Flow) int {
+func compareFlows(x, y inventory.Flow) int {
 	return cmp.Or(compareAddr(x.Client.IP, y.Client.IP), strings.Compare(x.Client.MAC, y.Client.MAC),
 		compareAddr(x.Server.IP, y.Server.IP), strings.Compare(x.Server.MAC, y.Server.MAC),
 		cmp.Compare(x.ServerPort, y.ServerPort), strings.Compare(x.Transport, y.Transport),
@@ -538,8 +539,8 @@ func compareAddr(x, y string) int {
 
 // addressAnomalies reports addresses held by several MACs: moved (one after the other)
 // or contested (at the same time, as ARP spoofing or a duplicate address would be).
-func (b *Builder) addressAnomalies(r *resolver) []Anomaly {
-	var out []Anomaly
+func (b *Builder) addressAnomalies(r *resolver) []inventory.Anomaly {
+	var out []inventory.Anomaly
 	for ip, holders := range r.byIP {
 		var macs []*asset
 		for _, a := range holders {
@@ -557,7 +558,7 @@ func (b *Builder) addressAnomalies(r *resolver) []Anomaly {
 				kind = "ip_conflict"
 			}
 		}
-		an := Anomaly{Kind: kind, Detail: fmt.Sprintf("%s is held by %d MAC addresses", ip, len(macs))}
+		an := inventory.Anomaly{Kind: kind, Detail: fmt.Sprintf("%s is held by %d MAC addresses", ip, len(macs))}
 		if kind == "ip_conflict" {
 			an.Detail += " at the same time (a duplicate address, or ARP spoofing)"
 		} else {
@@ -571,23 +572,23 @@ func (b *Builder) addressAnomalies(r *resolver) []Anomaly {
 		}
 		out = append(out, an)
 	}
-	slices.SortFunc(out, func(x, y Anomaly) int { return strings.Compare(x.Detail, y.Detail) })
+	slices.SortFunc(out, func(x, y inventory.Anomaly) int { return strings.Compare(x.Detail, y.Detail) })
 	return out
 }
 
-func (b *Builder) limitAnomalies() []Anomaly {
-	var out []Anomaly
+func (b *Builder) limitAnomalies() []inventory.Anomaly {
+	var out []inventory.Anomaly
 	for i, what := range [...]string{"MAC and IP address pairs", "identity facts", "conversations"} {
 		if b.over[i] > 0 {
-			out = append(out, Anomaly{Kind: "limit_reached", Detail: fmt.Sprintf("%d observations of %s were dropped at the inventory's limit", b.over[i], what)})
+			out = append(out, inventory.Anomaly{Kind: "limit_reached", Detail: fmt.Sprintf("%d observations of %s were dropped at the inventory's limit", b.over[i], what)})
 		}
 	}
 	return out
 }
 
 // buildWarnings lists the warnings of the captures in their order.
-func (b *Builder) buildWarnings() []Warning {
-	var out []Warning
+func (b *Builder) buildWarnings() []inventory.Warning {
+	var out []inventory.Warning
 	for _, i := range slices.Sorted(maps.Keys(b.sources)) {
 		out = append(out, b.sources[i].warnings...)
 	}
@@ -595,7 +596,7 @@ func (b *Builder) buildWarnings() []Warning {
 }
 
 // buildSources reports each capture with its anomalies.
-func (b *Builder) buildSources(fileName func(int) string) []Source {
+func (b *Builder) buildSources(fileName func(int) string) []inventory.Source {
 	idx := slices.Sorted(func(yield func(int) bool) {
 		for i := range b.sources {
 			if !yield(i) {
@@ -603,10 +604,10 @@ func (b *Builder) buildSources(fileName func(int) string) []Source {
 			}
 		}
 	})
-	out := make([]Source, 0, len(idx))
+	out := make([]inventory.Source, 0, len(idx))
 	for _, i := range idx {
 		r := b.sources[i]
-		s := Source{File: fileName(i), Packets: r.packets, Bytes: r.bytes, Complete: r.readErr == "", Error: r.readErr, Anomalies: []Count{}}
+		s := inventory.Source{File: fileName(i), Packets: r.packets, Bytes: r.bytes, Complete: r.readErr == "", Error: r.readErr, Anomalies: []inventory.Count{}}
 		if r.name != "" {
 			s.File = r.name
 		}
@@ -617,7 +618,7 @@ func (b *Builder) buildSources(fileName func(int) string) []Source {
 		s.Truncated, s.StoppedAt = r.truncated, r.stopped
 		for i, n := range r.counts {
 			if n > 0 {
-				s.Anomalies = append(s.Anomalies, Count{Kind: sourceCountKinds[i], Count: n})
+				s.Anomalies = append(s.Anomalies, inventory.Count{Kind: sourceCountKinds[i], Count: n})
 			}
 		}
 		out = append(out, s)

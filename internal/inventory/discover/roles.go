@@ -1,4 +1,4 @@
-package inventory
+package discover
 
 import (
 	"cmp"
@@ -6,27 +6,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 )
 
-// Roles, in the order that breaks ties between equal scores.
-const (
-	RoleController    = "controller"              // PLC, RTU, IED, I/O device: serves industrial protocols
-	RoleEngineering   = "engineering_workstation" // programs controllers
-	RoleHMISCADA      = "hmi_scada"               // polls and commands controllers
-	RoleHistorian     = "historian"               // collects process data
-	RoleNetworkDevice = "network_device"          // routes or bridges
-	RoleITHost        = "it_host"                 // no industrial protocol
-	RoleUnknown       = "unknown"
-)
-
-var roleOrder = []string{RoleController, RoleEngineering, RoleHMISCADA, RoleHistorian, RoleNetworkDevice, RoleITHost}
-
-// Industrial reports whether a protocol discovery names is an industrial one (the
-// protocol table's OT rows): serving one makes a controller, using one a client of
-// controllers.
-func Industrial(protocol string) bool { return protocols.Industrial(protocol) }
+var roleOrder = []string{inventory.RoleController, inventory.RoleEngineering, inventory.RoleHMISCADA, inventory.RoleHistorian, inventory.RoleNetworkDevice, inventory.RoleITHost}
 
 // historianPorts are server ports of process historians: AVEVA/OSIsoft PI Data Archive
 // and PI AF, GE Proficy Historian.
@@ -67,7 +52,7 @@ var clientHints = map[string]bool{observe.RoleHintProgrammingDevice: true, obser
 	observe.RoleHintIOSupervisor: true, observe.RoleHintDNP3Master: true}
 
 // inferRole weighs what an asset did and said into a role, with the evidence.
-func inferRole(a *asset) Role {
+func inferRole(a *asset) inventory.Role {
 	s := roleScores{}
 	keys := slices.SortedFunc(func(yield func(protoKey) bool) {
 		for k := range a.protos {
@@ -108,10 +93,10 @@ func inferRole(a *asset) Role {
 			}
 			if k.server {
 				if what, ok := historianPorts[k.port]; ok {
-					s.add(RoleHistorian, 5, "serves %s (%s/%d)%s", what, k.transport, k.port, toPeers(peers, "peer"))
+					s.add(inventory.RoleHistorian, 5, "serves %s (%s/%d)%s", what, k.transport, k.port, toPeers(peers, "peer"))
 				}
 				if what, ok := databasePorts[k.port]; ok {
-					s.add(RoleHistorian, 1, "serves a %s database (%s/%d)", what, k.transport, k.port)
+					s.add(inventory.RoleHistorian, 1, "serves a %s database (%s/%d)", what, k.transport, k.port)
 				}
 			}
 			continue
@@ -123,7 +108,7 @@ func inferRole(a *asset) Role {
 		if cyclic {
 			// Both ends of cyclic I/O are controllers or I/O devices (the scanner opened
 			// the connection over explicit messaging; UDP alone does not say which).
-			s.add(RoleController, 2, "exchanges cyclic %s I/O", name)
+			s.add(inventory.RoleController, 2, "exchanges cyclic %s I/O", name)
 		}
 		if k.server && !protocols.ServerMayCommand(name) {
 			// The server of these protocols is the controlled device: what it sends
@@ -133,30 +118,30 @@ func inferRole(a *asset) Role {
 		if k.server && k.transport != "ethernet" && !cyclic {
 			switch name {
 			case "opcua":
-				s.add(RoleController, 1, "serves OPC UA on %s/%d", k.transport, k.port)
+				s.add(inventory.RoleController, 1, "serves OPC UA on %s/%d", k.transport, k.port)
 			case "bacnet":
-				s.add(RoleController, 2, "answers BACnet/IP requests")
+				s.add(inventory.RoleController, 2, "answers BACnet/IP requests")
 			default:
-				s.add(RoleController, 3, "serves %s on %s/%d%s", name, k.transport, k.port, toPeers(peers, "client"))
+				s.add(inventory.RoleController, 3, "serves %s on %s/%d%s", name, k.transport, k.port, toPeers(peers, "client"))
 			}
 		}
 		if !k.server && !cyclic && k.transport != "ethernet" && reads+writes+programs+controls == 0 {
-			s.add(RoleHMISCADA, 1, "client of %s on %s/%d%s", name, k.transport, k.port, toPeers(peers, "server"))
+			s.add(inventory.RoleHMISCADA, 1, "client of %s on %s/%d%s", name, k.transport, k.port, toPeers(peers, "server"))
 		}
 		// Operations sent, as client or server (DNP3 masters may be either).
 		if programs > 0 {
-			s.add(RoleEngineering, 5, "sent %s over %s (uploads, downloads or program changes)", plural(int(programs), "program operation"), name)
+			s.add(inventory.RoleEngineering, 5, "sent %s over %s (uploads, downloads or program changes)", plural(int(programs), "program operation"), name)
 		}
 		if controls > 0 {
-			s.add(RoleEngineering, 2, "sent %s over %s (mode changes, restarts)", plural(int(controls), "control operation"), name)
+			s.add(inventory.RoleEngineering, 2, "sent %s over %s (mode changes, restarts)", plural(int(controls), "control operation"), name)
 		}
 		if writes > 0 {
-			s.add(RoleHMISCADA, 3, "sent %s over %s%s", plural(int(writes), "write"), name, toPeers(peers, "peer"))
+			s.add(inventory.RoleHMISCADA, 3, "sent %s over %s%s", plural(int(writes), "write"), name, toPeers(peers, "peer"))
 		}
 		if reads > 0 && !k.server {
-			s.add(RoleHMISCADA, 2, "polled over %s%s (%s)", name, toPeers(peers, "peer"), plural(int(reads), "read"))
+			s.add(inventory.RoleHMISCADA, 2, "polled over %s%s (%s)", name, toPeers(peers, "peer"), plural(int(reads), "read"))
 			if writes == 0 && programs == 0 && controls == 0 {
-				s.add(RoleHistorian, 1, "only reads over %s", name)
+				s.add(inventory.RoleHistorian, 1, "only reads over %s", name)
 			}
 		}
 	}
@@ -172,23 +157,23 @@ func inferRole(a *asset) Role {
 		}
 		switch h {
 		case observe.RoleHintProgrammingDevice:
-			s.add(RoleEngineering, 5, "opened S7 programming-device (PG) sessions")
+			s.add(inventory.RoleEngineering, 5, "opened S7 programming-device (PG) sessions")
 		case observe.RoleHintIOSupervisor:
-			s.add(RoleEngineering, 4, "announces itself as a PROFINET IO supervisor")
+			s.add(inventory.RoleEngineering, 4, "announces itself as a PROFINET IO supervisor")
 		case observe.RoleHintOperatorPanel:
-			s.add(RoleHMISCADA, 3, "opened S7 operator-panel (OP) sessions")
+			s.add(inventory.RoleHMISCADA, 3, "opened S7 operator-panel (OP) sessions")
 		case observe.RoleHintDNP3Master:
-			s.add(RoleHMISCADA, 4, "is a DNP3 master")
+			s.add(inventory.RoleHMISCADA, 4, "is a DNP3 master")
 		case observe.RoleHintDNP3Outstation:
-			s.add(RoleController, 4, "is a DNP3 outstation")
+			s.add(inventory.RoleController, 4, "is a DNP3 outstation")
 		case observe.RoleHintIOController:
-			s.add(RoleController, 3, "is a PROFINET IO controller")
+			s.add(inventory.RoleController, 3, "is a PROFINET IO controller")
 		case observe.RoleHintIODevice:
-			s.add(RoleController, 3, "is a PROFINET IO device")
+			s.add(inventory.RoleController, 3, "is a PROFINET IO device")
 		case observe.RoleHintGOOSEPublisher:
-			s.add(RoleController, 4, "publishes IEC 61850 GOOSE (an IED)")
+			s.add(inventory.RoleController, 4, "publishes IEC 61850 GOOSE (an IED)")
 		case observe.RoleHintBridge:
-			s.add(RoleNetworkDevice, 4, "sends spanning tree BPDUs (a bridge)")
+			s.add(inventory.RoleNetworkDevice, 4, "sends spanning tree BPDUs (a bridge)")
 		}
 	}
 	identified := map[string]bool{}
@@ -197,46 +182,46 @@ func inferRole(a *asset) Role {
 		if f.Field == "capabilities" && !announced[f.Protocol] {
 			if caps := networkCapabilities(f.Value); caps != "" {
 				announced[f.Protocol] = true
-				s.add(RoleNetworkDevice, 4, "announces %s capability over %s (packet %d of %s)", caps, f.Protocol, f.Packet, f.File)
+				s.add(inventory.RoleNetworkDevice, 4, "announces %s capability over %s (packet %d of %s)", caps, f.Protocol, f.Packet, f.File)
 			}
 		}
 		switch {
 		case f.Field == "device_type" && strings.Contains(f.Value, "Programmable Logic Controller"):
-			s.add(RoleController, 3, "its CIP device type is %s", f.Value)
+			s.add(inventory.RoleController, 3, "its CIP device type is %s", f.Value)
 		case f.Field == "device_type" && f.Protocol == "enip":
-			s.add(RoleController, 2, "its CIP device type is %s", f.Value)
+			s.add(inventory.RoleController, 2, "its CIP device type is %s", f.Value)
 		}
 		if protocols.RevealsIdentity(f.Protocol) && f.Confidence == "high" && f.Field != "device_role" && f.Field != "station_address" &&
 			!identified[f.Protocol] {
 			identified[f.Protocol] = true
-			s.add(RoleController, 2, "described itself over %s (packet %d of %s)", f.Protocol, f.Packet, f.File)
+			s.add(inventory.RoleController, 2, "described itself over %s (packet %d of %s)", f.Protocol, f.Packet, f.File)
 		}
 	}
 	if a.gateway {
 		switch a.gatewayWhy {
 		case "ttl":
-			s.add(RoleNetworkDevice, 6, "forwards traffic of %s (their TTLs show they crossed a router)", plural(len(a.routed), "address"))
+			s.add(inventory.RoleNetworkDevice, 6, "forwards traffic of %s (their TTLs show they crossed a router)", plural(len(a.routed), "address"))
 		case "sources":
-			s.add(RoleNetworkDevice, 6, "sends packets from %s (more than one device holds)", plural(len(a.routed), "address"))
+			s.add(inventory.RoleNetworkDevice, 6, "sends packets from %s (more than one device holds)", plural(len(a.routed), "address"))
 		default:
-			s.add(RoleNetworkDevice, 6, "receives packets for %s (the next hop towards them)", plural(len(a.routed), "address"))
+			s.add(inventory.RoleNetworkDevice, 6, "receives packets for %s (the next hop towards them)", plural(len(a.routed), "address"))
 		}
 	}
 	// A device that speaks no industrial protocol and shows no plant role, but serves
 	// remote logins, is an IT host: a server or a workstation.
-	if !ot && s[RoleController] == nil && s[RoleEngineering] == nil && s[RoleHMISCADA] == nil && s[RoleHistorian] == nil {
+	if !ot && s[inventory.RoleController] == nil && s[inventory.RoleEngineering] == nil && s[inventory.RoleHMISCADA] == nil && s[inventory.RoleHistorian] == nil {
 		for _, k := range keys {
 			switch {
 			case !k.server || k.transport != "tcp":
 			case k.app.String() == "ssh":
-				s.add(RoleITHost, 2, "serves SSH on tcp/%d%s", k.port, toPeers(len(a.protos[k].peers), "client"))
+				s.add(inventory.RoleITHost, 2, "serves SSH on tcp/%d%s", k.port, toPeers(len(a.protos[k].peers), "client"))
 			case k.port == 3389:
-				s.add(RoleITHost, 3, "serves remote desktop (RDP) on tcp/3389%s", toPeers(len(a.protos[k].peers), "client"))
+				s.add(inventory.RoleITHost, 3, "serves remote desktop (RDP) on tcp/3389%s", toPeers(len(a.protos[k].peers), "client"))
 			}
 		}
 	}
-	if !ot && other && (len(s) == 0 || len(s) == 1 && s[RoleITHost] != nil) {
-		s.add(RoleITHost, 1, "no industrial protocol seen")
+	if !ot && other && (len(s) == 0 || len(s) == 1 && s[inventory.RoleITHost] != nil) {
+		s.add(inventory.RoleITHost, 1, "no industrial protocol seen")
 	}
 	best := ""
 	for _, role := range roleOrder {
@@ -245,7 +230,7 @@ func inferRole(a *asset) Role {
 		}
 	}
 	if best == "" {
-		return Role{Name: RoleUnknown, Confidence: "none", Evidence: []string{}}
+		return inventory.Role{Name: inventory.RoleUnknown, Confidence: "none", Evidence: []string{}}
 	}
 	r := s[best]
 	conf := "low"
@@ -255,7 +240,7 @@ func inferRole(a *asset) Role {
 	case r.score >= 3:
 		conf = "medium"
 	}
-	return Role{Name: best, Confidence: conf, Evidence: r.evidence}
+	return inventory.Role{Name: best, Confidence: conf, Evidence: r.evidence}
 }
 
 // networkCapabilities returns the capabilities of a network device among those an LLDP
@@ -291,27 +276,27 @@ func boolInt(b bool) int {
 }
 
 // purdueOf guesses the Purdue level from the role.
-func purdueOf(role Role) Purdue {
+func purdueOf(role inventory.Role) inventory.Purdue {
 	level := -1
 	var why string
 	switch role.Name {
-	case RoleController:
+	case inventory.RoleController:
 		level, why = 1, "controllers, RTUs, IEDs and I/O devices sit at level 1 (basic control)"
-	case RoleHMISCADA:
+	case inventory.RoleHMISCADA:
 		level, why = 2, "HMIs and SCADA servers sit at level 2 (supervisory control)"
-	case RoleEngineering:
+	case inventory.RoleEngineering:
 		level, why = 2, "engineering workstations sit at level 2 (supervisory control) beside the HMIs"
-	case RoleHistorian:
+	case inventory.RoleHistorian:
 		level, why = 3, "historians sit at level 3 (site operations)"
-	case RoleITHost:
+	case inventory.RoleITHost:
 		level, why = 4, "a host without industrial protocols is taken for level 4 (business network) unless it serves site operations (level 3)"
 	}
 	if level < 0 {
-		return Purdue{Confidence: "none", Evidence: []string{"no level guessed for role " + role.Name}}
+		return inventory.Purdue{Confidence: "none", Evidence: []string{"no level guessed for role " + role.Name}}
 	}
 	conf := "low"
 	if role.Confidence == "high" {
 		conf = "medium"
 	}
-	return Purdue{Level: &level, Confidence: conf, Evidence: []string{"role " + role.Name + ": " + why}}
+	return inventory.Purdue{Level: &level, Confidence: conf, Evidence: []string{"role " + role.Name + ": " + why}}
 }
