@@ -152,7 +152,10 @@ func (d *Detector) flowAlert(rule *Rule, once string, src, dst netip.Addr, srcMA
 		a.File = d.opt.Files[at.File]
 	}
 	a.Severity = rule.Severity
-	if d.pol != nil && sp.pl.Asset < 0 {
+	switch {
+	case rule == ruleUnknownDevice && sp.ok:
+		a.Severity = d.pol.UnknownDeviceSeverity(sp.pl.Zone) // as verify rates the same device
+	case d.pol != nil && sp.pl.Asset < 0:
 		a.Severity = min(a.Severity+1, 4)
 	}
 	a.Title = title(rule.Title, a, "")

@@ -273,7 +273,7 @@ func TestVerifyAndDetectAgree(t *testing.T) {
 		}
 	}
 	t.Logf("checked: %v", checked)
-	if checked["forbidden alerts"] == 0 || checked["allowed alerts"] == 0 || checked["violations"] == 0 || checked["severities"] == 0 {
+	if checked["forbidden alerts"] == 0 || checked["allowed alerts"] == 0 || checked["violations"] == 0 || checked["severities"] == 0 || checked["unknown devices"] == 0 {
 		t.Errorf("the generated plants exercised too little: %v", checked)
 	}
 }
@@ -396,6 +396,28 @@ func agree(t *testing.T, name string, m *model.Model, inv *inventory.Inventory, 
 		case c.Verdict == "violation" && flagged[k]:
 		default:
 			t.Errorf("%s: detect allows %s (%s) but verify says %s: %s [alert %s:%d -> %s:%d %v; conv %+v]", name, a.Rule, a.Title, c.Verdict, c.Detail, a.Src.IP, a.Src.Port, a.Dst.IP, a.Dst.Port, a.Details, *c)
+		}
+	}
+	// An unknown device: verify's finding and detect's alert rate it alike.
+	for _, dev := range res.Devices {
+		if !slices.Contains(dev.Issues, "unknown") {
+			continue
+		}
+		var sev finding.Severity
+		found := false
+		for _, f := range res.Findings {
+			if f.Rule == "device/unknown" && strings.Contains(f.Message, "device "+dev.Asset+" ") {
+				sev, found = f.Severity, true
+			}
+		}
+		for _, a := range alerts {
+			if a.Rule != "model/unknown-device" || !slices.Contains(dev.IPs, a.Src.IP.String()) || !found {
+				continue
+			}
+			checked["unknown devices"]++
+			if a.Severity != sev {
+				t.Errorf("%s: unknown device %s: detect rates %s, verify %s", name, a.Src.IP, a.Severity, sev)
+			}
 		}
 	}
 	for k, cs := range convs {

@@ -432,3 +432,20 @@ func OpsSeverity(s protocols.OpSet, base finding.Severity) finding.Severity {
 	}
 	return base
 }
+
+// UnknownDeviceSeverity rates a device the model does not know, seen in zone z, the same
+// for verify's finding and detect's alert: high; critical in a safety zone; medium in an
+// external zone or at Purdue level 4 and above, where hosts the model does not list are
+// common; high when it lies in no zone.
+func (p *Policy) UnknownDeviceSeverity(z int) finding.Severity {
+	zz := p.Zone(z)
+	switch {
+	case zz == nil:
+		return finding.High
+	case zz.Safety:
+		return finding.Critical
+	case zz.External || (zz.Purdue != nil && *zz.Purdue >= 4):
+		return finding.Medium
+	}
+	return finding.High
+}

@@ -346,18 +346,12 @@ func (v *verifier) zoneCoverage(zone string) string {
 
 func (v *verifier) unknownDevice(d *device, ev Evidence) {
 	z := v.pol.Zone(d.zone)
-	sev := finding.High
+	sev := v.pol.UnknownDeviceSeverity(d.zone)
 	subject, pos := d.a.ID, model.Pos{}
 	where := "in no zone of the model: its addresses lie in none of the zones' networks and its VLANs in none of their VLANs"
 	if z != nil {
 		subject, pos = z.ID, z.Pos
 		where = "in zone " + z.ID + " (by " + d.zoneBy + ")"
-		switch {
-		case z.Safety:
-			sev = finding.Critical
-		case z.External || (z.Purdue != nil && *z.Purdue >= 4):
-			sev = finding.Medium
-		}
 	}
 	ident := identityText(d.a)
 	v.add(sev, "device/unknown", subject, pos, []string{"SR 7.8"}, &ev,
