@@ -11,6 +11,7 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/assess"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
@@ -25,8 +26,8 @@ func TestAssessmentReturnsWriteErrors(t *testing.T) {
 			if err := Assessment(&full, res, f); err != nil {
 				t.Fatal(err)
 			}
-			for _, n := range textsafe.Cuts(full.Len()) {
-				if err := Assessment(&textsafe.FailAfter{N: n}, res, f); !errors.Is(err, textsafe.ErrFull) {
+			for _, n := range testutil.Cuts(full.Len()) {
+				if err := Assessment(&testutil.FailAfter{N: n}, res, f); !errors.Is(err, testutil.ErrFull) {
 					t.Errorf("output cut at byte %d of %d: returned %v", n, full.Len(), err)
 				}
 			}
@@ -34,7 +35,7 @@ func TestAssessmentReturnsWriteErrors(t *testing.T) {
 	}
 }
 
-// hostileResult is the example's assessment with names from textsafe.Hostile in the
+// hostileResult is the example's assessment with names from testutil.Hostile in the
 // places each format writes a name from the model.
 func hostileResult(m *model.Model, name string) *assess.Result {
 	res := assess.Assess(m, assess.Options{Now: exampleDate})
@@ -62,7 +63,7 @@ func TestAssessmentHostileNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, name := range textsafe.Hostile {
+	for i, name := range testutil.Hostile {
 		res := hostileResult(m, name)
 		out := map[Format]string{}
 		for _, f := range AssessmentFormats {

@@ -26,10 +26,9 @@
 // Writer remembers the first write error, so that a renderer writing many pieces checks
 // once, at the end, and never reports success for a truncated output.
 //
-// For the renderers' tests it offers Hostile (names to render in every format),
-// CheckTerminal, CheckLines and CheckMarkup (what must not be in an output), and
-// FailAfter (a writer that fails like a full disk after N bytes). docs/outputs.md
-// describes the rules for users.
+// CheckTerminal, CheckLines and CheckMarkup report what an output must not carry raw;
+// the renderers' tests hold their output against them, with the hostile names and the
+// failing writer of internal/testutil. docs/outputs.md describes the rules for users.
 //
 // The package knows no model, inventory or report type: only strings and io.Writer.
 package textsafe

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 func TestTerminal(t *testing.T) {
@@ -25,7 +27,7 @@ func TestTerminal(t *testing.T) {
 			t.Errorf("Terminal(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	for _, s := range Hostile {
+	for _, s := range testutil.Hostile {
 		assertTerminalSafe(t, "Terminal", Terminal(s))
 	}
 }
@@ -58,7 +60,7 @@ func TestCSV(t *testing.T) {
 			t.Errorf("CSV(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	for _, s := range Hostile {
+	for _, s := range testutil.Hostile {
 		got := CSV(s)
 		assertTerminalSafe(t, "CSV", got)
 		if strings.ContainsAny(got[:1], "=+@") || got[0] == '-' && !plainNumber(got) {
@@ -87,7 +89,7 @@ func TestMarkdown(t *testing.T) {
 			t.Errorf("Markdown(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	for _, s := range Hostile {
+	for _, s := range testutil.Hostile {
 		got := Markdown(s)
 		assertTerminalSafe(t, "Markdown", got)
 		if strings.ContainsAny(got, "<>\n") {
@@ -128,7 +130,7 @@ func TestMarkup(t *testing.T) {
 // TestMarkupWriterSplits writes hostile text and multibyte characters cut at every byte
 // boundary and in one go: the output is the same and clean.
 func TestMarkupWriterSplits(t *testing.T) {
-	in := strings.Join(Hostile, "|") + "Gerät Ω 😀 \u202e end \xf0\x9f"
+	in := strings.Join(testutil.Hostile, "|") + "Gerät Ω 😀 \u202e end \xf0\x9f"
 	want := Markup(in)
 	for cut := 0; cut <= len(in); cut++ {
 		for _, step := range []int{1, 2, 3, 7, len(in) + 1} {
@@ -155,7 +157,7 @@ func TestMarkupWriterSplits(t *testing.T) {
 }
 
 func TestWritersKeepTheFirstError(t *testing.T) {
-	f := &FailAfter{N: 5}
+	f := &testutil.FailAfter{N: 5}
 	w := NewWriter(f)
 	w.Printf("%s", "hello")
 	if w.Err() != nil {
@@ -163,10 +165,10 @@ func TestWritersKeepTheFirstError(t *testing.T) {
 	}
 	w.Println("world")
 	w.WriteString("more")
-	if !errors.Is(w.Err(), ErrFull) {
+	if !errors.Is(w.Err(), testutil.ErrFull) {
 		t.Fatalf("Err = %v", w.Err())
 	}
-	if n, err := w.Write([]byte("x")); n != 0 || !errors.Is(err, ErrFull) {
+	if n, err := w.Write([]byte("x")); n != 0 || !errors.Is(err, testutil.ErrFull) {
 		t.Errorf("write after the error: %d, %v", n, err)
 	}
 
@@ -176,14 +178,14 @@ func TestWritersKeepTheFirstError(t *testing.T) {
 		t.Errorf("short write: %v", w.Err())
 	}
 
-	m := NewMarkupWriter(&FailAfter{N: 2})
+	m := NewMarkupWriter(&testutil.FailAfter{N: 2})
 	if _, err := m.Write([]byte("ab")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Write([]byte("c")); !errors.Is(err, ErrFull) {
+	if _, err := m.Write([]byte("c")); !errors.Is(err, testutil.ErrFull) {
 		t.Errorf("markup writer: %v", err)
 	}
-	if err := m.Close(); !errors.Is(err, ErrFull) {
+	if err := m.Close(); !errors.Is(err, testutil.ErrFull) {
 		t.Errorf("markup Close: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonewarden/zonewarden/internal/testutil"
 	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
@@ -19,8 +20,8 @@ func TestRulesetsReturnWriteErrors(t *testing.T) {
 		if err := Write(&full, m, f); err != nil {
 			t.Fatal(err)
 		}
-		for _, n := range textsafe.Cuts(full.Len()) {
-			if err := Write(&textsafe.FailAfter{N: n}, m, f); !errors.Is(err, textsafe.ErrFull) {
+		for _, n := range testutil.Cuts(full.Len()) {
+			if err := Write(&testutil.FailAfter{N: n}, m, f); !errors.Is(err, testutil.ErrFull) {
 				t.Errorf("%s cut at byte %d of %d: returned %v", f, n, full.Len(), err)
 			}
 		}
@@ -32,7 +33,7 @@ func TestRulesetsReturnWriteErrors(t *testing.T) {
 // terminal showing the ruleset, and the CSV holds no formula.
 func TestRulesetsHostileNames(t *testing.T) {
 	m := example(t, "water-treatment")
-	names := append([]string{"x\n-A FORWARD -j ACCEPT\n}\ntable inet evil {"}, textsafe.Hostile...)
+	names := append([]string{"x\n-A FORWARD -j ACCEPT\n}\ntable inet evil {"}, testutil.Hostile...)
 	for i, name := range names {
 		m.System.Name = name
 		m.Files = []string{name}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 	"github.com/zonewarden/zonewarden/internal/textsafe"
 )
 
@@ -21,8 +22,8 @@ func TestWriteReturnsWriteErrors(t *testing.T) {
 		if err := Write(&full, inv, f); err != nil {
 			t.Fatal(err)
 		}
-		for _, n := range textsafe.Cuts(full.Len()) {
-			if err := Write(&textsafe.FailAfter{N: n}, inv, f); !errors.Is(err, textsafe.ErrFull) {
+		for _, n := range testutil.Cuts(full.Len()) {
+			if err := Write(&testutil.FailAfter{N: n}, inv, f); !errors.Is(err, testutil.ErrFull) {
 				t.Errorf("%s cut at byte %d of %d: returned %v", f, n, full.Len(), err)
 			}
 		}
@@ -49,7 +50,7 @@ func hostileNamed(name string) *inventory.Inventory {
 // TestHostileNames renders names with terminal escapes, controls, bidirectional
 // overrides, markup and formulas in every format of discover.
 func TestHostileNames(t *testing.T) {
-	for i, name := range textsafe.Hostile {
+	for i, name := range testutil.Hostile {
 		inv := hostileNamed(name)
 		out := map[string]string{}
 		for _, f := range Formats {

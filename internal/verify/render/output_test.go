@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonewarden/zonewarden/internal/testutil"
 	"github.com/zonewarden/zonewarden/internal/textsafe"
 	"github.com/zonewarden/zonewarden/internal/verify"
 )
@@ -20,8 +21,8 @@ func TestWriteReturnsWriteErrors(t *testing.T) {
 		if err := Write(&full, res, f); err != nil {
 			t.Fatal(err)
 		}
-		for _, n := range textsafe.Cuts(full.Len()) {
-			if err := Write(&textsafe.FailAfter{N: n}, res, f); !errors.Is(err, textsafe.ErrFull) {
+		for _, n := range testutil.Cuts(full.Len()) {
+			if err := Write(&testutil.FailAfter{N: n}, res, f); !errors.Is(err, testutil.ErrFull) {
 				t.Errorf("%s cut at byte %d of %d: returned %v", f, n, full.Len(), err)
 			}
 		}
@@ -49,7 +50,7 @@ func hostileNamed(name string) *verify.Result {
 // terminal acts on gets through, and no name splits a Markdown row or forms markup.
 func TestHostileNames(t *testing.T) {
 	pipe := regexp.MustCompile(`(^|[^\\])(\\\\)*\|`) // an unescaped pipe
-	for i, name := range textsafe.Hostile {
+	for i, name := range testutil.Hostile {
 		res := hostileNamed(name)
 		var table, md bytes.Buffer
 		if err := Table(&table, res); err != nil {

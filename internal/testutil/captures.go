@@ -1,0 +1,66 @@
+package testutil
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/zonewarden/zonewarden/internal/capture"
+)
+
+// EnvCaptures names the environment variable that holds the public captures directory
+// (../shared/testdata/captures; .ci/run sets it).
+const EnvCaptures = "ZONEWARDEN_CAPTURES"
+
+// Dir returns the public captures directory, or skips the test when EnvCaptures is unset.
+func Dir(tb testing.TB) string {
+	tb.Helper()
+	d := os.Getenv(EnvCaptures)
+	if d == "" {
+		tb.Skipf("%s is not set; skipping test on public captures", EnvCaptures)
+	}
+	return d
+}
+
+// Path returns the path of a capture given relative to the captures directory. It skips
+// the test as Dir does, and fails it when the capture is missing.
+func Path(tb testing.TB, rel string) string {
+	tb.Helper()
+	p := filepath.Join(Dir(tb), rel)
+	if _, err := os.Stat(p); err != nil {
+		tb.Fatalf("capture %s: %v (is %s the public captures directory?)", rel, err, EnvCaptures)
+	}
+	return p
+}
+
+// Packet is one packet held in memory, as internal/capture read it.
+type Packet struct {
+	Data []byte
+	Info capture.CaptureInfo
+}
+
+// Load reads a whole capture (pcap, pcapng, gzip) into memory with internal/capture,
+// copying each packet since sources reuse their buffer. A capture that cannot be read
+// to its end fails the test.
+func Load(tb testing.TB, path string) []Packet {
+	tb.Helper()
+	f, err := capture.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var pkts []Packet
+	for {
+		data, ci, err := f.ReadPacket()
+		if errors.Is(err, io.EOF) {
+			return pkts
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		pkts = append(pkts, Packet{Data: bytes.Clone(data), Info: ci})
+	}
+}
