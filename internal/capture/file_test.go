@@ -20,7 +20,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // modbusRequest is frame 92 of the public modbus_example.pcap: a Modbus/TCP Read
@@ -67,12 +67,12 @@ func readAll(t testing.TB, c *capture.File) ([]capture.CaptureInfo, [][]byte, er
 func TestReadSynthetic(t *testing.T) {
 	t0 := time.Date(2024, 5, 17, 8, 30, 0, 123456789, time.UTC)
 	t1 := t0.Add(1500 * time.Nanosecond)
-	pcap := capturetest.Pcap(t, layers.LinkTypeEthernet,
-		capturetest.Frame{Data: modbusRequest, Time: t0},
-		capturetest.Frame{Data: modbusRequest[:60], Time: t1, OrigLen: len(modbusRequest)})
-	ng := capturetest.PcapNG(t, []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL2},
-		capturetest.Frame{Data: modbusRequest, Time: t0, Interface: 0},
-		capturetest.Frame{Data: sll2Frame, Time: t1, Interface: 1})
+	pcap := testutil.Pcap(t, layers.LinkTypeEthernet,
+		testutil.Frame{Data: modbusRequest, Time: t0},
+		testutil.Frame{Data: modbusRequest[:60], Time: t1, OrigLen: len(modbusRequest)})
+	ng := testutil.PcapNG(t, []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL2},
+		testutil.Frame{Data: modbusRequest, Time: t0, Interface: 0},
+		testutil.Frame{Data: sll2Frame, Time: t1, Interface: 1})
 
 	type want struct {
 		data  []byte
@@ -97,7 +97,7 @@ func TestReadSynthetic(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			path := capturetest.WriteTemp(t, "x."+tc.name, tc.file)
+			path := testutil.WriteTemp(t, "x."+tc.name, tc.file)
 			c, err := capture.Open(path)
 			if err != nil {
 				t.Fatal(err)
@@ -137,12 +137,12 @@ func TestNotACapture(t *testing.T) {
 		{"text", []byte("hello, this is a text file\n"), capture.ErrNotCapture},
 		{"gzipped text", gz([]byte("hello, this is a text file\n")), capture.ErrNotCapture},
 		{"short", []byte{0xd4, 0xc3}, capture.ErrNotCapture},
-		{"pcap header cut", capturetest.Pcap(t, layers.LinkTypeEthernet)[:20], capture.ErrTruncated},
+		{"pcap header cut", testutil.Pcap(t, layers.LinkTypeEthernet)[:20], capture.ErrTruncated},
 		{"bad gzip", []byte{0x1f, 0x8b, 0, 0, 0, 0}, capture.ErrCorrupt},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			path := capturetest.WriteTemp(t, "notes.txt", tc.body)
+			path := testutil.WriteTemp(t, "notes.txt", tc.body)
 			_, err := capture.Open(path)
 			if !errors.Is(err, tc.kind) {
 				t.Fatalf("error %v, want %v", err, tc.kind)
@@ -184,13 +184,13 @@ func recordEnds(t *testing.T, b []byte, ng bool) (packets, boundaries []int) {
 }
 
 func TestTruncatedFile(t *testing.T) {
-	frames := []capturetest.Frame{{Data: modbusRequest}, {Data: modbusRequest}, {Data: sll2Frame, Interface: 1}}
+	frames := []testutil.Frame{{Data: modbusRequest}, {Data: modbusRequest}, {Data: sll2Frame, Interface: 1}}
 	for _, ng := range []bool{false, true} {
 		var full []byte
 		if ng {
-			full = capturetest.PcapNG(t, []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL2}, frames...)
+			full = testutil.PcapNG(t, []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL2}, frames...)
 		} else {
-			full = capturetest.Pcap(t, layers.LinkTypeEthernet, frames[:2]...)
+			full = testutil.Pcap(t, layers.LinkTypeEthernet, frames[:2]...)
 		}
 		ends, boundaries := recordEnds(t, full, ng)
 		start := 24
@@ -261,13 +261,13 @@ func TestTruncatedFile(t *testing.T) {
 
 func TestCorruptFile(t *testing.T) {
 	// An enhanced packet block that names interface 7 when the section has one.
-	ng := capturetest.PcapNG(t, []layers.LinkType{layers.LinkTypeEthernet}, capturetest.Frame{Data: modbusRequest}, capturetest.Frame{Data: modbusRequest})
+	ng := testutil.PcapNG(t, []layers.LinkType{layers.LinkTypeEthernet}, testutil.Frame{Data: modbusRequest}, testutil.Frame{Data: modbusRequest})
 	ends, _ := recordEnds(t, ng, true)
 	badIface := bytes.Clone(ng)
 	binary.LittleEndian.PutUint32(badIface[ends[0]+8:], 7)
 
 	// A pcap record that claims 3 GiB.
-	pcap := capturetest.Pcap(t, layers.LinkTypeEthernet, capturetest.Frame{Data: modbusRequest}, capturetest.Frame{Data: modbusRequest})
+	pcap := testutil.Pcap(t, layers.LinkTypeEthernet, testutil.Frame{Data: modbusRequest}, testutil.Frame{Data: modbusRequest})
 	huge := bytes.Clone(pcap)
 	off := 24 + 16 + len(modbusRequest)
 	binary.LittleEndian.PutUint32(huge[off+8:], 3<<30)
@@ -289,13 +289,13 @@ func TestCorruptFile(t *testing.T) {
 }
 
 func TestReadPacketAllocatesNothing(t *testing.T) {
-	frames := make([]capturetest.Frame, 2000)
+	frames := make([]testutil.Frame, 2000)
 	for i := range frames {
-		frames[i] = capturetest.Frame{Data: modbusRequest, Time: time.Unix(1700000000, int64(i))}
+		frames[i] = testutil.Frame{Data: modbusRequest, Time: time.Unix(1700000000, int64(i))}
 	}
 	for name, b := range map[string][]byte{
-		"pcap":   capturetest.Pcap(t, layers.LinkTypeEthernet, frames...),
-		"pcapng": capturetest.PcapNG(t, []layers.LinkType{layers.LinkTypeEthernet}, frames...),
+		"pcap":   testutil.Pcap(t, layers.LinkTypeEthernet, frames...),
+		"pcapng": testutil.PcapNG(t, []layers.LinkType{layers.LinkTypeEthernet}, frames...),
 	} {
 		c, err := capture.NewReader(name, bytes.NewReader(b))
 		if err != nil {
@@ -315,13 +315,13 @@ func TestReadPacketAllocatesNothing(t *testing.T) {
 
 // BenchmarkRead reads one packet per op from an in-memory pcap and pcapng file.
 func BenchmarkRead(b *testing.B) {
-	frames := make([]capturetest.Frame, 10000)
+	frames := make([]testutil.Frame, 10000)
 	for i := range frames {
-		frames[i] = capturetest.Frame{Data: modbusRequest, Time: time.Unix(1700000000, int64(i))}
+		frames[i] = testutil.Frame{Data: modbusRequest, Time: time.Unix(1700000000, int64(i))}
 	}
 	for name, file := range map[string][]byte{
-		"pcap":   capturetest.Pcap(b, layers.LinkTypeEthernet, frames...),
-		"pcapng": capturetest.PcapNG(b, []layers.LinkType{layers.LinkTypeEthernet}, frames...),
+		"pcap":   testutil.Pcap(b, layers.LinkTypeEthernet, frames...),
+		"pcapng": testutil.PcapNG(b, []layers.LinkType{layers.LinkTypeEthernet}, frames...),
 	} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -347,7 +347,7 @@ func BenchmarkRead(b *testing.B) {
 func TestTruncatedPublicCapture(t *testing.T) {
 	for _, rel := range []string{"modbus/modbus_example.pcap", "iec104/read.pcapng"} {
 		t.Run(rel, func(t *testing.T) {
-			full, err := os.ReadFile(capturetest.Path(t, rel))
+			full, err := os.ReadFile(testutil.Path(t, rel))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -412,7 +412,7 @@ func TestNotAFile(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skip(err)
 	}
-	pcap := capturetest.Pcap(t, layers.LinkTypeEthernet, capturetest.Frame{Data: modbusRequest, Time: time.Unix(1595660608, 0)})
+	pcap := testutil.Pcap(t, layers.LinkTypeEthernet, testutil.Frame{Data: modbusRequest, Time: time.Unix(1595660608, 0)})
 	go func() {
 		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
 		if err == nil {
@@ -445,11 +445,11 @@ func TestImplausibleTimes(t *testing.T) {
 		{"future", []time.Time{now.Add(72 * time.Hour)}, 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var frames []capturetest.Frame
+			var frames []testutil.Frame
 			for _, ts := range tc.times {
-				frames = append(frames, capturetest.Frame{Data: modbusRequest, Time: ts})
+				frames = append(frames, testutil.Frame{Data: modbusRequest, Time: ts})
 			}
-			c, err := capture.NewReader("t.pcap", bytes.NewReader(capturetest.Pcap(t, layers.LinkTypeEthernet, frames...)))
+			c, err := capture.NewReader("t.pcap", bytes.NewReader(testutil.Pcap(t, layers.LinkTypeEthernet, frames...)))
 			if err != nil {
 				t.Fatal(err)
 			}

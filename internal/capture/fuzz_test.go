@@ -11,17 +11,17 @@ import (
 	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // FuzzReader feeds arbitrary bytes to the capture reader: it must end with io.EOF or
 // one *capture.Error, never panic, and hand out consistent packets.
 func FuzzReader(f *testing.F) {
 	t0 := time.Unix(1595660608, 241506000)
-	frames := []capturetest.Frame{{Data: modbusRequest, Time: t0}, {Data: modbusRequest[:40], Time: t0, OrigLen: len(modbusRequest)}}
-	pcap := capturetest.Pcap(f, layers.LinkTypeEthernet, frames...)
-	ng := capturetest.PcapNG(f, []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL2},
-		append(frames, capturetest.Frame{Data: sll2Frame, Interface: 1, Time: t0})...)
+	frames := []testutil.Frame{{Data: modbusRequest, Time: t0}, {Data: modbusRequest[:40], Time: t0, OrigLen: len(modbusRequest)}}
+	pcap := testutil.Pcap(f, layers.LinkTypeEthernet, frames...)
+	ng := testutil.PcapNG(f, []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL2},
+		append(frames, testutil.Frame{Data: sll2Frame, Interface: 1, Time: t0})...)
 	corner, _ := ngCorner()
 	for _, seed := range [][]byte{pcap, ng, gz(pcap), gz(ng), pcap[:50], ng[:len(ng)-3], []byte("not a capture"), corner} {
 		f.Add(seed)

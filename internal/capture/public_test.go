@@ -10,7 +10,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // publicLinkTypes is the link type of each public capture, as capinfos reports it.
@@ -22,7 +22,7 @@ var publicLinkTypes = map[string]layers.LinkType{
 }
 
 func publicCaptures(t *testing.T) []string {
-	dir := capturetest.Dir(t)
+	dir := testutil.Dir(t)
 	var files []string
 	for _, pat := range []string{"*/*.pcap", "*/*.pcapng"} {
 		m, err := filepath.Glob(filepath.Join(dir, pat))
@@ -41,9 +41,9 @@ func publicCaptures(t *testing.T) []string {
 // number, timestamp (to the nanosecond), lengths and interface with tshark.
 func TestPublicCapturesMatchTshark(t *testing.T) {
 	for _, path := range publicCaptures(t) {
-		rel, _ := filepath.Rel(capturetest.Dir(t), path)
+		rel, _ := filepath.Rel(testutil.Dir(t), path)
 		t.Run(rel, func(t *testing.T) {
-			want := capturetest.TsharkFields(t, path, "", "frame.time_epoch", "frame.cap_len", "frame.len", "frame.interface_id")
+			want := testutil.Tshark(t, path, "", []string{"frame.number", "frame.time_epoch", "frame.cap_len", "frame.len", "frame.interface_id"})
 			c, err := capture.Open(path)
 			if err != nil {
 				t.Fatal(err)

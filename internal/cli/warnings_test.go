@@ -10,7 +10,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // damagedCaptures writes into the test's directory a copy of a public capture cut in
@@ -18,7 +18,7 @@ import (
 // directory (dir.pcap), and returns the water-treatment example's model.
 func damagedCaptures(t *testing.T) (model string) {
 	t.Helper()
-	raw, err := os.ReadFile(capturetest.Path(t, "modbus/modbus_example.pcap"))
+	raw, err := os.ReadFile(testutil.Path(t, "modbus/modbus_example.pcap"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,15 +33,15 @@ func damagedCaptures(t *testing.T) (model string) {
 	os.WriteFile("bad.pcap", bad, 0o644)
 	os.Mkdir("dir.pcap", 0o755)
 	// The same packets stamped from 1970 on, from the fourth: a clock reset.
-	var frames []capturetest.Frame
-	for i, p := range capturetest.Load(t, capturetest.Path(t, "modbus/modbus_example.pcap")) {
+	var frames []testutil.Frame
+	for i, p := range testutil.Load(t, testutil.Path(t, "modbus/modbus_example.pcap")) {
 		ts := p.Info.Timestamp
 		if i >= 3 {
 			ts = time.Unix(int64(i), 0)
 		}
-		frames = append(frames, capturetest.Frame{Data: p.Data, Time: ts, OrigLen: p.Info.Length})
+		frames = append(frames, testutil.Frame{Data: p.Data, Time: ts, OrigLen: p.Info.Length})
 	}
-	os.WriteFile("epoch.pcap", capturetest.Pcap(t, layers.LinkTypeEthernet, frames...), 0o644)
+	os.WriteFile("epoch.pcap", testutil.Pcap(t, layers.LinkTypeEthernet, frames...), 0o644)
 	return model
 }
 

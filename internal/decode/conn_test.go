@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // zeekConn is one record of a Zeek conn.log.
@@ -93,7 +93,7 @@ func flowsOf(t *testing.T, files []string) []flowRecord {
 	var d decode.Decoder
 	var p decode.Packet
 	for _, file := range files {
-		for _, pk := range capturetest.Load(t, file) {
+		for _, pk := range testutil.Load(t, file) {
 			if d.Decode(pk.Info.LinkType, pk.Data, &p) == nil {
 				tab.Lookup(&p, pk.Info.Timestamp.UnixNano())
 			}
@@ -107,7 +107,7 @@ func flowsOf(t *testing.T, files []string) []flowRecord {
 // found by the flow table, with the same originator, and - where Zeek did not split
 // the conversation into several records - the same packet and IP byte counts.
 func TestFlowsMatchZeekConnLog(t *testing.T) {
-	dir := capturetest.Dir(t)
+	dir := testutil.Dir(t)
 	logs, _ := filepath.Glob(filepath.Join(dir, "*", "zeek-baseline", "*conn.log"))
 	if len(logs) == 0 {
 		t.Fatal("no conn.log baselines")

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 func publicCaptures(t testing.TB) []string {
-	dir := capturetest.Dir(t)
+	dir := testutil.Dir(t)
 	var files []string
 	for _, pat := range []string{"*/*.pcap", "*/*.pcapng"} {
 		m, _ := filepath.Glob(filepath.Join(dir, pat))
@@ -37,10 +37,10 @@ func TestDecodeMatchesTshark(t *testing.T) {
 		"tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.len",
 		"udp.srcport", "udp.dstport", "udp.length", "ip.flags.mf", "ip.frag_offset", "arp.opcode"}
 	for _, path := range publicCaptures(t) {
-		rel, _ := filepath.Rel(capturetest.Dir(t), path)
+		rel, _ := filepath.Rel(testutil.Dir(t), path)
 		t.Run(rel, func(t *testing.T) {
-			want := capturetest.TsharkFields(t, path, "", fields...)
-			pkts := capturetest.Load(t, path)
+			want := testutil.Tshark(t, path, "", append([]string{"frame.number"}, fields...))
+			pkts := testutil.Load(t, path)
 			if len(pkts) != len(want) {
 				t.Fatalf("%d packets, tshark %d", len(pkts), len(want))
 			}
@@ -106,7 +106,7 @@ func TestDecodeMatchesTshark(t *testing.T) {
 
 // BenchmarkDecodeCapture decodes the public EtherNet/IP capture, held in memory.
 func BenchmarkDecodeCapture(b *testing.B) {
-	pkts := capturetest.Load(b, capturetest.Path(b, "enip/enip_cip_example.pcap"))
+	pkts := testutil.Load(b, testutil.Path(b, "enip/enip_cip_example.pcap"))
 	var d decode.Decoder
 	var p decode.Packet
 	b.ReportAllocs()

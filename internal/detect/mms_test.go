@@ -11,10 +11,10 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/zonewarden/zonewarden/internal/alert"
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/detect"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/simulate/encode"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // tlv is one BER element with a short or long definite length.
@@ -54,14 +54,14 @@ func TestMMSWriteAndStop(t *testing.T) {
 		tlv(0xa0, tlv(0x30, tlv(0x30, tlv(0xa0, tlv(0xa1, vstr("IED1CTRL"), vstr("CSWI1$CO$Pos$Oper")))))),
 		tlv(0xa0, tlv(0xa2, tlv(0x83, []byte{0xff}), tlv(0x86, []byte{0x00}))))
 	stop := []byte{0xbf, 0x29, 0x04, 0x80, 0x02, 'P', '1'} // [41] in the high tag form: Stop of program invocation "P1"
-	frames := capturetest.TCPSession(t, 102,
-		capturetest.Segment{FromClient: true, Data: encode.COTPConnect(nil, false, 0, 0x0001, 0x0001, 0x0001)},
-		capturetest.Segment{Data: encode.COTPConnect(nil, true, 0x0001, 0x2201, 0x0001, 0x0001)},
-		capturetest.Segment{FromClient: true, Data: encode.MMSConnectRequest(nil)},
-		capturetest.Segment{Data: encode.MMSConnectResponse(nil)},
-		capturetest.Segment{FromClient: true, Data: mmsRequest(1, write)},
-		capturetest.Segment{FromClient: true, Data: mmsRequest(2, stop)})
-	path := capturetest.WriteTemp(t, "mms.pcap", capturetest.Pcap(t, layers.LinkTypeEthernet, frames...))
+	frames := testutil.TCPSession(t, 102,
+		testutil.Segment{FromClient: true, Data: encode.COTPConnect(nil, false, 0, 0x0001, 0x0001, 0x0001)},
+		testutil.Segment{Data: encode.COTPConnect(nil, true, 0x0001, 0x2201, 0x0001, 0x0001)},
+		testutil.Segment{FromClient: true, Data: encode.MMSConnectRequest(nil)},
+		testutil.Segment{Data: encode.MMSConnectResponse(nil)},
+		testutil.Segment{FromClient: true, Data: mmsRequest(1, write)},
+		testutil.Segment{FromClient: true, Data: mmsRequest(2, stop)})
+	path := testutil.WriteTemp(t, "mms.pcap", testutil.Pcap(t, layers.LinkTypeEthernet, frames...))
 
 	if _, err := exec.LookPath("tshark"); err == nil {
 		out, err := exec.Command("tshark", "-n", "-r", path, "-Y", "mms.confirmedServiceRequest", "-T", "fields", "-e", "mms.confirmedServiceRequest").Output()

@@ -9,30 +9,30 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/simulate"
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // itPackets is IT traffic for the allocation test and the benchmark: the simulator's
 // test plant (LLDP, CDP, DHCP, DNS, SSH, HTTP beside its OT protocols) and the IT
 // dissectors' fixtures (a TLS 1.2 handshake with a certificate, an HTTP connection,
 // SSH banners, SNMP, mDNS, NetBIOS, LLDP-MED and CDP from lldpd, DHCP and DHCPv6).
-func itPackets(tb testing.TB) []capturetest.Packet {
+func itPackets(tb testing.TB) []testutil.Packet {
 	tb.Helper()
 	pkts := simulatedPlant(tb)
 	start := pkts[len(pkts)-1].Info.Timestamp
 	for i, fr := range itFrames(tb) {
-		pkts = append(pkts, capturetest.Packet{Data: fr, Info: capture.CaptureInfo{Number: uint64(len(pkts) + 1),
+		pkts = append(pkts, testutil.Packet{Data: fr, Info: capture.CaptureInfo{Number: uint64(len(pkts) + 1),
 			Timestamp: start.Add(time.Duration(i+1) * time.Millisecond), CaptureLength: len(fr), Length: len(fr), LinkType: 1}})
 	}
 	return pkts
 }
 
 // simulatedPlant is five minutes of the simulator's test plant.
-func simulatedPlant(tb testing.TB) []capturetest.Packet {
-	return capturetest.Load(tb, simulatedPlantFile(tb))
+func simulatedPlant(tb testing.TB) []testutil.Packet {
+	return testutil.Load(tb, simulatedPlantFile(tb))
 }
 
 // simulatedPlantFile writes five minutes of the simulator's test plant to a temporary

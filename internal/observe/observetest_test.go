@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // recorder is a Sink that keeps copies of everything it is given.
@@ -62,7 +62,7 @@ func runCapture(t testing.TB, path string) *recorder {
 	r := &recorder{}
 	p := NewPipeline(r, Config{})
 	p.Begin(0, path)
-	for _, pk := range capturetest.Load(t, path) {
+	for _, pk := range testutil.Load(t, path) {
 		p.Packet(pk.Data, &pk.Info)
 	}
 	p.End(capture.Stats{}, nil)
@@ -85,11 +85,11 @@ func runFrames(t testing.TB, frames ...[]byte) *recorder {
 }
 
 func publicCapture(t testing.TB, rel string) string {
-	return capturetest.Path(t, rel)
+	return testutil.Path(t, rel)
 }
 
 func allPublicCaptures(t testing.TB) []string {
-	dir := capturetest.Dir(t)
+	dir := testutil.Dir(t)
 	var files []string
 	for _, pat := range []string{"*/*.pcap", "*/*.pcapng"} {
 		m, _ := filepath.Glob(filepath.Join(dir, pat))
@@ -102,20 +102,20 @@ func allPublicCaptures(t testing.TB) []string {
 // capture: each pass moves TCP sequence numbers on, so its segments are new data rather
 // than retransmissions, and packet times advance 10 µs a packet.
 type replay struct {
-	pkts   []capturetest.Packet
+	pkts   []testutil.Packet
 	seqOff []int // offset of the TCP sequence number in the packet, -1 for others
 }
 
 func newReplay(tb testing.TB, paths ...string) *replay {
-	var pkts []capturetest.Packet
+	var pkts []testutil.Packet
 	for _, path := range paths {
-		pkts = append(pkts, capturetest.Load(tb, path)...)
+		pkts = append(pkts, testutil.Load(tb, path)...)
 	}
 	return newReplayOf(tb, pkts)
 }
 
 // newReplayOf makes a replay of packets already in memory.
-func newReplayOf(tb testing.TB, pkts []capturetest.Packet) *replay {
+func newReplayOf(tb testing.TB, pkts []testutil.Packet) *replay {
 	r := &replay{}
 	var d decode.Decoder
 	var p decode.Packet

@@ -18,8 +18,8 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 var (
@@ -227,7 +227,7 @@ func TestRunFilesBadInput(t *testing.T) {
 	dir := t.TempDir()
 	notCap := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notCap, []byte("this is not a capture at all\n"), 0o644)
-	good := capturetest.Pcap(t, layers.LinkTypeEthernet, capturetest.Frame{Data: tcpFrame(t, netip.MustParseAddrPort("10.0.0.1:1000"),
+	good := testutil.Pcap(t, layers.LinkTypeEthernet, testutil.Frame{Data: tcpFrame(t, netip.MustParseAddrPort("10.0.0.1:1000"),
 		netip.MustParseAddrPort("10.0.0.2:502"), macClient, macServer, 1, true, false, nil)})
 	goodPath := filepath.Join(dir, "good.pcap")
 	os.WriteFile(goodPath, good, 0o644)
@@ -288,7 +288,7 @@ func TestQuickShardAgrees(t *testing.T) {
 	var d decode.Decoder
 	var p decode.Packet
 	for _, file := range allPublicCaptures(t) {
-		for _, pk := range capturetest.Load(t, file) {
+		for _, pk := range testutil.Load(t, file) {
 			if d.Decode(pk.Info.LinkType, pk.Data, &p) != nil {
 				continue
 			}

@@ -16,16 +16,16 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/inventory/discover"
 	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // cutCopy writes the first n bytes of a public capture (n < 0: all but -n) into dir.
 func cutCopy(t *testing.T, dir, rel string, n int) string {
 	t.Helper()
-	b, err := os.ReadFile(capturetest.Path(t, rel))
+	b, err := os.ReadFile(testutil.Path(t, rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestTruncatedCaptureInInventory(t *testing.T) {
 		}
 	}
 	// A whole capture says none of it.
-	inv, _ := discover.FromFiles(context.Background(), []string{capturetest.Path(t, "modbus/modbus_example.pcap")}, discover.Options{})
+	inv, _ := discover.FromFiles(context.Background(), []string{testutil.Path(t, "modbus/modbus_example.pcap")}, discover.Options{})
 	if b, _ := json.Marshal(inv); inv.Warnings != nil || strings.Contains(string(b), "truncated") || strings.Contains(string(b), "warnings") {
 		t.Errorf("whole capture: warnings %+v", inv.Warnings)
 	}
@@ -79,7 +79,7 @@ func TestTruncatedCaptureInInventory(t *testing.T) {
 func TestCaptureCorruptFromStart(t *testing.T) {
 	dir := t.TempDir()
 	cut := cutCopy(t, dir, "modbus/modbus_example.pcap", 24+10) // inside the first record's header
-	b, _ := os.ReadFile(capturetest.Path(t, "modbus/modbus_example.pcap"))
+	b, _ := os.ReadFile(testutil.Path(t, "modbus/modbus_example.pcap"))
 	b = append([]byte(nil), b...)
 	b[24+8], b[24+9], b[24+10], b[24+11] = 0xff, 0xff, 0xff, 0x7f // the first record's capture length
 	bad := filepath.Join(dir, "bad.pcap")
@@ -103,17 +103,17 @@ func TestCaptureCorruptFromStart(t *testing.T) {
 // TestImplausibleTimesWarned: a capture stamped 1970 gives the inventory a warning that
 // names the file and the first packet so stamped, and an implausible_time count.
 func TestImplausibleTimesWarned(t *testing.T) {
-	pk := capturetest.Load(t, capturetest.Path(t, "modbus/modbus_example.pcap"))
-	var frames []capturetest.Frame
+	pk := testutil.Load(t, testutil.Path(t, "modbus/modbus_example.pcap"))
+	var frames []testutil.Frame
 	for i, p := range pk[:10] {
 		ts := p.Info.Timestamp
 		if i >= 3 {
 			ts = time.Unix(int64(i), 0) // a capture point whose clock was reset
 		}
-		frames = append(frames, capturetest.Frame{Data: p.Data, Time: ts, OrigLen: p.Info.Length})
+		frames = append(frames, testutil.Frame{Data: p.Data, Time: ts, OrigLen: p.Info.Length})
 	}
 	path := filepath.Join(t.TempDir(), "epoch.pcap")
-	os.WriteFile(path, capturetest.Pcap(t, layers.LinkTypeEthernet, frames...), 0o644)
+	os.WriteFile(path, testutil.Pcap(t, layers.LinkTypeEthernet, frames...), 0o644)
 	inv, errs := discover.FromFiles(context.Background(), []string{path}, discover.Options{})
 	if len(errs) > 0 {
 		t.Fatal(errs)

@@ -11,10 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/inventory/discover"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // These tests hold the inventory of the public ICS captures against two independent
@@ -25,7 +24,7 @@ func discoverCaptures(t *testing.T, rels ...string) *inventory.Inventory {
 	t.Helper()
 	var paths []string
 	for _, rel := range rels {
-		paths = append(paths, capturetest.Path(t, rel))
+		paths = append(paths, testutil.Path(t, rel))
 	}
 	inv, errs := discover.FromFiles(context.Background(), paths, discover.Options{})
 	if len(errs) > 0 {
@@ -36,7 +35,7 @@ func discoverCaptures(t *testing.T, rels ...string) *inventory.Inventory {
 
 func zeekLog(t *testing.T, rel string, fields ...string) []map[string]string {
 	t.Helper()
-	rows := prototest.ZeekLog(t, filepath.Join(capturetest.Dir(t), rel))
+	rows := testutil.ZeekLog(t, filepath.Join(testutil.Dir(t), rel))
 	if len(fields) > 0 && (len(rows) == 0 || len(rows[0]) == 0) {
 		// Some baselines have no #fields header: read the data lines with the given names.
 		rows = headerless(t, rel, fields)
@@ -49,7 +48,7 @@ func zeekLog(t *testing.T, rel string, fields ...string) []map[string]string {
 
 func headerless(t *testing.T, rel string, fields []string) []map[string]string {
 	var rows []map[string]string
-	data := readFile(t, filepath.Join(capturetest.Dir(t), rel))
+	data := readFile(t, filepath.Join(testutil.Dir(t), rel))
 	for _, line := range strings.Split(data, "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -179,7 +178,7 @@ func vendorKey(s string) string {
 // connLogs maps each conn.log baseline to its captures: "snap7.conn.log" belongs to
 // snap7.pcap, a plain conn.log to every capture of its folder.
 func connLogs(t *testing.T) map[string][]string {
-	dir := capturetest.Dir(t)
+	dir := testutil.Dir(t)
 	logs, _ := filepath.Glob(filepath.Join(dir, "*", "zeek-baseline", "*conn.log"))
 	if len(logs) == 0 {
 		t.Fatal("no conn.log baselines")
@@ -359,7 +358,7 @@ func readFile(t *testing.T, path string) string {
 // tshark runs tshark's dissection of a public capture and returns the rows of fields.
 func tshark(t *testing.T, rel, filter string, fields ...string) [][]string {
 	t.Helper()
-	rows := capturetest.TsharkFields(t, capturetest.Path(t, rel), filter, fields...)
+	rows := testutil.Tshark(t, testutil.Path(t, rel), filter, append([]string{"frame.number"}, fields...))
 	if len(rows) == 0 {
 		t.Fatalf("tshark %s %q: no rows", rel, filter)
 	}
@@ -421,7 +420,7 @@ func TestTsharkIdentities(t *testing.T) {
 	t.Run("modbus", func(t *testing.T) {
 		rel := "modbus/modbus_example.pcap"
 		inv := discoverCaptures(t, rel)
-		for _, r := range capturetest.TsharkFields(t, capturetest.Path(t, rel), "modbus.object_str_value", "ip.src", "modbus.object_id") {
+		for _, r := range testutil.Tshark(t, testutil.Path(t, rel), "modbus.object_str_value", []string{"frame.number", "ip.src", "modbus.object_id"}) {
 			a := assetOf(t, inv, r[1])
 			ids := strings.Split(r[2], ",")
 			// object_str_value holds commas itself: read it again with another aggregator.
@@ -460,7 +459,7 @@ func TestTsharkIdentities(t *testing.T) {
 // aggregated with a character the values do not hold.
 func tsharkValues(t *testing.T, rel, filter, field string) []string {
 	t.Helper()
-	out, err := exec.Command("tshark", "-n", "-r", capturetest.Path(t, rel), "-Y", filter, "-T", "fields", "-E", "occurrence=a",
+	out, err := exec.Command("tshark", "-n", "-r", testutil.Path(t, rel), "-Y", filter, "-T", "fields", "-E", "occurrence=a",
 		"-E", "aggregator=|", "-e", field).Output()
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // Real datagrams from bacnet_example.pcap, bacnet_error_reject_abort.pcap and
@@ -139,7 +139,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
-			if err := Parse(prototest.MustHex(t, tt.hex), &m); err != nil {
+			if err := Parse(testutil.MustHex(t, tt.hex), &m); err != nil {
 				t.Fatal(err)
 			}
 			tt.check(t, &m)
@@ -159,7 +159,7 @@ func TestErrors(t *testing.T) {
 		{"tag length overflow", "810a001101040005010c0cff0000011dfe", "property"},
 	} {
 		var m Message
-		if err := Parse(prototest.MustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
+		if err := Parse(testutil.MustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
@@ -180,7 +180,7 @@ func TestVendorName(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	var m Message
 	for _, h := range []string{hexRPAckName, hexIAm, hexWrite, hexSegmented} {
-		b := prototest.MustHex(t, h)
+		b := testutil.MustHex(t, h)
 		if n := testing.AllocsPerRun(100, func() { _ = Parse(b, &m) }); n != 0 {
 			t.Errorf("Parse allocates %v times", n)
 		}
@@ -188,7 +188,7 @@ func TestParseAllocs(t *testing.T) {
 }
 
 func BenchmarkParse(b *testing.B) {
-	pdus := [][]byte{prototest.MustHex(b, hexRPAckName), prototest.MustHex(b, hexIAm), prototest.MustHex(b, hexRPObjectName), prototest.MustHex(b, hexWhoIsRemote)}
+	pdus := [][]byte{testutil.MustHex(b, hexRPAckName), testutil.MustHex(b, hexIAm), testutil.MustHex(b, hexRPObjectName), testutil.MustHex(b, hexWhoIsRemote)}
 	var m Message
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -203,7 +203,7 @@ var fuzzSeeds = []string{hexRPObjectName, hexRPAckName, hexRPAckModel, hexWhoIsR
 
 func FuzzParse(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(prototest.MustHex(f, h))
+		f.Add(testutil.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Message

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 type capturedDatagram struct {
@@ -22,8 +22,8 @@ type capturedDatagram struct {
 func parseCapture(t *testing.T, path string) []capturedDatagram {
 	t.Helper()
 	var out []capturedDatagram
-	for _, p := range prototest.ReadPackets(t, path) {
-		if p.Transport != prototest.UDP || (p.Src.Port() != 47808 && p.Dst.Port() != 47808) {
+	for _, p := range testutil.Payloads(t, path) {
+		if p.Transport != testutil.UDP || (p.Src.Port() != 47808 && p.Dst.Port() != 47808) {
 			continue
 		}
 		c := capturedDatagram{frame: p.Frame, src: p.Src.Addr().String()}
@@ -44,12 +44,12 @@ func first(s string) string {
 func TestCaptureMatchesTshark(t *testing.T) {
 	for _, name := range []string{"bacnet_example", "bacnet_error_reject_abort", "bacnet_segmented_data"} {
 		t.Run(name, func(t *testing.T) {
-			capPath := prototest.Capture(t, "bacnet/"+name+".pcap")
+			capPath := testutil.Path(t, "bacnet/"+name+".pcap")
 			fields := []string{"frame.number", "bvlc.function", "bacapp.type", "bacapp.invoke_id", "bacapp.confirmed_service",
 				"bacapp.unconfirmed_service", "bacapp.instance_number", "bacapp.property_identifier", "bacapp.vendor_identifier",
 				"bacapp.error_class", "bacapp.error_code", "bacapp.reject_reason", "bacapp.abort_reason"}
 			want := map[int][]string{}
-			for _, r := range prototest.Tshark(t, capPath, "bvlc", fields) {
+			for _, r := range testutil.Tshark(t, capPath, "bvlc", fields) {
 				n, _ := strconv.Atoi(r[0])
 				want[n] = r[1:]
 			}
@@ -109,7 +109,7 @@ func TestCaptureMatchesTshark(t *testing.T) {
 // TestCaptureDiscoveryMatchesZeek holds the Who-Is and I-Am datagrams against the ICSNPP
 // bacnet_discovery.log: sender, device instance and vendor name.
 func TestCaptureDiscoveryMatchesZeek(t *testing.T) {
-	capPath := prototest.Capture(t, "bacnet/bacnet_example.pcap")
+	capPath := testutil.Path(t, "bacnet/bacnet_example.pcap")
 	var got []string
 	for _, c := range parseCapture(t, capPath) {
 		m := &c.m
@@ -133,7 +133,7 @@ func TestCaptureDiscoveryMatchesZeek(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, r := range prototest.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "bacnet_discovery.log")) {
+	for _, r := range testutil.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "bacnet_discovery.log")) {
 		want = append(want, strings.Join([]string{r["source_h"], r["pdu_service"], r["instance_number"], r["vendor"], r["range"]}, " "))
 	}
 	slices.Sort(got)
@@ -155,8 +155,8 @@ var identityLine = regexp.MustCompile(`(?m)^\s+(?:(vendor-name|model-name|firmwa
 // TestCaptureDeviceIdentity compares the identity properties read from device objects
 // with the strings tshark shows for the same frames.
 func TestCaptureDeviceIdentity(t *testing.T) {
-	capPath := prototest.Capture(t, "bacnet/bacnet_example.pcap")
-	verbose := prototest.TsharkVerbose(t, capPath, "bacapp.type==3 && bacapp.objectType==8")
+	capPath := testutil.Path(t, "bacnet/bacnet_example.pcap")
+	verbose := testutil.TsharkVerbose(t, capPath, "bacapp.type==3 && bacapp.objectType==8")
 	propName := map[uint32]string{PropObjectName: "object-name", PropVendorName: "vendor-name", PropModelName: "model-name",
 		PropFirmwareRevision: "firmware-revision", PropApplicationSoftwareVersion: "application-software-version",
 		PropDescription: "description", PropLocation: "location"}

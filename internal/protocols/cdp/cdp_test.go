@@ -9,8 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 func u16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
@@ -213,14 +212,14 @@ func TestParseErrors(t *testing.T) {
 // TestMatchesTshark writes the test packets as 802.3 frames into a capture and holds the
 // decoded fields and the checksum verdict against tshark.
 func TestMatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
-	capPath := capturetest.WriteFrames(t, "cdp.pcap", frames()...)
+	capPath := testutil.WriteFrames(t, "cdp.pcap", frames()...)
 	fields := []string{"cdp.version", "cdp.ttl", "cdp.checksum.status", "cdp.deviceid", "cdp.portid", "cdp.software_version",
 		"cdp.platform", "cdp.capabilities", "cdp.vtp_management_domain", "cdp.native_vlan", "cdp.duplex", "cdp.nrgyz.ip_address",
 		"cdp.nrgyz.ipv6_address"}
-	rows := prototest.Tshark(t, capPath, "cdp", fields)
+	rows := testutil.Tshark(t, capPath, "cdp", fields)
 	if len(rows) != len(testPackets) {
 		t.Fatalf("tshark decoded %d CDP frames of %d", len(rows), len(testPackets))
 	}

@@ -12,8 +12,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 var (
@@ -238,7 +237,7 @@ func TestParseErrors(t *testing.T) {
 // TestMatchesTshark writes the test messages into a capture as UDP datagrams and holds the
 // decoded fields against tshark.
 func TestMatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
 	msgs := testMessages(t)
@@ -251,12 +250,12 @@ func TestMatchesTshark(t *testing.T) {
 		}
 		frames = append(frames, udpFrame(t, src, dst, sport, dport, msg.b))
 	}
-	capPath := capturetest.WriteFrames(t, "dhcp.pcap", frames...)
+	capPath := testutil.WriteFrames(t, "dhcp.pcap", frames...)
 	fields := []string{"dhcp.type", "dhcp.id", "dhcp.hw.mac_addr", "dhcp.ip.your", "dhcp.option.dhcp", "dhcp.option.hostname",
 		"dhcp.option.vendor_class_id", "dhcp.client_id.type", "dhcp.option.request_list_item", "dhcp.option.requested_ip_address",
 		"dhcp.option.dhcp_server_id", "dhcp.option.router", "dhcp.option.domain_name", "dhcp.option.ip_address_lease_time",
 		"dhcp.fqdn.name", "dhcp.server", "dhcp.file"}
-	rows := prototest.Tshark(t, capPath, "dhcp", fields)
+	rows := testutil.Tshark(t, capPath, "dhcp", fields)
 	if len(rows) != len(msgs) {
 		t.Fatalf("tshark decoded %d DHCP messages of %d", len(rows), len(msgs))
 	}
@@ -334,7 +333,7 @@ func udpFrame(tb testing.TB, src, dst net.IP, sport, dport layers.UDPPort, paylo
 	if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
 		tb.Fatal(err)
 	}
-	return capturetest.Serialize(tb, eth, ip, udp, gopacket.Payload(payload))
+	return testutil.Serialize(tb, eth, ip, udp, gopacket.Payload(payload))
 }
 
 func TestParseAllocs(t *testing.T) {

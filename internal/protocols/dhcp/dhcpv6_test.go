@@ -11,8 +11,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 type v6msg struct {
@@ -124,7 +123,7 @@ func TestParseV6Errors(t *testing.T) {
 // TestV6MatchesTshark writes the DHCPv6 messages into a capture and holds the decoded
 // fields against tshark.
 func TestV6MatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
 	msgs := v6Messages(t)
@@ -137,13 +136,13 @@ func TestV6MatchesTshark(t *testing.T) {
 		if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
 			t.Fatal(err)
 		}
-		frames = append(frames, capturetest.Serialize(t, eth, ip, udp, gopacket.Payload(msg.b)))
+		frames = append(frames, testutil.Serialize(t, eth, ip, udp, gopacket.Payload(msg.b)))
 	}
-	capPath := capturetest.WriteFrames(t, "dhcpv6.pcap", frames...)
+	capPath := testutil.WriteFrames(t, "dhcpv6.pcap", frames...)
 	fields := []string{"dhcpv6.msgtype", "dhcpv6.xid", "dhcpv6.duidllt.link_layer_addr", "dhcpv6.client_domain",
 		"dhcpv6.vendorclass.enterprise", "dhcpv6.vendorclass.data", "dhcpv6.iaaddr.ip", "dhcpv6.requested_option_code",
 		"dhcpv6.linkaddr", "dhcpv6.peeraddr"}
-	rows := prototest.Tshark(t, capPath, "dhcpv6", fields)
+	rows := testutil.Tshark(t, capPath, "dhcpv6", fields)
 	if len(rows) != len(msgs) {
 		t.Fatalf("tshark decoded %d DHCPv6 messages of %d", len(rows), len(msgs))
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 type capturedFrame struct {
@@ -20,8 +20,8 @@ type capturedFrame struct {
 func parseCapture(t *testing.T, path string) []capturedFrame {
 	t.Helper()
 	var out []capturedFrame
-	for _, st := range prototest.TCPStreams(prototest.ReadPackets(t, path), 20000) {
-		frames, _ := prototest.Split(t, st, PDULen)
+	for _, st := range testutil.TCPStreams(testutil.Payloads(t, path), 20000) {
+		frames, _ := testutil.Split(t, st, PDULen)
 		for _, f := range frames {
 			c := capturedFrame{frame: f.Frame, orig: st.Dst.Port() == 20000}
 			if err := Parse(f.Bytes, &c.m); err != nil {
@@ -38,9 +38,9 @@ func parseCapture(t *testing.T, path string) []capturedFrame {
 // TestCaptureMatchesTshark compares function code, IIN and object headers of every
 // single-segment fragment with tshark, and checks that no CRC fails.
 func TestCaptureMatchesTshark(t *testing.T) {
-	capPath := prototest.Capture(t, "dnp3/dnp3_example.pcap")
+	capPath := testutil.Path(t, "dnp3/dnp3_example.pcap")
 	want := map[int]string{}
-	for _, r := range prototest.Tshark(t, capPath, "dnp3 && dnp3.tr.fir==1 && dnp3.tr.fin==1", []string{"frame.number", "dnp3.al.func", "dnp3.al.iin", "dnp3.al.obj", "dnp3.hdr.CRC.incorrect"}) {
+	for _, r := range testutil.Tshark(t, capPath, "dnp3 && dnp3.tr.fir==1 && dnp3.tr.fin==1", []string{"frame.number", "dnp3.al.func", "dnp3.al.iin", "dnp3.al.obj", "dnp3.hdr.CRC.incorrect"}) {
 		n, _ := strconv.Atoi(r[0])
 		want[n] = strings.Join(r[1:], " ")
 	}
@@ -85,7 +85,7 @@ var (
 // TestCaptureControlsMatchZeek holds every control relay output block against the
 // ICSNPP dnp3_control.log.
 func TestCaptureControlsMatchZeek(t *testing.T) {
-	capPath := prototest.Capture(t, "dnp3/dnp3_example.pcap")
+	capPath := testutil.Path(t, "dnp3/dnp3_example.pcap")
 	var got []string
 	for _, c := range parseCapture(t, capPath) {
 		for i := 0; i < c.m.NumObjects; i++ {
@@ -120,7 +120,7 @@ func TestCaptureControlsMatchZeek(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, r := range prototest.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "dnp3_control.log")) {
+	for _, r := range testutil.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "dnp3_control.log")) {
 		want = append(want, strings.Join([]string{r["is_orig"], r["function_code"], r["index_number"], r["trip_control_code"], r["operation_type"],
 			r["clear_bit"], r["execute_count"], r["on_time"], r["off_time"], r["status_code"]}, " "))
 	}
@@ -140,7 +140,7 @@ func TestCaptureControlsMatchZeek(t *testing.T) {
 // TestCaptureFunctionsMatchZeek checks that every request function and IIN value in the
 // ICSNPP dnp3.log is decoded, and no more often than we decode it.
 func TestCaptureFunctionsMatchZeek(t *testing.T) {
-	capPath := prototest.Capture(t, "dnp3/dnp3_example.pcap")
+	capPath := testutil.Path(t, "dnp3/dnp3_example.pcap")
 	ours := map[string]int{}
 	oursIIN := map[string]bool{}
 	for _, c := range parseCapture(t, capPath) {
@@ -153,7 +153,7 @@ func TestCaptureFunctionsMatchZeek(t *testing.T) {
 		}
 	}
 	zeek := map[string]int{}
-	for _, r := range prototest.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "dnp3.log")) {
+	for _, r := range testutil.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "dnp3.log")) {
 		if r["fc_request"] != "-" {
 			zeek[r["fc_request"]]++
 		}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // Real frames from dnp3_example.pcap.
@@ -84,7 +84,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
-			if err := Parse(prototest.MustHex(t, tt.hex), &m); err != nil {
+			if err := Parse(testutil.MustHex(t, tt.hex), &m); err != nil {
 				t.Fatal(err)
 			}
 			tt.check(t, &m)
@@ -93,7 +93,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestBadCRCsCounted(t *testing.T) {
-	b := prototest.MustHex(t, hexSelect)
+	b := testutil.MustHex(t, hexSelect)
 	b[4] ^= 1  // header
 	b[12] ^= 1 // first block
 	var m Message
@@ -112,7 +112,7 @@ func TestErrors(t *testing.T) {
 		{"truncated", hexSelect[:40], "shorter"},
 	} {
 		var m Message
-		if err := Parse(prototest.MustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
+		if err := Parse(testutil.MustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
@@ -124,7 +124,7 @@ func TestPDULen(t *testing.T) {
 		n    int
 		fail bool
 	}{{"", 0, false}, {"05", 0, false}, {"0564", 0, false}, {"05640b", 18, false}, {"0564ff", 292, false}, {"0564050000", 10, false}, {"0663", 0, true}} {
-		n, err := PDULen(prototest.MustHex(t, tt.hex))
+		n, err := PDULen(testutil.MustHex(t, tt.hex))
 		if n != tt.n || (err != nil) != tt.fail {
 			t.Errorf("PDULen(%s) = %d, %v", tt.hex, n, err)
 		}
@@ -134,7 +134,7 @@ func TestPDULen(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	var m Message
 	for _, h := range []string{hexRespFirst, hexSelect, hexRead} {
-		b := prototest.MustHex(t, h)
+		b := testutil.MustHex(t, h)
 		if n := testing.AllocsPerRun(100, func() { _ = Parse(b, &m) }); n != 0 {
 			t.Errorf("Parse allocates %v times", n)
 		}
@@ -142,7 +142,7 @@ func TestParseAllocs(t *testing.T) {
 }
 
 func BenchmarkParse(b *testing.B) {
-	pdus := [][]byte{prototest.MustHex(b, hexRespFirst), prototest.MustHex(b, hexSelect), prototest.MustHex(b, hexRead), prototest.MustHex(b, hexResp)}
+	pdus := [][]byte{testutil.MustHex(b, hexRespFirst), testutil.MustHex(b, hexSelect), testutil.MustHex(b, hexRead), testutil.MustHex(b, hexResp)}
 	var m Message
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -156,7 +156,7 @@ var fuzzSeeds = []string{hexRead, hexReadMulti, hexRespFirst, hexResp, hexSelect
 
 func FuzzParse(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(prototest.MustHex(f, h))
+		f.Add(testutil.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Message
@@ -178,7 +178,7 @@ func FuzzParse(f *testing.F) {
 
 func FuzzPDULen(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(prototest.MustHex(f, h))
+		f.Add(testutil.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n, err := PDULen(b)

@@ -14,8 +14,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/net/dns/dnsmessage"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // build encodes a DNS message with golang.org/x/net/dns/dnsmessage (the encoder of Go's
@@ -383,18 +382,18 @@ func TestNameBufferFull(t *testing.T) {
 // TestMatchesTshark writes the test messages into a capture as UDP datagrams on their
 // ports and holds the decoded fields against tshark's DNS, mDNS and NBNS dissectors.
 func TestMatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
 	dnsMsgs, nbMsgs := dnsMessages(t), netbiosMessages()
 	var all []testMsg
 	all = append(append(all, dnsMsgs...), nbMsgs...)
-	capPath := capturetest.WriteFrames(t, "names.pcap", frames(t, all)...)
+	capPath := testutil.WriteFrames(t, "names.pcap", frames(t, all)...)
 
 	dnsFields := []string{"dns.id", "dns.flags.response", "dns.qry.name", "dns.qry.type", "dns.resp.name", "dns.resp.type",
 		"dns.resp.ttl", "dns.resp.cache_flush", "dns.a", "dns.aaaa", "dns.cname", "dns.ptr.domain_name", "dns.ns",
 		"dns.mx.mail_exchange", "dns.srv.target", "dns.srv.port", "dns.txt", "dns.hinfo.cpu", "dns.hinfo.os"}
-	rows := prototest.Tshark(t, capPath, "dns || mdns", dnsFields)
+	rows := testutil.Tshark(t, capPath, "dns || mdns", dnsFields)
 	if len(rows) != len(dnsMsgs) {
 		t.Fatalf("tshark decoded %d DNS messages of %d", len(rows), len(dnsMsgs))
 	}
@@ -408,7 +407,7 @@ func TestMatchesTshark(t *testing.T) {
 
 	nbFields := []string{"nbns.id", "nbns.flags.opcode", "nbns.name", "nbns.type", "nbns.addr", "nbns.number_of_names",
 		"nbns.netbios_name", "nbns.unit_id"}
-	rows = prototest.Tshark(t, capPath, "nbns", nbFields)
+	rows = testutil.Tshark(t, capPath, "nbns", nbFields)
 	if len(rows) != len(nbMsgs) {
 		t.Fatalf("tshark decoded %d NBNS messages of %d", len(rows), len(nbMsgs))
 	}
@@ -553,7 +552,7 @@ func udpFrame(tb testing.TB, port layers.UDPPort, payload []byte) []byte {
 	if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
 		tb.Fatal(err)
 	}
-	return capturetest.Serialize(tb, eth, ip, udp, gopacket.Payload(payload))
+	return testutil.Serialize(tb, eth, ip, udp, gopacket.Payload(payload))
 }
 
 func allMessages(tb testing.TB) []testMsg { return append(dnsMessages(tb), netbiosMessages()...) }

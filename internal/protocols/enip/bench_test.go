@@ -3,11 +3,11 @@ package enip_test
 import (
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
-	"github.com/zonewarden/zonewarden/internal/decode/decodetest"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 	"github.com/zonewarden/zonewarden/internal/protocols/enip"
+	"github.com/zonewarden/zonewarden/internal/testutil"
+	"github.com/zonewarden/zonewarden/internal/testutil/decodetest"
 )
 
 // benchDissector parses every EtherNet/IP PDU and datagram and pairs replies.
@@ -50,7 +50,7 @@ func (d *benchDissector) Datagram(f *decode.Flow, dir decode.Dir, p *decode.Pack
 // one op is one packet.
 func BenchmarkPipeline(b *testing.B) {
 	d := &benchDissector{}
-	decodetest.BenchPipeline(b, capturetest.Path(b, "enip/enip_cip_example.pcap"), d)
+	decodetest.BenchPipeline(b, testutil.Path(b, "enip/enip_cip_example.pcap"), d)
 	if b.N > 1000 && d.ops[protocols.OpRead] == 0 {
 		b.Fatal("no reads dissected")
 	}

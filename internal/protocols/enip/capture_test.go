@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
-	"github.com/zonewarden/zonewarden/internal/decode/decodetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/enip"
+	"github.com/zonewarden/zonewarden/internal/testutil"
+	"github.com/zonewarden/zonewarden/internal/testutil/decodetest"
 )
 
 // parsedPDU is one PDU of a capture, parsed, with Pairing applied per conversation.
@@ -118,9 +118,9 @@ func TestSyntheticMatchesTshark(t *testing.T) {
 	for _, p := range pdus {
 		c.add(p.fromClient, p.b)
 	}
-	path := capturetest.WriteTemp(t, "synthetic.pcap", c.pcap(t))
-	rows := capturetest.TsharkFields(t, path, "", "enip.command", "enip.session", "cip.service", "cip.class", "cip.instance",
-		"cip.attribute", "cip.symbol", "cip.genstat", "cip.id.vendor_id", "cip.id.product_name", "cip.id.serial_number")
+	path := testutil.WriteTemp(t, "synthetic.pcap", c.pcap(t))
+	rows := testutil.Tshark(t, path, "", []string{"frame.number", "enip.command", "enip.session", "cip.service", "cip.class", "cip.instance",
+		"cip.attribute", "cip.symbol", "cip.genstat", "cip.id.vendor_id", "cip.id.product_name", "cip.id.serial_number"})
 	var pairing enip.Pairing
 	for i, p := range pdus {
 		var m enip.Message
@@ -162,11 +162,11 @@ func TestSyntheticMatchesTshark(t *testing.T) {
 func TestCaptureMatchesTshark(t *testing.T) {
 	for _, name := range []string{"enip_cip_example.pcap", "multiple_service_packet_cip.pcapng", "set_attribute_single_service_cip.pcapng"} {
 		t.Run(name, func(t *testing.T) {
-			path := capturetest.Path(t, "enip/"+name)
+			path := testutil.Path(t, "enip/"+name)
 			pdus := parseFiles(t, path)
-			rows := capturetest.TsharkFields(t, path, "enip", "enip.command", "enip.length", "enip.session", "enip.status",
+			rows := testutil.Tshark(t, path, "enip", []string{"frame.number", "enip.command", "enip.length", "enip.session", "enip.status",
 				"cip.service", "cip.class", "cip.instance", "cip.attribute", "cip.symbol", "cip.genstat",
-				"enip.cpf.sai.connid", "enip.cpf.sai.seq")
+				"enip.cpf.sai.connid", "enip.cpf.sai.seq"})
 			if len(rows) != len(pdus) {
 				t.Fatalf("%d PDUs, tshark %d", len(pdus), len(rows))
 			}
@@ -204,7 +204,7 @@ func TestCaptureMatchesTshark(t *testing.T) {
 }
 
 func zeekRows(t *testing.T, name string) [][]string {
-	f, err := os.Open(capturetest.Path(t, "enip/zeek-baseline/"+name))
+	f, err := os.Open(testutil.Path(t, "enip/zeek-baseline/"+name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func zeekRows(t *testing.T, name string) [][]string {
 // Zeek's cip_identity.log: a 1756-ENBT/A, revision 4.3, serial 0x00524d8e, from
 // Rockwell Automation/Allen-Bradley.
 func TestIdentityMatchesZeek(t *testing.T) {
-	pdus := parseFiles(t, capturetest.Path(t, "enip/enip_cip_example.pcap"))
+	pdus := parseFiles(t, testutil.Path(t, "enip/enip_cip_example.pcap"))
 	// Columns: ts uid orig_h orig_p resp_h resp_p is_orig src_h src_p dst_h dst_p
 	// encapsulation_version socket_address socket_port vendor_id vendor_name
 	// device_type_id device_type_name product_code revision device_status
@@ -255,7 +255,7 @@ func TestIdentityMatchesZeek(t *testing.T) {
 // session, status, sender context and options, in order per conversation - against
 // the encapsulation messages parsed from the same capture.
 func TestCommandsMatchZeek(t *testing.T) {
-	pdus := parseFiles(t, capturetest.Path(t, "enip/enip_cip_example.pcap"))
+	pdus := parseFiles(t, testutil.Path(t, "enip/enip_cip_example.pcap"))
 	var ours []string
 	for _, p := range pdus {
 		if p.pdu.UDP {

@@ -7,14 +7,14 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // tcpConversation lays PDUs out as one TCP conversation between a client
 // (10.0.0.9:50000) and an EtherNet/IP server (10.0.0.1:44818), one PDU per segment,
 // requests from the client when fromClient[i].
 type tcpConversation struct {
-	frames     []capturetest.Frame
+	frames     []testutil.Frame
 	seqC, seqS uint32
 	t          time.Time
 }
@@ -44,11 +44,11 @@ func (c *tcpConversation) add(fromClient bool, payload []byte) {
 	tcp[12], tcp[13] = 0x50, 0x18
 	binary.BigEndian.PutUint16(tcp[14:], 8192)
 	eth := h("0200000000010200000000020800")
-	c.frames = append(c.frames, capturetest.Frame{Data: cat(eth, ip, tcp, payload), Time: c.t})
+	c.frames = append(c.frames, testutil.Frame{Data: cat(eth, ip, tcp, payload), Time: c.t})
 	c.t = c.t.Add(time.Millisecond)
 	*seq += uint32(len(payload))
 }
 
 func (c *tcpConversation) pcap(t testing.TB) []byte {
-	return capturetest.Pcap(t, layers.LinkTypeEthernet, c.frames...)
+	return testutil.Pcap(t, layers.LinkTypeEthernet, c.frames...)
 }

@@ -14,8 +14,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // event is one Write (client to server) or Read (server to client) on the client's
@@ -206,22 +205,22 @@ func TestTranscript(t *testing.T) {
 // TestMatchesTshark writes the recorded connection into a capture as TCP segments on port
 // 80 and holds every request's and response's fields against tshark's HTTP dissector.
 func TestMatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
 	ev := transcript(t)
-	segs := make([]capturetest.Segment, len(ev))
+	segs := make([]testutil.Segment, len(ev))
 	for i, e := range ev {
-		segs[i] = capturetest.Segment{FromClient: e.toServer, Data: e.data}
+		segs[i] = testutil.Segment{FromClient: e.toServer, Data: e.data}
 	}
-	capPath := capturetest.WriteTemp(t, "http.pcap", capturetest.Pcap(t, layers.LinkTypeEthernet, capturetest.TCPSession(t, 80, segs...)...))
+	capPath := testutil.WriteTemp(t, "http.pcap", testutil.Pcap(t, layers.LinkTypeEthernet, testutil.TCPSession(t, 80, segs...)...))
 	reqStream, respStream := streams(ev)
 	reqs, resps := messages(t, reqStream), messages(t, respStream)
 
 	fields := []string{"http.request.method", "http.request.uri", "http.request.version", "http.host", "http.user_agent",
 		"http.response.code", "http.response.phrase", "http.server", "http.www_authenticate", "http.content_length_header",
 		"http.transfer_encoding"}
-	rows := prototest.Tshark(t, capPath, "http", fields, "-o", "tcp.desegment_tcp_streams:TRUE")
+	rows := testutil.Tshark(t, capPath, "http", fields, "-o", "tcp.desegment_tcp_streams:TRUE")
 	tshark := make([][]string, len(fields))
 	for _, row := range rows {
 		for i := range fields {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 type capturedAPDU struct {
@@ -18,8 +18,8 @@ type capturedAPDU struct {
 func parseCapture(t *testing.T, path string) []capturedAPDU {
 	t.Helper()
 	var out []capturedAPDU
-	for _, st := range prototest.TCPStreams(prototest.ReadPackets(t, path), 2404) {
-		apdus, rest := prototest.Split(t, st, PDULen)
+	for _, st := range testutil.TCPStreams(testutil.Payloads(t, path), 2404) {
+		apdus, rest := testutil.Split(t, st, PDULen)
 		if len(rest) != 0 {
 			t.Errorf("%v->%v: %d octets left over", st.Src, st.Dst, len(rest))
 		}
@@ -42,10 +42,10 @@ func parseCapture(t *testing.T, path string) []capturedAPDU {
 func TestCaptureMatchesTshark(t *testing.T) {
 	for _, name := range []string{"iec104.pcap", "read.pcapng", "write.pcapng"} {
 		t.Run(name, func(t *testing.T) {
-			capPath := prototest.Capture(t, "iec104/"+name)
+			capPath := testutil.Path(t, "iec104/"+name)
 			fields := []string{"frame.number", "iec60870_104.type", "iec60870_104.utype", "iec60870_asdu.typeid",
 				"iec60870_asdu.causetx", "iec60870_asdu.nega", "iec60870_asdu.test", "iec60870_asdu.addr", "iec60870_asdu.numix", "iec60870_asdu.ioa"}
-			rows := prototest.Tshark(t, capPath, "iec60870_104", fields)
+			rows := testutil.Tshark(t, capPath, "iec60870_104", fields)
 			byFrame := map[int][]capturedAPDU{}
 			for _, c := range parseCapture(t, capPath) {
 				byFrame[c.frame] = append(byFrame[c.frame], c)

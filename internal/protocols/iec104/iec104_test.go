@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // Real APDUs from iec104.pcap and write.pcapng.
@@ -88,7 +88,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
-			if err := Parse(prototest.MustHex(t, tt.hex), &m); err != nil {
+			if err := Parse(testutil.MustHex(t, tt.hex), &m); err != nil {
 				t.Fatal(err)
 			}
 			tt.check(t, &m)
@@ -105,7 +105,7 @@ func TestErrors(t *testing.T) {
 		{"u with data", "68054300000000", "longer"},
 	} {
 		var m Message
-		if err := Parse(prototest.MustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
+		if err := Parse(testutil.MustHex(t, tt.hex), &m); err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
@@ -122,7 +122,7 @@ func TestTypeNames(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	var m Message
 	for _, h := range []string{hexSPIntGrp, hexDCAct, hexTestFRAct} {
-		b := prototest.MustHex(t, h)
+		b := testutil.MustHex(t, h)
 		if n := testing.AllocsPerRun(100, func() { _ = Parse(b, &m) }); n != 0 {
 			t.Errorf("Parse allocates %v times", n)
 		}
@@ -130,7 +130,7 @@ func TestParseAllocs(t *testing.T) {
 }
 
 func BenchmarkParse(b *testing.B) {
-	pdus := [][]byte{prototest.MustHex(b, hexSPIntGrp), prototest.MustHex(b, hexDCAct), prototest.MustHex(b, hexSFormat), prototest.MustHex(b, hexSCTime)}
+	pdus := [][]byte{testutil.MustHex(b, hexSPIntGrp), testutil.MustHex(b, hexDCAct), testutil.MustHex(b, hexSFormat), testutil.MustHex(b, hexSCTime)}
 	var m Message
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -144,7 +144,7 @@ var fuzzSeeds = []string{hexTestFRAct, hexStartDTAct, hexSFormat, hexInterro, he
 
 func FuzzParse(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(prototest.MustHex(f, h))
+		f.Add(testutil.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Message
@@ -160,7 +160,7 @@ func FuzzParse(f *testing.F) {
 
 func FuzzPDULen(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(prototest.MustHex(f, h))
+		f.Add(testutil.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n, err := PDULen(b)
@@ -172,7 +172,7 @@ func FuzzPDULen(f *testing.F) {
 
 func TestCommandClasses(t *testing.T) {
 	// Built after the layout of the real C_DC_NA_1 above: a single command, select, on.
-	sc := prototest.MustHex(t, "680e08004e002d0106000a0001000081")
+	sc := testutil.MustHex(t, "680e08004e002d0106000a0001000081")
 	var m Message
 	if err := Parse(sc, &m); err != nil {
 		t.Fatal(err)

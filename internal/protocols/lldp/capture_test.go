@@ -5,20 +5,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // TestCaptureMatchesTshark decodes the LLDP frames of the public EtherNet/IP capture (a
 // switch port and an endpoint announcing themselves) and holds them against tshark.
 func TestCaptureMatchesTshark(t *testing.T) {
-	capPath := prototest.Capture(t, "enip/enip_cip_example.pcap")
+	capPath := testutil.Path(t, "enip/enip_cip_example.pcap")
 	fields := []string{"frame.number", "lldp.chassis.subtype", "lldp.chassis.id.mac", "lldp.chassis.id.ip4", "lldp.chassis.id",
 		"lldp.port.subtype", "lldp.port.id.mac", "lldp.port.id", "lldp.time_to_live", "lldp.port.desc", "lldp.tlv.system.name",
 		"lldp.tlv.system.desc", "lldp.tlv.system_cap", "lldp.tlv.enable_system_cap", "lldp.mgn.addr.ip4", "lldp.mgn.addr.ip6",
 		"lldp.mgn.interface.number", "lldp.ieee.802_1.port_vlan.id", "lldp.media.hardware", "lldp.media.firmware",
 		"lldp.media.software", "lldp.media.sn", "lldp.media.manufacturer", "lldp.media.model", "lldp.media.asset"}
 	want := map[int][]string{}
-	for _, r := range prototest.Tshark(t, capPath, "lldp", fields) {
+	for _, r := range testutil.Tshark(t, capPath, "lldp", fields) {
 		n, _ := strconv.Atoi(r[0])
 		for len(r) < len(fields) {
 			r = append(r, "")
@@ -26,7 +26,7 @@ func TestCaptureMatchesTshark(t *testing.T) {
 		want[n] = r[1:]
 	}
 	seen := 0
-	for _, p := range prototest.ReadPackets(t, capPath) {
+	for _, p := range testutil.Payloads(t, capPath) {
 		if p.EtherType != EtherType {
 			continue
 		}

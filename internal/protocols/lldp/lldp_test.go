@@ -9,8 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // tlv encodes one LLDP TLV: 7 bits of type, 9 bits of length, the value.
@@ -213,16 +212,16 @@ func TestParseErrors(t *testing.T) {
 // TestMatchesTshark writes the test LLDPDUs into a capture and holds every decoded field
 // against tshark's dissection of it.
 func TestMatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
-	capPath := capturetest.WriteFrames(t, "lldp.pcap", frames()...)
+	capPath := testutil.WriteFrames(t, "lldp.pcap", frames()...)
 	fields := []string{"lldp.chassis.subtype", "lldp.chassis.id.mac", "lldp.chassis.id.ip4", "lldp.chassis.id", "lldp.port.subtype",
 		"lldp.port.id.mac", "lldp.port.id", "lldp.time_to_live", "lldp.port.desc", "lldp.tlv.system.name", "lldp.tlv.system.desc",
 		"lldp.tlv.system_cap", "lldp.tlv.enable_system_cap", "lldp.mgn.addr.ip4", "lldp.mgn.addr.ip6", "lldp.mgn.interface.number",
 		"lldp.ieee.802_1.port_vlan.id", "lldp.media.hardware", "lldp.media.firmware", "lldp.media.software", "lldp.media.sn",
 		"lldp.media.manufacturer", "lldp.media.model", "lldp.media.asset"}
-	rows := prototest.Tshark(t, capPath, "lldp", fields)
+	rows := testutil.Tshark(t, capPath, "lldp", fields)
 	if len(rows) != len(testPDUs) {
 		t.Fatalf("tshark decoded %d LLDP frames of %d", len(rows), len(testPDUs))
 	}

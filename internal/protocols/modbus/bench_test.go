@@ -3,10 +3,10 @@ package modbus_test
 import (
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
-	"github.com/zonewarden/zonewarden/internal/decode/decodetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/modbus"
+	"github.com/zonewarden/zonewarden/internal/testutil"
+	"github.com/zonewarden/zonewarden/internal/testutil/decodetest"
 )
 
 type benchDissector struct {
@@ -37,7 +37,7 @@ func (d *benchDissector) Datagram(*decode.Flow, decode.Dir, *decode.Packet) {}
 // modbus_example.pcap; one op is one packet.
 func BenchmarkPipeline(b *testing.B) {
 	d := &benchDissector{}
-	decodetest.BenchPipeline(b, capturetest.Path(b, "modbus/modbus_example.pcap"), d)
+	decodetest.BenchPipeline(b, testutil.Path(b, "modbus/modbus_example.pcap"), d)
 	if b.N > 1000 && d.pdus == 0 {
 		b.Fatal("no PDUs dissected")
 	}

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
-	"github.com/zonewarden/zonewarden/internal/decode/decodetest"
 	"github.com/zonewarden/zonewarden/internal/protocols/modbus"
+	"github.com/zonewarden/zonewarden/internal/testutil"
+	"github.com/zonewarden/zonewarden/internal/testutil/decodetest"
 )
 
 // parsed is one PDU of a capture with its decoding.
@@ -25,7 +25,7 @@ type parsed struct {
 // parseCapture runs the public Modbus capture through capture, decode and stream
 // handling, and parses every PDU, with the direction given by the server port.
 func parseCapture(t *testing.T) []parsed {
-	path := capturetest.Path(t, "modbus/modbus_example.pcap")
+	path := testutil.Path(t, "modbus/modbus_example.pcap")
 	res := decodetest.Run(t, []string{path}, map[uint16]decode.PDULenFunc{modbus.Port: modbus.PDULen})
 	if res.Streams.FramingErrors != 0 || res.Streams.Overflows != 0 {
 		t.Errorf("stream anomalies: %+v", res.Streams)
@@ -55,9 +55,9 @@ func parseCapture(t *testing.T) []parsed {
 // tshark's dissection of the same frame.
 func TestCaptureMatchesTshark(t *testing.T) {
 	msgs := parseCapture(t)
-	rows := capturetest.TsharkFields(t, capturetest.Path(t, "modbus/modbus_example.pcap"), "mbtcp",
+	rows := testutil.Tshark(t, testutil.Path(t, "modbus/modbus_example.pcap"), "mbtcp", []string{"frame.number",
 		"mbtcp.trans_id", "mbtcp.unit_id", "modbus.func_code", "modbus.exception_code", "modbus.reference_num",
-		"modbus.word_cnt", "modbus.bit_cnt", "modbus.diagnostic_code", "modbus.object_str_value")
+		"modbus.word_cnt", "modbus.bit_cnt", "modbus.diagnostic_code", "modbus.object_str_value"})
 	if len(rows) != len(msgs) {
 		t.Fatalf("%d PDUs, tshark %d", len(msgs), len(rows))
 	}
@@ -108,7 +108,7 @@ var zeekFunc = map[string]uint8{
 }
 
 func zeekRows(t *testing.T, name string) [][]string {
-	f, err := os.Open(capturetest.Path(t, "modbus/zeek-baseline/"+name))
+	f, err := os.Open(testutil.Path(t, "modbus/zeek-baseline/"+name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // TestCaptureMatchesTshark compares every chunk of the four public OPC UA captures with
@@ -16,18 +16,18 @@ func TestCaptureMatchesTshark(t *testing.T) {
 	for _, name := range []string{"open62541_client-server-getEndpoints", "open62541_client-server_encrypted",
 		"open62541_client-server_minimal", "python_opcua-client-server_minimal"} {
 		t.Run(name, func(t *testing.T) {
-			capPath := prototest.Capture(t, "opcua/"+name+".pcap")
+			capPath := testutil.Path(t, "opcua/"+name+".pcap")
 			fields := []string{"frame.number", "opcua.transport.type", "opcua.transport.chunk", "opcua.servicenodeid.numeric",
 				"opcua.transport.endpoint", "opcua.security.spu", "opcua.MessageSecurityMode", "opcua.ApplicationUri"}
 			want := map[int][]string{}
-			for _, r := range prototest.Tshark(t, capPath, "opcua", fields) {
+			for _, r := range testutil.Tshark(t, capPath, "opcua", fields) {
 				n, _ := strconv.Atoi(r[0])
 				want[n] = r[1:]
 			}
 			got := map[int][]*Message{}
 			services := map[Service]int{}
-			for _, st := range prototest.TCPStreams(prototest.ReadPackets(t, capPath), 4840) {
-				pdus, _ := prototest.Split(t, st, PDULen)
+			for _, st := range testutil.TCPStreams(testutil.Payloads(t, capPath), 4840) {
+				pdus, _ := testutil.Split(t, st, PDULen)
 				for _, p := range pdus {
 					m := new(Message)
 					if err := Parse(p.Bytes, m); err != nil {

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // TestCaptureRPCMatchesTshark compares every PNIO CM datagram of the public captures
@@ -17,18 +16,18 @@ import (
 func TestCaptureRPCMatchesTshark(t *testing.T) {
 	for _, name := range []string{"profinet_io_cm_connect_minimal", "profinet_io_cm_device", "profinet_io_cm_read"} {
 		t.Run(name, func(t *testing.T) {
-			capPath := prototest.Capture(t, "profinet/"+name+".pcapng")
+			capPath := testutil.Path(t, "profinet/"+name+".pcapng")
 			fields := []string{"frame.number", "dcerpc.pkt_type", "dcerpc.dg_if_id", "dcerpc.obj_id", "dcerpc.opnum",
 				"dcerpc.drep.byteorder", "pn_io.block_type", "pn_io.index", "pn_io.cminitiator_station_name", "pn_io.control_command"}
 			want := map[int][]string{}
-			for _, r := range prototest.Tshark(t, capPath, "dcerpc", fields) {
+			for _, r := range testutil.Tshark(t, capPath, "dcerpc", fields) {
 				n, _ := strconv.Atoi(r[0])
 				want[n] = r[1:]
 			}
 			ops := map[string]int{}
 			seen := 0
-			for _, p := range prototest.ReadPackets(t, capPath) {
-				if p.Transport != prototest.UDP {
+			for _, p := range testutil.Payloads(t, capPath) {
+				if p.Transport != testutil.UDP {
 					continue
 				}
 				w, ok := want[p.Frame]
@@ -85,7 +84,7 @@ func TestCaptureRPCMatchesTshark(t *testing.T) {
 // TestDCPMatchesTshark writes the DCP test frames to a capture and has tshark read them
 // back, so that the hand-encoded frames and the decoder are both held against tshark.
 func TestDCPMatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
 	frames, order := readHex(t, "dcp.txt")
@@ -97,11 +96,11 @@ func TestDCPMatchesTshark(t *testing.T) {
 		}
 		padded = append(padded, b)
 	}
-	capPath := capturetest.WriteFrames(t, "dcp.pcap", padded...)
+	capPath := testutil.WriteFrames(t, "dcp.pcap", padded...)
 	fields := []string{"frame.number", "pn_dcp.service_id", "pn_dcp.service_type", "pn_dcp.xid", "pn_dcp.suboption_device_nameofstation",
 		"pn_dcp.suboption_device_devicevendorvalue", "pn_dcp.suboption_vendor_id", "pn_dcp.suboption_device_id",
 		"pn_dcp.suboption_device_role", "pn_dcp.suboption_ip_ip", "pn_dcp.suboption_ip_standard_gateway", "pn_dcp.block_error"}
-	rows := prototest.Tshark(t, capPath, "pn_dcp", fields)
+	rows := testutil.Tshark(t, capPath, "pn_dcp", fields)
 	if len(rows) != len(order) {
 		t.Fatalf("tshark shows %d DCP frames of %d", len(rows), len(order))
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 type capturedPDU struct {
@@ -21,8 +21,8 @@ type capturedPDU struct {
 func parseCapture(t *testing.T, path string) []capturedPDU {
 	t.Helper()
 	var out []capturedPDU
-	for _, st := range prototest.TCPStreams(prototest.ReadPackets(t, path), 102) {
-		pdus, _ := prototest.Split(t, st, PDULen)
+	for _, st := range testutil.TCPStreams(testutil.Payloads(t, path), 102) {
+		pdus, _ := testutil.Split(t, st, PDULen)
 		for _, p := range pdus {
 			c := capturedPDU{frame: p.Frame, orig: st.Dst.Port() == 102}
 			if err := Parse(p.Bytes, &c.m); err != nil {
@@ -70,7 +70,7 @@ func skippedByZeek(m *Message) bool {
 func TestCaptureFunctionsMatchZeek(t *testing.T) {
 	for _, name := range []string{"snap7", "s7ident", "s7comm_plus"} {
 		t.Run(name, func(t *testing.T) {
-			capPath := prototest.Capture(t, "s7comm/"+name+".pcap")
+			capPath := testutil.Path(t, "s7comm/"+name+".pcap")
 			var got []string
 			for _, c := range parseCapture(t, capPath) {
 				if c.m.Payload != PayloadS7 || skippedByZeek(&c.m) {
@@ -80,7 +80,7 @@ func TestCaptureFunctionsMatchZeek(t *testing.T) {
 				got = append(got, strings.Join([]string{tf(c.orig), strconv.Itoa(int(c.m.ROSCTR)), strconv.Itoa(int(c.m.PDURef)), fn, sub}, " "))
 			}
 			var want []string
-			for _, r := range prototest.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", name+".s7comm.log")) {
+			for _, r := range testutil.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", name+".s7comm.log")) {
 				// The ICSNPP parser reads the PDU reference little-endian; the header
 				// holds it big-endian (as tshark reads it).
 				ref, err := strconv.Atoi(r["pdu_reference"])
@@ -103,8 +103,8 @@ func TestCaptureFunctionsMatchZeek(t *testing.T) {
 }
 
 func TestCaptureIdentityMatchesZeek(t *testing.T) {
-	capPath := prototest.Capture(t, "s7comm/s7ident.pcap")
-	rows := prototest.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "s7ident.s7comm_known_devices.log"))
+	capPath := testutil.Path(t, "s7comm/s7ident.pcap")
+	rows := testutil.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "s7ident.s7comm_known_devices.log"))
 	if len(rows) != 1 {
 		t.Fatalf("zeek known devices: %d rows", len(rows))
 	}
@@ -145,7 +145,7 @@ func TestCaptureIdentityMatchesZeek(t *testing.T) {
 }
 
 func TestCaptureS7PlusMatchesZeek(t *testing.T) {
-	capPath := prototest.Capture(t, "s7comm/s7comm_plus.pcap")
+	capPath := testutil.Path(t, "s7comm/s7comm_plus.pcap")
 	var got []string
 	for _, c := range parseCapture(t, capPath) {
 		if c.m.Payload != PayloadS7Plus || c.m.PlusOpcode == 0 {
@@ -158,7 +158,7 @@ func TestCaptureS7PlusMatchesZeek(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %d 0x%02x %s", tf(c.orig), c.m.PlusVersion, c.m.PlusOpcode, fn))
 	}
 	var want []string
-	for _, r := range prototest.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "s7comm_plus.s7comm_plus.log")) {
+	for _, r := range testutil.ZeekLog(t, filepath.Join(filepath.Dir(capPath), "zeek-baseline", "s7comm_plus.s7comm_plus.log")) {
 		want = append(want, fmt.Sprintf("%s %s %s %s", r["is_orig"], r["version"], r["opcode"], r["function_code"]))
 	}
 	slices.Sort(got)
@@ -173,10 +173,10 @@ func TestCaptureS7PlusMatchesZeek(t *testing.T) {
 func TestCaptureMatchesTshark(t *testing.T) {
 	for _, name := range []string{"snap7", "s7ident", "s7comm_plus"} {
 		t.Run(name, func(t *testing.T) {
-			capPath := prototest.Capture(t, "s7comm/"+name+".pcap")
+			capPath := testutil.Path(t, "s7comm/"+name+".pcap")
 			fields := []string{"frame.number", "s7comm.header.rosctr", "s7comm.header.pduref", "s7comm.param.func", "s7comm.data.userdata.szl_id", "s7comm.param.item.area"}
 			want := map[string]string{}
-			for _, r := range prototest.Tshark(t, capPath, "s7comm", fields) {
+			for _, r := range testutil.Tshark(t, capPath, "s7comm", fields) {
 				want[r[0]] = strings.Join(r[1:], " ")
 			}
 			got := map[string]string{}

@@ -3,7 +3,7 @@ package s7comm
 import (
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 var fuzzSeeds = []string{hexCR, hexSetupJob, hexSZLReq, hexSZL0011, hexSZL001C, hexStartUpl, hexStartAck,
@@ -11,7 +11,7 @@ var fuzzSeeds = []string{hexCR, hexSetupJob, hexSZLReq, hexSZL0011, hexSZL001C, 
 
 func FuzzParse(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(prototest.MustHex(f, h))
+		f.Add(testutil.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Message
@@ -28,7 +28,7 @@ func FuzzParse(f *testing.F) {
 
 func FuzzPDULen(f *testing.F) {
 	for _, h := range fuzzSeeds {
-		f.Add(prototest.MustHex(f, h))
+		f.Add(testutil.MustHex(f, h))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n, err := PDULen(b)

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // Real PDUs from the public captures (s7ident.pcap, snap7.pcap, s7comm_plus.pcap).
@@ -159,7 +159,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
-			b := prototest.MustHex(t, tt.hex)
+			b := testutil.MustHex(t, tt.hex)
 			if err := Parse(b, &m); err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -184,7 +184,7 @@ func TestParseErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
-			err := Parse(prototest.MustHex(t, tt.hex), &m)
+			err := Parse(testutil.MustHex(t, tt.hex), &m)
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Fatalf("error %v, want %q", err, tt.err)
 			}
@@ -205,7 +205,7 @@ func TestPDULen(t *testing.T) {
 		{"03000003", 0, true},
 	}
 	for _, tt := range tests {
-		n, err := PDULen(prototest.MustHex(t, tt.hex))
+		n, err := PDULen(testutil.MustHex(t, tt.hex))
 		if n != tt.n || (err != nil) != tt.fail {
 			t.Errorf("PDULen(%s) = %d, %v", tt.hex, n, err)
 		}
@@ -215,7 +215,7 @@ func TestPDULen(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	var m Message
 	for _, h := range []string{hexSZL001C, hexWriteJob, hexPLCCold, hexPlusReq, hexCR} {
-		b := prototest.MustHex(t, h)
+		b := testutil.MustHex(t, h)
 		if n := testing.AllocsPerRun(100, func() { _ = Parse(b, &m) }); n != 0 {
 			t.Errorf("Parse allocates %v times", n)
 		}
@@ -223,7 +223,7 @@ func TestParseAllocs(t *testing.T) {
 }
 
 func BenchmarkParse(b *testing.B) {
-	pdus := [][]byte{prototest.MustHex(b, hexSZL001C), prototest.MustHex(b, hexWriteJob), prototest.MustHex(b, hexReadAck), prototest.MustHex(b, hexPLCCold)}
+	pdus := [][]byte{testutil.MustHex(b, hexSZL001C), testutil.MustHex(b, hexWriteJob), testutil.MustHex(b, hexReadAck), testutil.MustHex(b, hexPLCCold)}
 	var m Message
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -237,14 +237,14 @@ func BenchmarkParse(b *testing.B) {
 // S7 PDU cut over two COTP DTs.
 func TestParseSecurityAndFragment(t *testing.T) {
 	var m Message
-	pw := prototest.MustHex(t, "0300002502f0803207000000010008000c0001120411450100ff0900080102030405060708")
+	pw := testutil.MustHex(t, "0300002502f0803207000000010008000c0001120411450100ff0900080102030405060708")
 	if err := Parse(pw, &m); err != nil {
 		t.Fatal(err)
 	}
 	if m.UD.Group != GroupSecurity || m.UD.Subfunction != SubSecurityPassword || len(m.UD.Data) != 8 || m.OpClass() != protocols.OpControl || !m.IsRequest() {
 		t.Errorf("group %v sub %d class %v", m.UD.Group, m.UD.Subfunction, m.OpClass())
 	}
-	frag := prototest.MustHex(t, hexSetupJob)
+	frag := testutil.MustHex(t, hexSetupJob)
 	frag[6] = 0x00 // clear EOT: the S7 PDU continues in the next DT
 	if err := Parse(frag, &m); err != nil {
 		t.Fatal(err)

@@ -12,8 +12,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gosnmp/gosnmp"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // marshal encodes a message with gosnmp, an independent SNMP implementation.
@@ -313,14 +312,14 @@ func TestParseErrors(t *testing.T) {
 // TestMatchesTshark writes the test messages into a capture and holds the decoded fields
 // against tshark's SNMP dissector.
 func TestMatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
 	msgs := testMessages(t)
-	capPath := capturetest.WriteFrames(t, "snmp.pcap", frames(t, msgs)...)
+	capPath := testutil.WriteFrames(t, "snmp.pcap", frames(t, msgs)...)
 	fields := []string{"snmp.version", "snmp.community", "snmp.data", "snmp.request_id", "snmp.name", "snmp.value.octets",
 		"snmp.value.oid", "snmp.value.timeticks", "snmp.enterprise", "snmp.agent_addr", "snmp.msgUserName", "snmp.engineid.enterprise"}
-	rows := prototest.Tshark(t, capPath, "snmp", fields)
+	rows := testutil.Tshark(t, capPath, "snmp", fields)
 	if len(rows) != len(msgs) {
 		t.Fatalf("tshark decoded %d SNMP messages of %d", len(rows), len(msgs))
 	}
@@ -388,7 +387,7 @@ func frames(tb testing.TB, msgs []testMsg) [][]byte {
 		if err := udp.SetNetworkLayerForChecksum(ip); err != nil {
 			tb.Fatal(err)
 		}
-		out = append(out, capturetest.Serialize(tb, eth, ip, udp, gopacket.Payload(tm.b)))
+		out = append(out, testutil.Serialize(tb, eth, ip, udp, gopacket.Payload(tm.b)))
 	}
 	return out
 }

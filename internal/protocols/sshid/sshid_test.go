@@ -18,8 +18,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 type recConn struct {
@@ -232,13 +231,13 @@ func TestParse(t *testing.T) {
 // TestMatchesTshark writes the Go handshake and the OpenSSH client's banner into captures
 // on port 22 and holds the banners against tshark's ssh.protocol.
 func TestMatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
 	cs, ss := goHandshake(t)
-	capPath := capturetest.WriteTemp(t, "ssh.pcap", capturetest.Pcap(t, layers.LinkTypeEthernet,
-		capturetest.TCPSession(t, 22, capturetest.Segment{FromClient: true, Data: cs}, capturetest.Segment{Data: ss})...))
-	rows := prototest.Tshark(t, capPath, "ssh.protocol", []string{"ssh.protocol"})
+	capPath := testutil.WriteTemp(t, "ssh.pcap", testutil.Pcap(t, layers.LinkTypeEthernet,
+		testutil.TCPSession(t, 22, testutil.Segment{FromClient: true, Data: cs}, testutil.Segment{Data: ss})...))
+	rows := testutil.Tshark(t, capPath, "ssh.protocol", []string{"ssh.protocol"})
 	var want []string
 	for _, s := range [][]byte{cs, ss} {
 		n, err := PDULen(s)

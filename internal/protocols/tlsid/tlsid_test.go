@@ -19,8 +19,7 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
-	"github.com/zonewarden/zonewarden/internal/protocols/prototest"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // chain makes a CA and a device certificate signed by it, as a plant's PKI would issue
@@ -301,16 +300,16 @@ func TestEncryptedFinished(t *testing.T) {
 // TestMatchesTshark writes both TLS 1.2 streams into a capture on port 443 and holds the
 // hello and certificate fields against tshark's TLS and X.509 dissectors.
 func TestMatchesTshark(t *testing.T) {
-	if !prototest.HaveTshark() {
+	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
 	cs, ss := handshake(t, tls.VersionTLS12)
-	capPath := capturetest.WriteTemp(t, "tls.pcap", capturetest.Pcap(t, layers.LinkTypeEthernet,
-		capturetest.TCPSession(t, 443, capturetest.Segment{FromClient: true, Data: cs}, capturetest.Segment{Data: ss})...))
+	capPath := testutil.WriteTemp(t, "tls.pcap", testutil.Pcap(t, layers.LinkTypeEthernet,
+		testutil.TCPSession(t, 443, testutil.Segment{FromClient: true, Data: cs}, testutil.Segment{Data: ss})...))
 	fields := []string{"tls.handshake.type", "tls.handshake.extensions_server_name", "tls.handshake.extensions_alpn_str",
 		"tls.handshake.ciphersuite", "x509af.serialNumber", "x509sat.printableString", "x509sat.uTF8String",
 		"x509af.utcTime", "x509af.generalizedTime", "x509sat.CountryName"}
-	rows := prototest.Tshark(t, capPath, "tls.handshake.type == 1 || tls.handshake.type == 11", fields)
+	rows := testutil.Tshark(t, capPath, "tls.handshake.type == 1 || tls.handshake.type == 11", fields)
 	if len(rows) != 2 {
 		t.Fatalf("tshark: %d rows", len(rows))
 	}

@@ -3,8 +3,8 @@ package decodetest
 import (
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // Dissector is what a pipeline benchmark does with the traffic: choose a flow's
@@ -23,7 +23,7 @@ type Dissector interface {
 // rather than retransmissions, and packet times advance 10 µs per packet so that no
 // flow idles out: the steady state of a long capture of the same traffic.
 func BenchPipeline(b *testing.B, path string, d Dissector) {
-	pkts := capturetest.Load(b, path)
+	pkts := testutil.Load(b, path)
 	var dec decode.Decoder
 	var p decode.Packet
 	tab := decode.NewTable(decode.Config{})

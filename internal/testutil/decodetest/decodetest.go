@@ -5,8 +5,8 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/zonewarden/zonewarden/internal/capture/capturetest"
 	"github.com/zonewarden/zonewarden/internal/decode"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 )
 
 // PDU is one PDU cut from a TCP stream, or one UDP datagram's payload.
@@ -46,7 +46,7 @@ func Run(tb testing.TB, files []string, framers map[uint16]decode.PDULenFunc, ud
 	tab := decode.NewTable(decode.Config{})
 	s := &sink{pdus: &res.PDUs}
 	for _, file := range files {
-		for _, pk := range capturetest.Load(tb, file) {
+		for _, pk := range testutil.Load(tb, file) {
 			if d.Decode(pk.Info.LinkType, pk.Data, &p) != nil {
 				continue
 			}
