@@ -46,6 +46,7 @@ var rules = []rule{
 	{from: "internal/inventory", forbid: "internal/observe/...", why: "the inventory's types know no packets: internal/inventory/discover builds them from observations"},
 	{from: "internal/inventory", forbid: "internal/capture/...", why: "the inventory's types know no packets: internal/inventory/discover builds them from observations"},
 	{from: "...", except: []string{"internal/cli/...", "cmd/..."}, forbid: "github.com/spf13/cobra/...", why: "only the CLI knows about flags and commands"},
+	{from: "...", except: []string{"internal/testutil/...", "internal/simulate/simtest", "internal/capture/live/livetest"}, forbid: "internal/testutil/...", why: "test helpers are for tests only; no production code imports them"},
 }
 
 // pkg is what go list says of a package.
