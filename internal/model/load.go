@@ -270,6 +270,8 @@ func (l *loader) file(path, from string, depth int, root bool) {
 			decodeList(l, clean, "threats", value, &l.m.Threats, func(t *Threat, p Pos, n *yaml.Node) { t.Pos, t.node = p, n })
 		case "countermeasures":
 			decodeList(l, clean, "countermeasures", value, &l.m.Countermeasures, func(c *Countermeasure, p Pos, n *yaml.Node) { c.Pos, c.node = p, n })
+		case "components":
+			decodeList(l, clean, "components", value, &l.m.Components, func(c *Component, p Pos, n *yaml.Node) { c.Pos, c.node = p, n })
 		}
 	}
 	dir := filepath.Dir(clean)

@@ -26,6 +26,8 @@ type Model struct {
 	Assets          []Asset          `yaml:"assets" json:"assets"`
 	Threats         []Threat         `yaml:"threats" json:"threats"`
 	Countermeasures []Countermeasure `yaml:"countermeasures" json:"countermeasures"`
+	// Components are products assessed against 62443-4-2, which assets name.
+	Components []Component `yaml:"components" json:"components,omitempty"`
 
 	// Files lists every file read, the root first.
 	Files []string `yaml:"-" json:"-"`
@@ -42,8 +44,16 @@ type System struct {
 	Owner       string     `yaml:"owner" json:"owner,omitempty"`
 	Description string     `yaml:"description" json:"description,omitempty"`
 	Risk        RiskMethod `yaml:"risk" json:"risk"`
-	Pos         Pos        `yaml:"-" json:"-"`
-	node        *yaml.Node // where the fields were written, for diagnostics
+	// Boundary is the system under consideration's boundary and access points (ZCR 1).
+	Boundary *Boundary `yaml:"boundary" json:"boundary,omitempty"`
+	// Environment holds what the requirements specification records beside zones and
+	// conduits (ZCR 6).
+	Environment *Environment `yaml:"environment" json:"environment,omitempty"`
+	// EvidenceMonths is how long dated evidence without an expiry counts as current
+	// (DefaultEvidenceMonths when 0).
+	EvidenceMonths int        `yaml:"evidence_months" json:"evidence_months,omitempty"`
+	Pos            Pos        `yaml:"-" json:"-"`
+	node           *yaml.Node // where the fields were written, for diagnostics
 }
 
 // RiskMethod is the organisation's risk method: the likelihood and consequence scales,
@@ -139,6 +149,9 @@ type Asset struct {
 	Serial      string    `yaml:"serial" json:"serial,omitempty"`
 	Criticality string    `yaml:"criticality" json:"criticality,omitempty"`
 	SLC         *SLVector `yaml:"sl_capability" json:"sl_capability,omitempty"`
+	// Component names the 62443-4-2 component assessment of its product; the asset
+	// inherits its SL-C unless sl_capability states one.
+	Component string `yaml:"component" json:"component,omitempty"`
 
 	Addrs []netip.Addr `yaml:"-" json:"-"`
 	Pos   Pos          `yaml:"-" json:"-"`
@@ -160,8 +173,10 @@ type Threat struct {
 	// Consequences maps a consequence category to its level on the consequence scale.
 	Consequences    map[string]int `yaml:"consequences" json:"consequences"`
 	Countermeasures []string       `yaml:"countermeasures" json:"countermeasures,omitempty"`
-	Pos             Pos            `yaml:"-" json:"-"`
-	node            *yaml.Node     // where the fields were written, for diagnostics
+	// Vulnerabilities are the weaknesses the threat exploits (ZCR 5.2).
+	Vulnerabilities []Vulnerability `yaml:"vulnerabilities" json:"vulnerabilities,omitempty"`
+	Pos             Pos             `yaml:"-" json:"-"`
+	node            *yaml.Node      // where the fields were written, for diagnostics
 }
 
 // ThreatSource is who or what could carry a threat out and how capable it is.
@@ -181,11 +196,21 @@ type Countermeasure struct {
 	// Scope lists zone, conduit or asset ids, or "*" for the whole system.
 	Scope []string `yaml:"scope" json:"scope"`
 	// Status: implemented, partial, planned or not-applicable.
-	Status        string   `yaml:"status" json:"status"`
-	Justification string   `yaml:"justification" json:"justification,omitempty"`
-	Evidence      []string `yaml:"evidence" json:"evidence,omitempty"`
-	Owner         string   `yaml:"owner" json:"owner,omitempty"`
-	Due           string   `yaml:"due" json:"due,omitempty"`
+	Status        string     `yaml:"status" json:"status"`
+	Justification string     `yaml:"justification" json:"justification,omitempty"`
+	Evidence      []Evidence `yaml:"evidence" json:"evidence,omitempty"`
+	Owner         string     `yaml:"owner" json:"owner,omitempty"`
+	Due           string     `yaml:"due" json:"due,omitempty"`
+	// Kind is what sort of measure it is (CountermeasureKinds), which bounds the
+	// requirements it can plausibly satisfy.
+	Kind string `yaml:"kind" json:"kind,omitempty"`
+	// Effect is what it does against the threats it addresses: prevent, detect, respond
+	// or recover.
+	Effect string `yaml:"effect" json:"effect,omitempty"`
+	// Addresses lists the threats it acts on, besides those that name it.
+	Addresses []string `yaml:"addresses" json:"addresses,omitempty"`
+	// Compensates declares it a compensating countermeasure for an FR on some assets.
+	Compensates []Compensation `yaml:"compensates" json:"compensates,omitempty"`
 	// ReducesLikelihood is how many likelihood levels the measure takes off the threats
 	// that name it, once implemented (default 1).
 	ReducesLikelihood *int `yaml:"reduces_likelihood" json:"reduces_likelihood,omitempty"`

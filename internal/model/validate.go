@@ -96,6 +96,9 @@ func validate(m *Model, opts Options) []Diagnostic {
 	for i := range m.Countermeasures {
 		v.id(m.Countermeasures[i].ID, "countermeasure", m.Countermeasures[i].Pos, m.Countermeasures[i].node)
 	}
+	for i := range m.Components {
+		v.id(m.Components[i].ID, "component", m.Components[i].Pos, m.Components[i].node)
+	}
 	for i := range m.Zones {
 		v.zone(&m.Zones[i])
 	}
@@ -105,11 +108,18 @@ func validate(m *Model, opts Options) []Diagnostic {
 		v.conduit(&m.Conduits[i])
 	}
 	v.assetsCheck()
+	v.assetComponents()
+	v.boundary()
+	for i := range m.Components {
+		v.component(&m.Components[i])
+	}
 	for i := range m.Threats {
 		v.threat(&m.Threats[i])
+		v.vulnerabilities(&m.Threats[i])
 	}
 	for i := range m.Countermeasures {
 		v.countermeasure(&m.Countermeasures[i])
+		v.assurance(&m.Countermeasures[i])
 	}
 	return v.diags
 }
@@ -131,7 +141,7 @@ func (v *validator) id(id, kind string, p Pos, node *yaml.Node) {
 		v.add(at, "use letters, digits and . _ : - only, starting with a letter or digit", "%s id %q has characters ids may not use", kind, id)
 	}
 	if prev, ok := v.kinds[id]; ok {
-		v.add(at, "ids are shared by zones, conduits, assets, threats and countermeasures; rename one",
+		v.add(at, "ids are shared by zones, conduits, assets, threats, countermeasures, components and access points; rename one",
 			"duplicate id %q: already used by a %s at %s", id, prev, posString(v.firstAt[id]))
 		return
 	}
