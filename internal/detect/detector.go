@@ -47,8 +47,6 @@ const (
 	// ScanThreshold is how many distinct unanswered targets (hosts, or ports of one
 	// host) make a scan.
 	ScanThreshold = 16
-	// ExceptionStormThreshold is how many Modbus exception answers in one flow make a storm.
-	ExceptionStormThreshold = 20
 	// MaxUnknownDevices bounds the devices reported as unknown to the model.
 	MaxUnknownDevices = 4096
 )
@@ -362,7 +360,7 @@ func details(op *observe.Operation) []alert.Detail {
 		add("address", uint64(d.Address))
 		add("quantity", uint64(d.Quantity))
 	}
-	if op.App == observe.AppIEC104 {
+	if d.HasCause {
 		add("cause", uint64(d.Cause))
 		if d.Select {
 			ds = append(ds, alert.Detail{Key: "select", Value: "true"})

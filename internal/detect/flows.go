@@ -43,16 +43,18 @@ func (w *workerSink) Host(h *observe.Host) {
 	}
 }
 
-// Flow sees conversations as they end: scans (many unanswered targets), Modbus
-// exception storms, and the baseline's talkers and operations.
+// Flow sees conversations as they end: scans (many unanswered targets), the rules a
+// protocol raises from a whole flow (observe.App.MatchFlow: Modbus exception storms),
+// and the baseline's talkers and operations.
 func (w *workerSink) Flow(f *observe.Flow) {
 	d := w.d
 	if !f.Client.IsValid() {
 		return
 	}
-	if f.App == observe.AppModbus && f.Anomalies[observe.AnomalyErrorResponse] >= ExceptionStormThreshold {
-		d.flowAlert(ruleModbusExcStorm, "", f.Client.Addr(), f.Server.Addr(), f.MAC[0], f.At, "modbus", "exception",
-			[]alert.Detail{{Key: "exceptions", Value: itoa(uint64(f.Anomalies[observe.AnomalyErrorResponse]))}})
+	if h := f.App.MatchFlow(f); h.Rule != nil {
+		// A rule of the flow as a whole, its protocol's (a Modbus exception storm).
+		d.flowAlert(h.Rule, "", f.Client.Addr(), f.Server.Addr(), f.MAC[0], f.At, appName(f), h.Op,
+			[]alert.Detail{{Key: h.Key, Value: itoa(h.Value)}})
 	}
 	if f.PayloadBytes[1] == 0 {
 		d.scan(f)

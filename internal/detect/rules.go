@@ -16,7 +16,6 @@ func newRule(id, title string, sev finding.Severity, techniques ...string) *Rule
 
 // The rules of no single protocol. Titles are written for an operator reading a table.
 var (
-	ruleModbusExcStorm = observe.RuleModbusExceptionStorm
 	ruleScanHosts      = newRule("scan/hosts", "host touches many addresses", finding.Medium, "T0846")
 	ruleScanPorts      = newRule("scan/ports", "host probes many ports", finding.Medium, "T0846")
 	ruleUnknownDevice  = newRule("model/unknown-device", "device not in the model", finding.Medium, "T0864")

@@ -59,9 +59,9 @@ func (c *Conn) Provenance() Provenance {
 func (c *Conn) Endpoint(s Side) Endpoint {
 	pk := c.Packet
 	if s == Sender {
-		return Endpoint{MAC: pk.SrcMAC, HasMAC: !macIsZero(&pk.SrcMAC), IP: pk.SrcIP}
+		return Endpoint{MAC: pk.SrcMAC, HasMAC: !MACIsZero(&pk.SrcMAC), IP: pk.SrcIP}
 	}
-	return Endpoint{MAC: pk.DstMAC, HasMAC: !macIsZero(&pk.DstMAC), IP: pk.DstIP}
+	return Endpoint{MAC: pk.DstMAC, HasMAC: !MACIsZero(&pk.DstMAC), IP: pk.DstIP}
 }
 
 // Op counts one operation of the flow: code is the protocol's (see Protocol.OpName),
@@ -114,17 +114,32 @@ func (c *Conn) OnceDone(bit uint8) bool {
 	return c.st != nil && c.st.once&(uint32(1)<<(bit&31)) != 0
 }
 
+// Taker is implemented by a Handler that can take over a flow another protocol frames
+// the same way (Conn.Handoff): Takes reports whether pdu is its protocol's. It must not
+// keep pdu or allocate.
+type Taker interface {
+	Takes(pdu []byte) bool
+}
+
 // Handoff gives the flow to protocol app, which shares the current protocol's framing
 // (S7comm and MMS both ride TPKT and COTP on port 102), and hands it the current PDU:
-// from here on the flow is app's, its operations named by app.
-func (c *Conn) Handoff(app App, pdu []byte) {
+// from here on the flow is app's, its operations named by app. When app's handler is a
+// Taker, the flow goes over only if it takes the PDU. Handoff reports whether it did;
+// the current handler looks up app by name (AppByName) when it is made, so that
+// neither protocol's package imports the other's.
+func (c *Conn) Handoff(app App, pdu []byte) bool {
 	st := c.st
-	if st == nil || st.app == app || int(app) >= len(c.p.handlers) {
-		return
+	if st == nil || app == 0 || st.app == app || int(app) >= len(c.p.handlers) {
+		return false
+	}
+	h := c.p.handlers[app]
+	if t, ok := h.(Taker); ok && !t.Takes(pdu) {
+		return false
 	}
 	c.p.releaseExt(st)
 	st.app, st.once = app, 0
-	c.p.handlers[app].Handle(c, pdu)
+	h.Handle(c, pdu)
+	return true
 }
 
 // Ext returns the handler's per-flow state set with SetExt (nil at first).
@@ -189,6 +204,19 @@ func (c *Conn) Scratch() []byte { return c.p.scratch[:0] }
 func (c *Conn) Bind(mac [6]byte, ip netip.Addr) {
 	if ip.IsValid() && !ip.IsUnspecified() {
 		c.p.sighting(mac, ip, BindAnnounced, 0)
+	}
+}
+
+// ManagementAddress reports an address a discovery protocol names as the sender's
+// management address, and binds it to the sender's MAC: the device holds it, even when
+// no packet from that address was captured.
+func (c *Conn) ManagementAddress(ip netip.Addr) {
+	if !ip.IsValid() || ip.IsUnspecified() || ip.IsMulticast() || ip.IsLoopback() {
+		return
+	}
+	c.Identity(Sender, FieldManagementAddress, ip.AppendTo(c.Scratch()), High)
+	if pk := c.Packet; !MACIsZero(&pk.SrcMAC) {
+		c.Bind(pk.SrcMAC, ip)
 	}
 }
 

@@ -46,26 +46,26 @@ func (h *cdpHandler) Handle(c *Conn, b []byte) {
 	c.Op(0, protocols.OpNone)
 	// The device id is the host name on switches and routers (and a name built from the
 	// MAC on phones); the system name TLV, when sent, is the configured name.
-	name := trimText(m.SystemName)
+	name := TrimText(m.SystemName)
 	if len(name) == 0 {
-		name = trimText(m.DeviceID)
+		name = TrimText(m.DeviceID)
 	}
 	c.Identity(Sender, FieldSystemName, name, High)
-	c.Identity(Sender, FieldPlatform, trimText(m.Platform), High)
-	c.Identity(Sender, FieldSoftware, trimText(m.SoftwareVersion), High)
-	c.Identity(Sender, FieldPortID, trimText(m.PortID), High)
-	c.Identity(Sender, FieldLocation, trimText(m.Location), High)
+	c.Identity(Sender, FieldPlatform, TrimText(m.Platform), High)
+	c.Identity(Sender, FieldSoftware, TrimText(m.SoftwareVersion), High)
+	c.Identity(Sender, FieldPortID, TrimText(m.PortID), High)
+	c.Identity(Sender, FieldLocation, TrimText(m.Location), High)
 	if m.HasCapabilities {
-		c.Identity(Sender, FieldCapabilities, appendFlagNames(c.Scratch(), m.Capabilities, cdp.CapabilityName), High)
+		c.Identity(Sender, FieldCapabilities, AppendFlagNames(c.Scratch(), m.Capabilities, cdp.CapabilityName), High)
 	}
 	// The management address list names where the device is managed; the address list,
 	// the addresses of the interface the announcement left from. Both are the device's.
 	for i := range m.MgmtAddresses.Addrs[:m.MgmtAddresses.N] {
-		managementAddress(c, m.MgmtAddresses.Addrs[i])
+		c.ManagementAddress(m.MgmtAddresses.Addrs[i])
 	}
 	if m.MgmtAddresses.N == 0 {
 		for i := range m.Addresses.Addrs[:m.Addresses.N] {
-			managementAddress(c, m.Addresses.Addrs[i])
+			c.ManagementAddress(m.Addresses.Addrs[i])
 		}
 	}
 }

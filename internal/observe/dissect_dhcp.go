@@ -67,18 +67,18 @@ func (h *dhcpHandler) Handle(c *Conn, b []byte) {
 	// The client is named by its hardware address: the packet may come from a relay
 	// agent, and from 0.0.0.0 before the client has an address.
 	who := Endpoint{MAC: mac, HasMAC: true}
-	c.IdentityOf(who, nil, FieldHostname, trimText(m.Hostname), High)
-	c.IdentityOf(who, nil, FieldVendorClass, trimText(m.VendorClass), High)
+	c.IdentityOf(who, nil, FieldHostname, TrimText(m.Hostname), High)
+	c.IdentityOf(who, nil, FieldVendorClass, TrimText(m.VendorClass), High)
 	if m.HasClientID && len(m.ClientID) > 0 {
 		// Written as the type byte and the identifier in hex, as DHCP servers list them
 		// (01:aa:bb:cc:dd:ee:ff for a MAC).
 		id := m.ClientID[:min(len(m.ClientID), 64)]
-		v := append(c.Scratch(), hexDigits[m.ClientIDType>>4], hexDigits[m.ClientIDType&0xf], ':')
-		c.IdentityOf(who, nil, FieldClientID, appendHexBytes(v, id, ':'), High)
+		v := append(c.Scratch(), HexDigits[m.ClientIDType>>4], HexDigits[m.ClientIDType&0xf], ':')
+		c.IdentityOf(who, nil, FieldClientID, AppendHexBytes(v, id, ':'), High)
 	}
 	if m.HasFQDN {
 		if name, err := m.FQDN(h.buf[:]); err == nil {
-			c.IdentityOf(who, nil, FieldDNSName, trimDot(name), High)
+			c.IdentityOf(who, nil, FieldDNSName, TrimDot(name), High)
 		}
 	}
 }
@@ -106,25 +106,17 @@ func (h *dhcpHandler) v6(c *Conn, b []byte) {
 		who, conf = Endpoint{MAC: [6]byte(addr), HasMAC: true}, Medium
 	}
 	if m.HasVendorClass {
-		c.IdentityOf(who, nil, FieldVendorClass, trimText(m.VendorClass), conf)
+		c.IdentityOf(who, nil, FieldVendorClass, TrimText(m.VendorClass), conf)
 	}
 	if m.HasFQDN {
 		if name, err := m.FQDN(h.buf[:]); err == nil {
-			c.IdentityOf(who, nil, FieldDNSName, trimDot(name), conf)
+			c.IdentityOf(who, nil, FieldDNSName, TrimDot(name), conf)
 		}
 	}
 }
 
 func usable4(ip netip.Addr) bool {
 	return ip.IsValid() && !ip.IsUnspecified() && !ip.IsMulticast() && ip != netip.AddrFrom4([4]byte{255, 255, 255, 255})
-}
-
-// trimDot drops the root's trailing dot from a DNS name.
-func trimDot(name []byte) []byte {
-	if n := len(name); n > 1 && name[n-1] == '.' {
-		return name[:n-1]
-	}
-	return name
 }
 
 var dhcpV6Names = [...]string{"", "solicit", "advertise", "request", "confirm", "renew", "rebind", "reply", "release",

@@ -101,3 +101,8 @@ func dnp3Match(op *Operation) *Rule {
 	}
 	return nil
 }
+
+// FillDetail copies the parameters of the DNP3 message just parsed (DetailFiller).
+func (h *dnp3Handler) FillDetail(d *OpDetail) {
+	d.Station, d.HasStation = h.m.Dst, true
+}

@@ -141,7 +141,7 @@ func (h *dnsHandler) resolved(c *Conn) {
 			continue
 		}
 		if plantAddr(ip) {
-			c.IdentityOf(Endpoint{IP: ip}, nil, FieldDNSName, trimDot(name), Low)
+			c.IdentityOf(Endpoint{IP: ip}, nil, FieldDNSName, TrimDot(name), Low)
 		}
 	}
 }
@@ -167,12 +167,12 @@ func (h *dnsHandler) ownName(c *Conn) {
 	if self == nil {
 		return // a proxy answering for others, or records without addresses
 	}
-	name := trimDot(self)
+	name := TrimDot(self)
 	if h.kind == nameMDNS {
 		name = trimSuffixFold(name, ".local")
 	}
 	c.Identity(Sender, FieldHostname, name, High)
-	if macIsZero(&c.Packet.SrcMAC) {
+	if MACIsZero(&c.Packet.SrcMAC) {
 		return
 	}
 	for i := range m.Records[:m.NumRecords] {
@@ -232,13 +232,13 @@ func netbiosComputerName(nb *dns.NBName, flags uint16) bool {
 		return false
 	}
 	t := nb.Text()
-	return t[0] != '*' && printable(t)
+	return t[0] != '*' && Printable(t)
 }
 
 // reverseAddr reads the address a reverse-lookup name spells (4.3.2.1.in-addr.arpa,
 // or 32 nibbles and ip6.arpa); the zero Addr if it spells none.
 func reverseAddr(name []byte) netip.Addr {
-	name = trimDot(name)
+	name = TrimDot(name)
 	if s, ok := cutSuffixFold(name, ".in-addr.arpa"); ok {
 		var a [4]byte
 		i := 3

@@ -49,13 +49,13 @@ type enipRouted struct {
 
 type enipHandler struct {
 	m    enip.Message
-	pool extPool[enipFlow]
+	pool ExtPool[enipFlow]
 	comp [48]byte
 }
 
-func (h *enipHandler) FlowEnd(ext any) { h.pool.put(ext, func(f *enipFlow) { *f = enipFlow{} }) }
+func (h *enipHandler) FlowEnd(ext any) { h.pool.Put(ext, func(f *enipFlow) { *f = enipFlow{} }) }
 
-func (h *enipHandler) flow(c *Conn) *enipFlow { return h.pool.of(c) }
+func (h *enipHandler) flow(c *Conn) *enipFlow { return h.pool.Of(c) }
 
 // pairKey is the key Pairing matches on: the sender context of unconnected messages or
 // the sequence count of connected ones.
@@ -214,7 +214,7 @@ var (
 	ruleENIPNetConfig = NewRule("enip/network-config-change", "CIP Set Attribute on the TCP/IP or Ethernet Link object", finding.High, "T0855")
 	ruleENIPWrite     = NewRule("enip/write", "CIP write", finding.Medium, "T0836")
 	// Sweeps address many targets: one alert per source, with the count of targets.
-	ruleENIPListID = perSource(NewRule("enip/list-identity", "EtherNet/IP ListIdentity", finding.Low, "T0888"))
+	ruleENIPListID = AggregatePerSource(NewRule("enip/list-identity", "EtherNet/IP ListIdentity", finding.Low, "T0888"))
 	enipRules      = []*Rule{ruleENIPReset, ruleENIPStop, ruleENIPStart, ruleENIPDownload, ruleENIPUpload, ruleENIPNetConfig,
 		ruleENIPWrite, ruleENIPListID}
 )
@@ -249,4 +249,15 @@ func enipMatch(op *Operation) *Rule {
 		return ruleENIPReset
 	}
 	return nil
+}
+
+// FillDetail copies the parameters of the EtherNet/IP message just parsed (DetailFiller).
+func (h *enipHandler) FillDetail(d *OpDetail) {
+	m := &h.m
+	if m.HasCIP {
+		p := &m.Effective().Path
+		if p.Has&enip.HasClass != 0 {
+			d.CIPClass, d.CIPInstance, d.HasCIPPath = p.Class, p.Instance, true
+		}
+	}
 }

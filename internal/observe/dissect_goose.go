@@ -26,9 +26,6 @@ const (
 	gooseOpSimulated
 )
 
-// RoleHintGOOSEPublisher marks a device that publishes GOOSE: an IED.
-const RoleHintGOOSEPublisher = "goose_publisher"
-
 type gooseHandler struct{ m goose.Message }
 
 func (h *gooseHandler) Handle(c *Conn, b []byte) {
@@ -44,7 +41,7 @@ func (h *gooseHandler) Handle(c *Conn, b []byte) {
 	}
 	// Heartbeats repeat the same facts every second or so; the inventory keeps each
 	// once.
-	c.Identity(Sender, FieldName, trimText(goose.LogicalDevice(m.GoCBRef)), Medium)
+	c.Identity(Sender, FieldName, TrimText(goose.LogicalDevice(m.GoCBRef)), Medium)
 	c.IdentityString(Sender, FieldDeviceRole, RoleHintGOOSEPublisher, High)
 }
 

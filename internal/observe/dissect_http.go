@@ -37,7 +37,7 @@ var AppSSDP = Register(Protocol{
 // line arrives, up to httpPendingMax bytes.
 type httpHandler struct {
 	m    http.Message
-	pool extPool[httpFlow]
+	pool ExtPool[httpFlow]
 }
 
 // httpPendingMax bounds the start of a header block kept while the rest of it is awaited:
@@ -48,10 +48,10 @@ const httpPendingMax = 4 << 10
 type httpFlow struct{ pending [2][]byte }
 
 func (h *httpHandler) FlowEnd(ext any) {
-	h.pool.put(ext, func(f *httpFlow) { f.pending[0], f.pending[1] = f.pending[0][:0], f.pending[1][:0] })
+	h.pool.Put(ext, func(f *httpFlow) { f.pending[0], f.pending[1] = f.pending[0][:0], f.pending[1][:0] })
 }
 
-func (h *httpHandler) flow(c *Conn) *httpFlow { return h.pool.of(c) }
+func (h *httpHandler) flow(c *Conn) *httpFlow { return h.pool.Of(c) }
 
 var httpMethods = [...]string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "NOTIFY", "M-SEARCH", "SUBSCRIBE"}
 
@@ -123,7 +123,7 @@ func (h *httpHandler) report(c *Conn, b []byte) {
 	if m.Request {
 		c.Op(uint32(httpMethod(b)+1), protocols.OpNone)
 		if len(m.UserAgent) > 0 {
-			c.Identity(Sender, FieldUserAgent, trimText(m.UserAgent), High)
+			c.Identity(Sender, FieldUserAgent, TrimText(m.UserAgent), High)
 		}
 		// The name the client asked for: one of the server's names, as far as the
 		// client knows (low confidence).
@@ -133,7 +133,7 @@ func (h *httpHandler) report(c *Conn, b []byte) {
 	}
 	// SSDP announcements (NOTIFY) and answers name the sender's software in Server.
 	if len(m.Server) > 0 {
-		c.Identity(Sender, FieldHTTPServer, trimText(m.Server), High)
+		c.Identity(Sender, FieldHTTPServer, TrimText(m.Server), High)
 	}
 	if realm := authRealm(m.WWWAuthenticate); len(realm) > 0 {
 		c.Identity(Sender, FieldHTTPRealm, realm, High)
@@ -143,7 +143,7 @@ func (h *httpHandler) report(c *Conn, b []byte) {
 // hostName returns the name of a Host header without its port; nil for an address
 // literal, which names nothing the address does not.
 func hostName(h []byte) []byte {
-	h = trimText(h)
+	h = TrimText(h)
 	if len(h) == 0 || h[0] == '[' {
 		return nil
 	}
@@ -157,7 +157,7 @@ func hostName(h []byte) []byte {
 			break
 		}
 	}
-	if literal || !printable(h) {
+	if literal || !Printable(h) {
 		return nil
 	}
 	return h
@@ -176,7 +176,7 @@ func authRealm(v []byte) []byte {
 			} else if j := bytes.IndexAny(r, ", "); j >= 0 {
 				r = r[:j]
 			}
-			return trimText(r)
+			return TrimText(r)
 		}
 	}
 	return nil

@@ -87,7 +87,7 @@ func detectIEC104(b []byte) bool {
 
 // The alerts of IEC 60870-5-104 operations.
 var (
-	ruleIEC104File     = perPair(NewRule("iec104/file-write", "IEC 104 file written to the outstation", finding.Medium, "T0843"))
+	ruleIEC104File     = AggregatePerPair(NewRule("iec104/file-write", "IEC 104 file written to the outstation", finding.Medium, "T0843"))
 	ruleIEC104Command  = NewRule("iec104/command", "IEC 104 command", finding.Medium, "T0855")
 	ruleIEC104SetPoint = NewRule("iec104/set-point", "IEC 104 set-point command", finding.Medium, "T0836", "T0855")
 	ruleIEC104Reset    = NewRule("iec104/reset-process", "IEC 104 reset process", finding.High, "T0816")
@@ -116,4 +116,14 @@ func iec104Match(op *Operation) *Rule {
 		return ruleIEC104File
 	}
 	return nil
+}
+
+// FillDetail copies the parameters of the IEC 104 message just parsed (DetailFiller).
+func (h *iec104Handler) FillDetail(d *OpDetail) {
+	m := &h.m
+	d.Station, d.HasStation = m.CommonAddr, true
+	d.Cause, d.Select, d.HasCause = m.Cause, m.SelectBit, true
+	if m.NumIOAs > 0 {
+		d.Address, d.Quantity, d.HasAddress = m.IOAs[0], uint32(m.NumObjects), true
+	}
 }

@@ -35,27 +35,27 @@ func (h *lldpHandler) Handle(c *Conn, b []byte) {
 		return
 	}
 	c.Op(0, protocols.OpNone)
-	c.Identity(Sender, FieldSystemName, trimText(m.SystemName), High)
-	c.Identity(Sender, FieldSystemDescription, trimText(m.SystemDescription), High)
+	c.Identity(Sender, FieldSystemName, TrimText(m.SystemName), High)
+	c.Identity(Sender, FieldSystemDescription, TrimText(m.SystemDescription), High)
 	c.Identity(Sender, FieldPortID, lldpPortID(c.Scratch(), m), High)
 	if m.HasCapabilities {
-		c.Identity(Sender, FieldCapabilities, appendFlagNames(c.Scratch(), uint32(m.EnabledCaps), lldp.CapabilityName), High)
+		c.Identity(Sender, FieldCapabilities, AppendFlagNames(c.Scratch(), uint32(m.EnabledCaps), lldp.CapabilityName), High)
 	}
 	for i := range m.MgmtAddrs[:m.NumMgmtAddrs] {
 		if ip, ok := m.MgmtAddrs[i].IP(); ok {
-			managementAddress(c, ip)
+			c.ManagementAddress(ip)
 		}
 	}
 	if ip, ok := m.ChassisIP(); ok {
-		managementAddress(c, ip)
+		c.ManagementAddress(ip)
 	}
 	inv := &m.MEDInventory
-	c.Identity(Sender, FieldVendor, trimText(inv.Manufacturer), High)
-	c.Identity(Sender, FieldModel, trimText(inv.Model), High)
-	c.Identity(Sender, FieldFirmware, trimText(inv.FirmwareRevision), High)
-	c.Identity(Sender, FieldHardware, trimText(inv.HardwareRevision), High)
-	c.Identity(Sender, FieldSoftware, trimText(inv.SoftwareRevision), High)
-	c.Identity(Sender, FieldSerial, trimText(inv.SerialNumber), High)
+	c.Identity(Sender, FieldVendor, TrimText(inv.Manufacturer), High)
+	c.Identity(Sender, FieldModel, TrimText(inv.Model), High)
+	c.Identity(Sender, FieldFirmware, TrimText(inv.FirmwareRevision), High)
+	c.Identity(Sender, FieldHardware, TrimText(inv.HardwareRevision), High)
+	c.Identity(Sender, FieldSoftware, TrimText(inv.SoftwareRevision), High)
+	c.Identity(Sender, FieldSerial, TrimText(inv.SerialNumber), High)
 }
 
 // lldpPortID writes the port id as people read it: a MAC address, an IP address, or the
@@ -64,7 +64,7 @@ func lldpPortID(dst []byte, m *lldp.Message) []byte {
 	id := m.PortID
 	switch {
 	case m.PortIDSubtype == lldp.PortMACAddress && len(id) == 6:
-		return appendMAC(dst, id)
+		return AppendMAC(dst, id)
 	case m.PortIDSubtype == lldp.PortNetworkAddr && len(id) > 1:
 		var ip netip.Addr
 		switch {
@@ -73,25 +73,12 @@ func lldpPortID(dst []byte, m *lldp.Message) []byte {
 		case id[0] == lldp.AddrFamilyIPv6 && len(id) == 17:
 			ip = netip.AddrFrom16([16]byte(id[1:]))
 		default:
-			return appendHexBytes(dst, id, 0)
+			return AppendHexBytes(dst, id, 0)
 		}
 		return ip.AppendTo(dst)
 	}
-	if t := trimText(id); printable(t) {
+	if t := TrimText(id); Printable(t) {
 		return append(dst, t...)
 	}
-	return appendHexBytes(dst, id, 0)
-}
-
-// managementAddress reports an address a discovery protocol names as the sender's
-// management address, and binds it to the sender's MAC: the device holds it, even when
-// no packet from that address was captured.
-func managementAddress(c *Conn, ip netip.Addr) {
-	if !ip.IsValid() || ip.IsUnspecified() || ip.IsMulticast() || ip.IsLoopback() {
-		return
-	}
-	c.Identity(Sender, FieldManagementAddress, ip.AppendTo(c.Scratch()), High)
-	if pk := c.Packet; !macIsZero(&pk.SrcMAC) {
-		c.Bind(pk.SrcMAC, ip)
-	}
+	return AppendHexBytes(dst, id, 0)
 }

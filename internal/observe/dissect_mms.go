@@ -35,7 +35,7 @@ const (
 type mmsHandler struct {
 	tpdu s7comm.Message
 	m    mms.Message
-	pool extPool[mmsFlow]
+	pool ExtPool[mmsFlow]
 }
 
 // An MMS PDU longer than the peers' TPDU size is sent as several COTP data TPDUs, all
@@ -62,7 +62,7 @@ type mmsFlow struct {
 const mmsMaxNames = 16
 
 func (h *mmsHandler) FlowEnd(ext any) {
-	h.pool.put(ext, func(f *mmsFlow) {
+	h.pool.Put(ext, func(f *mmsFlow) {
 		for d := range f.pending {
 			if cap(f.pending[d]) > mmsKeptMax {
 				f.pending[d] = nil
@@ -86,6 +86,14 @@ func detectMMS(b []byte) bool {
 	var m mms.Message
 	return s7comm.Parse(b, &t) == nil && t.COTP.Type == s7comm.COTPData && t.Payload == s7comm.PayloadUnknown &&
 		isMMS(t.UserData, &m) && m.PDU == mms.InitiateRequest
+}
+
+// Takes reports whether a PDU of a flow S7comm framed is MMS (Taker): a COTP data TPDU
+// that ends a TSDU and carries an MMS PDU on the session and presentation layers.
+func (h *mmsHandler) Takes(pdu []byte) bool {
+	t := &h.tpdu
+	return s7comm.Parse(pdu, t) == nil && t.COTP.Type == s7comm.COTPData && t.COTP.EOT &&
+		t.Payload == s7comm.PayloadUnknown && isMMS(t.UserData, &h.m)
 }
 
 func (h *mmsHandler) Handle(c *Conn, b []byte) {
@@ -124,7 +132,7 @@ func (h *mmsHandler) Handle(c *Conn, b []byte) {
 		// code below the other operation codes.
 		c.Op(min(m.Service, 0xff), mms.ServiceClass(m.Service))
 		if m.Service == mms.ServiceGetNameList && m.ObjectClass == mms.ObjectClassDomain && c.IsTCP() {
-			f := h.pool.of(c)
+			f := h.pool.Of(c)
 			f.domainsInvoke, f.domainsAsked = m.InvokeID, true
 		}
 	case mms.Unconfirmed:
@@ -140,9 +148,9 @@ func (h *mmsHandler) Handle(c *Conn, b []byte) {
 	case mms.ConfirmedResponse:
 		if m.Service == mms.ServiceIdentify {
 			// How an IED names itself: its maker, model and software revision.
-			c.Identity(Sender, FieldVendor, trimText(m.Vendor), High)
-			c.Identity(Sender, FieldModel, trimText(m.Model), High)
-			c.Identity(Sender, FieldFirmware, trimText(m.Revision), High)
+			c.Identity(Sender, FieldVendor, TrimText(m.Vendor), High)
+			c.Identity(Sender, FieldModel, TrimText(m.Model), High)
+			c.Identity(Sender, FieldFirmware, TrimText(m.Revision), High)
 		}
 		if f, ok := c.Ext().(*mmsFlow); ok && f.domainsAsked && m.Service == mms.ServiceGetNameList && m.InvokeID == f.domainsInvoke {
 			// An IEC 61850 server's domains are its logical devices, named after the
@@ -154,7 +162,7 @@ func (h *mmsHandler) Handle(c *Conn, b []byte) {
 				if !ok {
 					break
 				}
-				c.Identity(Sender, FieldName, trimText(name), Medium)
+				c.Identity(Sender, FieldName, TrimText(name), Medium)
 				l = rest
 			}
 		}
@@ -168,7 +176,7 @@ func (h *mmsHandler) join(c *Conn, user []byte, eot bool) []byte {
 	if !c.IsTCP() {
 		return nil
 	}
-	f, d := h.pool.of(c), c.Dir&1
+	f, d := h.pool.Of(c), c.Dir&1
 	if eot && len(f.pending[d]) == 0 && !f.over[d] {
 		return user // a PDU in one TPDU: nothing to join
 	}

@@ -18,7 +18,11 @@ var AppModbus = Register(Protocol{
 	OpName:    modbusOpName,
 	Rules:     modbusRules,
 	Match:     modbusMatch,
+	FlowMatch: modbusFlowMatch,
 })
+
+// ExceptionStormThreshold is how many exception answers in one flow make a storm.
+const ExceptionStormThreshold = 20
 
 // Operation codes beyond the plain function code.
 const (
@@ -125,4 +129,28 @@ func modbusMatch(op *Operation) *Rule {
 		return ruleModbusUMASCtrl
 	}
 	return nil
+}
+
+// FillDetail copies the parameters of the Modbus message just parsed (DetailFiller).
+func (h *modbusHandler) FillDetail(d *OpDetail) {
+	m := &h.m
+	d.Station, d.HasStation = uint16(m.UnitID), true
+	d.SubFunction, d.HasSub = m.SubFunction, m.Function == 8
+	if m.HasAddress {
+		d.Address, d.HasAddress = uint32(m.Address), true
+		d.Quantity = uint32(m.Quantity)
+		if m.Function == 23 {
+			d.Address, d.Quantity = uint32(m.WriteAddress), uint32(m.WriteQuantity)
+		}
+	}
+}
+
+// modbusFlowMatch raises an exception storm when a flow ends with many exception
+// answers: a device refusing request after request (a scan of function codes or
+// registers, or a master misconfigured).
+func modbusFlowMatch(f *Flow) FlowHit {
+	if n := f.Anomalies[AnomalyErrorResponse]; n >= ExceptionStormThreshold {
+		return FlowHit{Rule: RuleModbusExceptionStorm, Op: "exception", Key: "exceptions", Value: uint64(n)}
+	}
+	return FlowHit{}
 }

@@ -173,7 +173,7 @@ func detectPNIO(b []byte) bool {
 var (
 	rulePNDCPSet = NewRule("profinet/dcp-set", "PROFINET DCP Set (name or IP change)", finding.High, "T0855")
 	// Sweeps address many targets: one alert per source, with the count of targets.
-	rulePNDCPIdentify = perSource(NewRule("profinet/dcp-identify", "PROFINET DCP Identify", finding.Info, "T0846"))
+	rulePNDCPIdentify = AggregatePerSource(NewRule("profinet/dcp-identify", "PROFINET DCP Identify", finding.Info, "T0846"))
 	profinetRules     = []*Rule{rulePNDCPSet, rulePNDCPIdentify}
 )
 

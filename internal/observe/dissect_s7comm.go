@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/zonewarden/zonewarden/internal/protocols"
-	"github.com/zonewarden/zonewarden/internal/protocols/mms"
 	"github.com/zonewarden/zonewarden/internal/protocols/s7comm"
 )
 
@@ -15,7 +14,7 @@ var AppS7comm = Register(Protocol{
 	TCPPorts:  []uint16{102},
 	PDULen:    s7comm.PDULen,
 	DetectTCP: detectTPKT,
-	New:       func() Handler { return new(s7Handler) },
+	New:       newS7Handler,
 	OpName:    s7OpName,
 	Rules:     s7Rules,
 	Match:     s7Match,
@@ -30,19 +29,6 @@ const (
 	s7OpConnect  = 0x30000 // | TSAP connection type: COTP connection request
 )
 
-// Role hints a handler reports as FieldDeviceRole facts; inventory's role inference
-// reads them.
-const (
-	RoleHintProgrammingDevice = "programming_device" // opens engineering (PG) sessions
-	RoleHintOperatorPanel     = "operator_panel"     // opens operator (OP) sessions
-	RoleHintIOController      = "io_controller"
-	RoleHintIODevice          = "io_device"
-	RoleHintIOSupervisor      = "io_supervisor"
-	RoleHintBridge            = "bridge"
-	RoleHintDNP3Master        = "dnp3_master"
-	RoleHintDNP3Outstation    = "dnp3_outstation"
-)
-
 // maxSZLJoin bounds the buffer that joins the data units of one long SZL answer; the
 // identity lists are a few hundred bytes.
 const maxSZLJoin = 4096
@@ -53,17 +39,23 @@ type s7Flow struct {
 }
 
 type s7Handler struct {
-	m    s7comm.Message
-	mms  mms.Message
-	szl  s7comm.SZL
-	pool extPool[s7Flow]
+	m      s7comm.Message
+	mmsApp App // MMS, which takes over a flow whose data is MMS (Conn.Handoff)
+	szl    s7comm.SZL
+	pool   ExtPool[s7Flow]
+}
+
+func newS7Handler() Handler {
+	h := new(s7Handler)
+	h.mmsApp, _ = AppByName("mms")
+	return h
 }
 
 func (h *s7Handler) FlowEnd(ext any) {
-	h.pool.put(ext, func(f *s7Flow) { f.join, f.joining = f.join[:0], false })
+	h.pool.Put(ext, func(f *s7Flow) { f.join, f.joining = f.join[:0], false })
 }
 
-func (h *s7Handler) flow(c *Conn) *s7Flow { return h.pool.of(c) }
+func (h *s7Handler) flow(c *Conn) *s7Flow { return h.pool.Of(c) }
 
 // Once bits of the S7 handler.
 const (
@@ -89,9 +81,7 @@ func (h *s7Handler) Handle(c *Conn, b []byte) {
 	case s7comm.PayloadUnknown:
 		// IEC 61850 and ICCP speak MMS on the same port and framing: hand the flow over
 		// once its data is seen to be MMS.
-		if m.COTP.EOT && isMMS(m.UserData, &h.mms) {
-			c.Handoff(AppMMS, b)
-		}
+		c.Handoff(h.mmsApp, b)
 	case s7comm.PayloadS7:
 		h.s7(c, m)
 	case s7comm.PayloadS7Plus:
@@ -332,7 +322,7 @@ var (
 	ruleS7SZL      = NewRule("s7comm/szl-read", "S7 system status list read", finding.Low, "T0888")
 	ruleS7Write    = NewRule("s7comm/write-var", "S7 write variable", finding.Medium, "T0836")
 	ruleS7SetClock = NewRule("s7comm/set-clock", "S7 PLC clock set", finding.Medium, "T0836")
-	ruleS7Plus     = perPair(NewRule("s7comm-plus/session", "S7comm-plus engineering session", finding.Low, "T0886"))
+	ruleS7Plus     = AggregatePerPair(NewRule("s7comm-plus/session", "S7comm-plus engineering session", finding.Low, "T0886"))
 	s7Rules        = []*Rule{ruleS7Stop, ruleS7Start, ruleS7Download, ruleS7Upload, ruleS7Insert, ruleS7Delete, ruleS7PI,
 		ruleS7Password, ruleS7SZL, ruleS7Write, ruleS7SetClock, ruleS7Plus}
 )
@@ -377,4 +367,13 @@ func s7Match(op *Operation) *Rule {
 		return ruleS7Plus
 	}
 	return nil
+}
+
+// FillDetail copies the parameters of the S7 message just parsed (DetailFiller).
+func (h *s7Handler) FillDetail(d *OpDetail) {
+	m := &h.m
+	if m.Block.Type != 0 || m.Block.Number != 0 {
+		d.BlockType, d.BlockNumber, d.HasBlock = uint8(m.Block.Type), m.Block.Number, true
+	}
+	d.PILen = uint8(copy(d.PIService[:], m.PIService))
 }

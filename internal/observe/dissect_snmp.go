@@ -60,10 +60,10 @@ func (h *snmpHandler) Handle(c *Conn, b []byte) {
 		who = Endpoint{IP: m.AgentAddr}
 	}
 	s := &m.System
-	c.IdentityOf(who, nil, FieldSystemDescription, trimText(s.Descr), High)
-	c.IdentityOf(who, nil, FieldSystemName, trimText(s.Name), High)
-	c.IdentityOf(who, nil, FieldLocation, trimText(s.Location), High)
-	c.IdentityOf(who, nil, FieldContact, trimText(s.Contact), High)
+	c.IdentityOf(who, nil, FieldSystemDescription, TrimText(s.Descr), High)
+	c.IdentityOf(who, nil, FieldSystemName, TrimText(s.Name), High)
+	c.IdentityOf(who, nil, FieldLocation, TrimText(s.Location), High)
+	c.IdentityOf(who, nil, FieldContact, TrimText(s.Contact), High)
 	if n := len(s.ObjectID); n > 0 && n <= maxOIDBytes {
 		if oid, err := snmp.AppendOID(h.oid[:0], s.ObjectID); err == nil {
 			c.IdentityOf(who, nil, FieldSystemObjectID, oid, High)

@@ -62,7 +62,7 @@ func (h *tlsHandler) Handle(c *Conn, b []byte) {
 		c.Op(tlsOpClientHello, protocols.OpNone)
 		// The name the client asks for is one of the server's names as far as the client
 		// knows: low confidence, and it may be a front for another host.
-		c.Identity(Receiver, FieldServerName, trimText(m.ClientHello.ServerName), Low)
+		c.Identity(Receiver, FieldServerName, TrimText(m.ClientHello.ServerName), Low)
 	}
 	if m.HasServerHello {
 		c.Op(tlsOpServerHello, protocols.OpNone)
@@ -85,7 +85,7 @@ func appendDN(dst []byte, n *tlsid.Name) []byte {
 		key string
 		v   []byte
 	}{{"CN=", n.CommonName}, {"OU=", n.OrgUnit}, {"O=", n.Organization}, {"C=", n.Country}, {"serialNumber=", n.SerialNumber}} {
-		v := trimText(a.v)
+		v := TrimText(a.v)
 		if len(v) == 0 {
 			continue
 		}

@@ -1,11 +1,12 @@
 package observe
 
-// extPool hands out a handler's per-flow state of type T (Conn.SetExt) and keeps the
-// state of ended flows for the next ones, so that steady state allocates nothing.
-type extPool[T any] struct{ free []*T }
+// ExtPool hands out a handler's per-flow state of type T (Conn.SetExt) and keeps the
+// state of ended flows for the next ones, so that steady state allocates nothing. A
+// handler keeps one in its value and gives ended flows back from FlowEnd.
+type ExtPool[T any] struct{ free []*T }
 
-// of returns the flow's state, taking one from the pool (or a new one) the first time.
-func (p *extPool[T]) of(c *Conn) *T {
+// Of returns the flow's state, taking one from the pool (or a new one) the first time.
+func (p *ExtPool[T]) Of(c *Conn) *T {
 	if f, ok := c.Ext().(*T); ok {
 		return f
 	}
@@ -19,9 +20,9 @@ func (p *extPool[T]) of(c *Conn) *T {
 	return f
 }
 
-// put takes back the state of an ended flow, cleared by reset for its next flow (which
+// Put takes back the state of an ended flow, cleared by reset for its next flow (which
 // may keep buffers it grew).
-func (p *extPool[T]) put(ext any, reset func(*T)) {
+func (p *ExtPool[T]) Put(ext any, reset func(*T)) {
 	if f, ok := ext.(*T); ok {
 		reset(f)
 		p.free = append(p.free, f)

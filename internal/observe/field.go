@@ -1,5 +1,19 @@
 package observe
 
+// Role hints a handler reports as FieldDeviceRole facts; the inventory's role inference
+// reads them. They are the shared vocabulary of the protocols that tell a device's role.
+const (
+	RoleHintProgrammingDevice = "programming_device" // opens engineering (PG) sessions
+	RoleHintOperatorPanel     = "operator_panel"     // opens operator (OP) sessions
+	RoleHintIOController      = "io_controller"
+	RoleHintIODevice          = "io_device"
+	RoleHintIOSupervisor      = "io_supervisor"
+	RoleHintBridge            = "bridge"
+	RoleHintDNP3Master        = "dnp3_master"
+	RoleHintDNP3Outstation    = "dnp3_outstation"
+	RoleHintGOOSEPublisher    = "goose_publisher" // publishes GOOSE: an IED
+)
+
 // Field is a kind of identity fact. The names are the snake_case keys of the inventory's
 // identity objects; a new dissector adds its fields here.
 type Field uint8

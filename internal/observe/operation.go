@@ -1,9 +1,6 @@
 package observe
 
-import (
-	"github.com/zonewarden/zonewarden/internal/protocols"
-	"github.com/zonewarden/zonewarden/internal/protocols/enip"
-)
+import "github.com/zonewarden/zonewarden/internal/protocols"
 
 // OpSink is implemented by a Sink that wants every protocol operation as it is seen,
 // not only the per-flow counts of Flow: a detector raising alerts within a packet of
@@ -44,9 +41,10 @@ type OpDetail struct {
 	// information object address (Quantity: objects).
 	Address, Quantity uint32
 	HasAddress        bool
-	// Cause is the IEC 104 cause of transmission; Select its select/execute bit.
-	Cause  uint8
-	Select bool
+	// Cause is the cause of transmission (IEC 104); Select its select/execute bit.
+	Cause    uint8
+	Select   bool
+	HasCause bool
 	// CIPClass and CIPInstance: the object an EtherNet/IP request addresses.
 	CIPClass, CIPInstance uint32
 	HasCIPPath            bool
@@ -61,6 +59,14 @@ type OpDetail struct {
 
 // PIServiceName returns the PI service name, aliasing d.
 func (d *OpDetail) PIServiceName() []byte { return d.PIService[:d.PILen] }
+
+// DetailFiller is implemented by a Handler whose operations have parameters a detector
+// judges them by: FillDetail copies those of the message it has just parsed (the one
+// whose operation it is reporting with Conn.Op) into d, which starts zeroed, and sets the
+// Has flags of what it filled. It must not allocate.
+type DetailFiller interface {
+	FillDetail(d *OpDetail)
+}
 
 // emitOp hands the operation being counted to the sink when it wants operations. The
 // details are read from the message the protocol's handler has just parsed, which is
@@ -79,47 +85,9 @@ func (c *Conn) emitOp(code uint32, class protocols.OpClass) {
 		op.App = c.st.app
 	}
 	if op.App != 0 && int(op.App) < len(c.p.handlers) {
-		fillDetail(&op.Detail, c.p.handlers[op.App])
+		if f, ok := c.p.handlers[op.App].(DetailFiller); ok {
+			f.FillDetail(&op.Detail)
+		}
 	}
 	os.Operation(op)
-}
-
-// fillDetail copies the parameters of the message a handler holds.
-func fillDetail(d *OpDetail, h Handler) {
-	switch h := h.(type) {
-	case *modbusHandler:
-		m := &h.m
-		d.Station, d.HasStation = uint16(m.UnitID), true
-		d.SubFunction, d.HasSub = m.SubFunction, m.Function == 8
-		if m.HasAddress {
-			d.Address, d.HasAddress = uint32(m.Address), true
-			d.Quantity = uint32(m.Quantity)
-			if m.Function == 23 {
-				d.Address, d.Quantity = uint32(m.WriteAddress), uint32(m.WriteQuantity)
-			}
-		}
-	case *s7Handler:
-		m := &h.m
-		if m.Block.Type != 0 || m.Block.Number != 0 {
-			d.BlockType, d.BlockNumber, d.HasBlock = uint8(m.Block.Type), m.Block.Number, true
-		}
-		d.PILen = uint8(copy(d.PIService[:], m.PIService))
-	case *dnp3Handler:
-		d.Station, d.HasStation = h.m.Dst, true
-	case *iec104Handler:
-		m := &h.m
-		d.Station, d.HasStation = m.CommonAddr, true
-		d.Cause, d.Select = m.Cause, m.SelectBit
-		if m.NumIOAs > 0 {
-			d.Address, d.Quantity, d.HasAddress = m.IOAs[0], uint32(m.NumObjects), true
-		}
-	case *enipHandler:
-		m := &h.m
-		if m.HasCIP {
-			p := &m.Effective().Path
-			if p.Has&enip.HasClass != 0 {
-				d.CIPClass, d.CIPInstance, d.HasCIPPath = p.Class, p.Instance, true
-			}
-		}
-	}
 }

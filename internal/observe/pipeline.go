@@ -283,7 +283,8 @@ func (p *Pipeline) PDU(f *decode.Flow, dir decode.Dir, pdu []byte) {
 	p.handlers[st.app].Handle(&p.conn, pdu)
 }
 
-func macIsZero(m *[6]byte) bool { return *m == [6]byte{} }
+// MACIsZero reports whether m is the all-zero address (no MAC known).
+func MACIsZero(m *[6]byte) bool { return *m == [6]byte{} }
 
 // bind reports the MAC and IP addresses of a flow direction's packets, once per flow
 // and direction (and again if the MAC changes).
@@ -298,11 +299,11 @@ func (p *Pipeline) bind(st *flowState, dir decode.Dir, pk *decode.Packet) {
 	if hasVLAN {
 		vlan = pk.VLANs[0]
 	}
-	*h = Host{MAC: pk.SrcMAC, HasMAC: !macIsZero(&pk.SrcMAC), IP: pk.SrcIP, How: BindSource, TTL: pk.TTL,
+	*h = Host{MAC: pk.SrcMAC, HasMAC: !MACIsZero(&pk.SrcMAC), IP: pk.SrcIP, How: BindSource, TTL: pk.TTL,
 		VLAN: vlan, HasVLAN: hasVLAN, At: p.conn.Provenance()}
 	p.stats.HostsReported++
 	p.sink.Host(h)
-	if pk.Layers&decode.LayerEthernet != 0 && !macIsZero(&pk.DstMAC) {
+	if pk.Layers&decode.LayerEthernet != 0 && !MACIsZero(&pk.DstMAC) {
 		*h = Host{MAC: pk.DstMAC, HasMAC: true, IP: pk.DstIP, How: BindDestination, VLAN: vlan, HasVLAN: hasVLAN,
 			At: p.conn.Provenance()}
 		p.stats.HostsReported++
@@ -312,7 +313,7 @@ func (p *Pipeline) bind(st *flowState, dir decode.Dir, pk *decode.Packet) {
 
 // sighting reports a layer-2 sighting unless the cache says it was reported already.
 func (p *Pipeline) sighting(mac [6]byte, ip netip.Addr, how Binding, app App) {
-	if macIsZero(&mac) {
+	if MACIsZero(&mac) {
 		return
 	}
 	hsh := uint32(mac[2])<<24 ^ uint32(mac[3])<<16 ^ uint32(mac[4])<<8 ^ uint32(mac[5]) ^ uint32(how)<<5 ^ uint32(app)<<11
@@ -418,8 +419,8 @@ func (p *Pipeline) flowEnd(f *decode.Flow) {
 func (p *Pipeline) fillFlow(o *Flow, st *flowState, orig decode.Dir) {
 	resp := orig.Reverse()
 	o.MAC = [2][6]byte{st.mac[orig], st.mac[resp]}
-	o.HasMAC = [2]bool{st.bound[orig] && !macIsZero(&st.mac[orig]), st.bound[resp] && !macIsZero(&st.mac[resp])}
-	if !st.bound[resp] && st.bound[orig] && !macIsZero(&st.dstMAC[orig]) {
+	o.HasMAC = [2]bool{st.bound[orig] && !MACIsZero(&st.mac[orig]), st.bound[resp] && !MACIsZero(&st.mac[resp])}
+	if !st.bound[resp] && st.bound[orig] && !MACIsZero(&st.dstMAC[orig]) {
 		// The server never answered: name it by where the client sent (a broadcast
 		// address, a router, or the server's own MAC).
 		o.MAC[1], o.HasMAC[1] = st.dstMAC[orig], true

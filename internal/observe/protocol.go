@@ -40,6 +40,9 @@ type Protocol struct {
 	// rule of one operation (nil for none) by the protocol's own operation codes.
 	Rules []*Rule
 	Match func(op *Operation) *Rule
+	// FlowMatch picks the rule a whole flow raises when it ends (a storm of error
+	// answers, say); its Rule is nil for none.
+	FlowMatch func(f *Flow) FlowHit
 }
 
 // Handler dissects one protocol. Handle is given one PDU of a TCP stream (as PDULen cut

@@ -37,9 +37,10 @@ func NewRule(id, title string, sev finding.Severity, techniques ...string) *Rule
 	return r
 }
 
-// perPair and perSource mark a rule's aggregation.
-func perPair(r *Rule) *Rule   { r.PerPair = true; return r }
-func perSource(r *Rule) *Rule { r.PerSource = true; return r }
+// AggregatePerPair and AggregatePerSource mark a rule's aggregation (Rule.PerPair,
+// Rule.PerSource) where it is declared.
+func AggregatePerPair(r *Rule) *Rule   { r.PerPair = true; return r }
+func AggregatePerSource(r *Rule) *Rule { r.PerSource = true; return r }
 
 // Match returns the rule an operation of the protocol raises, or nil. It runs for every
 // operation and allocates nothing.
@@ -57,4 +58,22 @@ func Rules() []*Rule {
 		out = append(out, p.Rules...)
 	}
 	return out
+}
+
+// FlowHit is what a protocol's FlowMatch found in a flow that ended: the rule it raises
+// (nil: none), the operation the alert names ("exception") and the one detail that
+// made it (Key "exceptions", Value 25).
+type FlowHit struct {
+	Rule  *Rule
+	Op    string
+	Key   string
+	Value uint64
+}
+
+// MatchFlow returns what a flow of the protocol raises as a whole when it ends.
+func (a App) MatchFlow(f *Flow) FlowHit {
+	if int(a) < len(protocolsByApp) && protocolsByApp[a].FlowMatch != nil {
+		return protocolsByApp[a].FlowMatch(f)
+	}
+	return FlowHit{}
 }

@@ -1,10 +1,11 @@
 package observe
 
-// Helpers that turn what IT protocols carry into identity values, without allocating.
+// Helpers that turn what protocols carry into identity values, without allocating; the
+// protocols' handlers share them.
 
-// trimText drops the NUL and white-space bytes that devices leave around strings (C
+// TrimText drops the NUL and white-space bytes that devices leave around strings (C
 // strings sent with their terminator, padded fields, CR LF line ends).
-func trimText(b []byte) []byte {
+func TrimText(b []byte) []byte {
 	for len(b) > 0 && isPad(b[len(b)-1]) {
 		b = b[:len(b)-1]
 	}
@@ -16,9 +17,9 @@ func trimText(b []byte) []byte {
 
 func isPad(c byte) bool { return c == 0 || c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// printable reports whether b is text a person can read (no control characters), so
+// Printable reports whether b is text a person can read (no control characters), so
 // that identifiers which may be text or binary are shown the right way.
-func printable(b []byte) bool {
+func Printable(b []byte) bool {
 	for _, c := range b {
 		if c < 0x20 || c == 0x7f {
 			return false
@@ -27,27 +28,28 @@ func printable(b []byte) bool {
 	return len(b) > 0
 }
 
-// appendMAC appends a MAC address in the colon-separated form.
-func appendMAC(dst []byte, mac []byte) []byte {
-	return appendHexBytes(dst, mac, ':')
+// AppendMAC appends a MAC address in the colon-separated form.
+func AppendMAC(dst []byte, mac []byte) []byte {
+	return AppendHexBytes(dst, mac, ':')
 }
 
-const hexDigits = "0123456789abcdef"
+// HexDigits are the lower-case hex digits by value.
+const HexDigits = "0123456789abcdef"
 
-// appendHexBytes appends b as two hex digits a byte, with sep between bytes (0: none).
-func appendHexBytes(dst, b []byte, sep byte) []byte {
+// AppendHexBytes appends b as two hex digits a byte, with sep between bytes (0: none).
+func AppendHexBytes(dst, b []byte, sep byte) []byte {
 	for i, x := range b {
 		if i > 0 && sep != 0 {
 			dst = append(dst, sep)
 		}
-		dst = append(dst, hexDigits[x>>4], hexDigits[x&0xf])
+		dst = append(dst, HexDigits[x>>4], HexDigits[x&0xf])
 	}
 	return dst
 }
 
-// appendFlagNames appends the names of the bits set in v, comma-separated, as name
+// AppendFlagNames appends the names of the bits set in v, comma-separated, as name
 // gives them (bits without a name are left out).
-func appendFlagNames(dst []byte, v uint32, name func(int) string) []byte {
+func AppendFlagNames(dst []byte, v uint32, name func(int) string) []byte {
 	first := true
 	for i := 0; i < 32; i++ {
 		if v&(1<<i) == 0 {
@@ -64,4 +66,12 @@ func appendFlagNames(dst []byte, v uint32, name func(int) string) []byte {
 		dst = append(dst, n...)
 	}
 	return dst
+}
+
+// TrimDot drops the root's trailing dot from a DNS name.
+func TrimDot(name []byte) []byte {
+	if n := len(name); n > 1 && name[n-1] == '.' {
+		return name[:n-1]
+	}
+	return name
 }
