@@ -58,6 +58,8 @@ func StandardOfKind(kind string) string {
 // which the requirement applies; it applies at every level above as well. 0 means the
 // catalog does not level it (see docs/catalog.md). Description and Evidence are this
 // project's own words: what the requirement is for, and what an assessor looks for.
+// LevelSource, set for 62443-4-2 entries only, names where LowestSL comes from; its first
+// word is one of the Source* constants (SourceKind).
 type Requirement struct {
 	ID          string `json:"id"`
 	Standard    string `json:"standard"`
@@ -68,6 +70,7 @@ type Requirement struct {
 	LowestSL    int    `json:"lowest_sl"`
 	Description string `json:"description"`
 	Evidence    string `json:"evidence"`
+	LevelSource string `json:"level_source,omitempty"`
 }
 
 // IsEnhancement reports whether r enhances another requirement (its Parent).

@@ -13,8 +13,45 @@ import (
 )
 
 // The table format, shared by the embedded data files and `zonewarden catalog -f csv`:
-// RFC 4180 CSV with this header, lines starting with '#' ignored.
+// RFC 4180 CSV with this header, lines starting with '#' ignored. The 62443-4-2 data file
+// adds a last column, level_source, saying where each row's level comes from (see
+// LevelSource); `catalog -f csv` writes the common columns only.
 var tableHeader = []string{"id", "standard", "fr", "kind", "parent", "title", "lowest_sl", "description", "evidence"}
+
+var componentHeader = append(slices.Clip(tableHeader), "level_source")
+
+// headerOK reports whether header is one a standard's table may have: 62443-4-2 tables
+// must carry level_source; 62443-3-3 tables may (empty, as WriteCSV writes them beside
+// 62443-4-2 rows), since their levels come from the reference table the file names.
+func headerOK(standard string, header []string) bool {
+	if slices.Equal(header, componentHeader) {
+		return true
+	}
+	return standard == StandardSystem && slices.Equal(header, tableHeader)
+}
+
+// The first word of a level_source, which says what kind of source it is.
+const (
+	SourceStandard    = "standard"    // the standard's SL-C table of the clause named
+	SourceVendor      = "vendor"      // a vendor's published 62443-4-2 compliance table
+	SourceCertifier   = "certifier"   // a certification body's published document (ISASecure...)
+	SourcePlaceholder = "placeholder" // not a requirement on its own: level 0
+	SourceUnsourced   = "unsourced"   // a real requirement whose level is not yet confirmed: level 0
+)
+
+// SourceKind returns the kind of a level_source ("standard", "vendor", "certifier",
+// "placeholder", "unsourced"), or "" when it has none of these forms.
+func SourceKind(levelSource string) string {
+	kind, _, ok := strings.Cut(levelSource, ": ")
+	if !ok {
+		return ""
+	}
+	switch kind {
+	case SourceStandard, SourceVendor, SourceCertifier, SourcePlaceholder, SourceUnsourced:
+		return kind
+	}
+	return ""
+}
 
 // Limits that keep a hostile table from using unbounded memory.
 const (
@@ -35,7 +72,7 @@ func parseTable(name, standard string, data []byte) ([]Requirement, error) {
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comment = '#'
-	r.FieldsPerRecord = len(tableHeader)
+	r.FieldsPerRecord = -1 // checked against the header below
 
 	header, err := r.Read()
 	if err != nil {
@@ -44,8 +81,15 @@ func parseTable(name, standard string, data []byte) ([]Requirement, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if !slices.Equal(header, tableHeader) {
-		return nil, fmt.Errorf("%s: header is %q, want %q", name, strings.Join(header, ","), strings.Join(tableHeader, ","))
+	if !headerOK(standard, header) {
+		want := componentHeader
+		if standard == StandardSystem && len(header) < len(componentHeader) {
+			want = tableHeader
+		}
+		if len(header) != len(want) {
+			return nil, fmt.Errorf("%s: record on line 1: wrong number of fields: %d, want %d (%s)", name, len(header), len(want), strings.Join(want, ","))
+		}
+		return nil, fmt.Errorf("%s: header is %q, want %q", name, strings.Join(header, ","), strings.Join(want, ","))
 	}
 
 	var reqs []Requirement
@@ -59,6 +103,9 @@ func parseTable(name, standard string, data []byte) ([]Requirement, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := r.FieldPos(0)
+		if len(rec) != len(header) {
+			return nil, fmt.Errorf("%s line %d: wrong number of fields: %d, want %d", name, line, len(rec), len(header))
+		}
 		if len(reqs) == maxRows {
 			return nil, fmt.Errorf("%s line %d: more than %d requirements", name, line, maxRows)
 		}
@@ -121,6 +168,16 @@ func parseRow(rec []string, standard string, levels map[key]int) (Requirement, k
 		return req, 0, fmt.Errorf("%s: lowest_sl %q, want %d to 4", req.ID, rec[6], minSL)
 	}
 	req.LowestSL = sl
+	if len(rec) > len(tableHeader) {
+		src := rec[len(tableHeader)]
+		if standard == StandardSystem {
+			if src != "" {
+				return req, 0, fmt.Errorf("%s: level_source %q: 62443-3-3 levels come from the reference table; leave it empty", req.ID, clip(src))
+			}
+		} else if err := checkLevelSource(&req, k, src); err != nil {
+			return req, 0, fmt.Errorf("%s: %w", req.ID, err)
+		}
+	}
 
 	if err := checkParent(req, k, levels); err != nil {
 		return req, 0, fmt.Errorf("%s: %w", req.ID, err)
@@ -139,6 +196,39 @@ func parseRow(rec []string, standard string, levels map[key]int) (Requirement, k
 		}
 	}
 	return req, k, nil
+}
+
+// checkLevelSource: every 62443-4-2 row names where its level comes from; a level of 0 is
+// either a placeholder (a CR, never an enhancement) or a real requirement marked unsourced,
+// and a level above 0 always has a source.
+func checkLevelSource(req *Requirement, k key, src string) error {
+	switch {
+	case strings.TrimSpace(src) != src || src == "" || strings.ContainsAny(src, "\r\n\t"):
+		return fmt.Errorf("level_source is empty, has surrounding space or spans lines")
+	case len(src) > maxTextLen:
+		return fmt.Errorf("level_source longer than %d bytes", maxTextLen)
+	}
+	kind := SourceKind(src)
+	switch {
+	case kind == "":
+		return fmt.Errorf("level_source %q: start it with %s:, %s:, %s:, %s: or %s:", clip(src), SourceStandard,
+			SourceVendor, SourceCertifier, SourcePlaceholder, SourceUnsourced)
+	case kind == SourcePlaceholder && (k.prefix() != prefixCR || k.re() != 0):
+		return fmt.Errorf("only a CR can be a placeholder")
+	case (kind == SourcePlaceholder || kind == SourceUnsourced) && req.LowestSL != 0:
+		return fmt.Errorf("lowest_sl %d with a %s level_source: a %s entry has level 0", req.LowestSL, kind, kind)
+	case kind != SourcePlaceholder && kind != SourceUnsourced && req.LowestSL == 0:
+		return fmt.Errorf("lowest_sl 0 with a %s source: mark the row %s: or %s: and say why", kind, SourcePlaceholder, SourceUnsourced)
+	}
+	req.LevelSource = src
+	return nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
 }
 
 // kindOf derives the kind from the identifier, so the kind column cannot drift.
@@ -188,15 +278,23 @@ func checkParent(req Requirement, k key, levels map[key]int) error {
 	return nil
 }
 
-// WriteCSV writes reqs in the table format of the embedded data files, header first.
+// WriteCSV writes reqs in the table format of the embedded data files, header first. The
+// level_source column is written when any of reqs has one (62443-4-2 entries do).
 func WriteCSV(w io.Writer, reqs []Requirement) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(tableHeader); err != nil {
+	header := tableHeader
+	if slices.ContainsFunc(reqs, func(r Requirement) bool { return r.LevelSource != "" }) {
+		header = componentHeader
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for _, r := range reqs {
 		rec := []string{r.ID, r.Standard, strconv.Itoa(r.FR), r.Kind, r.Parent, r.Title,
 			strconv.Itoa(r.LowestSL), r.Description, r.Evidence}
+		if len(header) == len(componentHeader) {
+			rec = append(rec, r.LevelSource)
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

@@ -7,7 +7,10 @@ import (
 	"testing"
 )
 
-const testHeader = "id,standard,fr,kind,parent,title,lowest_sl,description,evidence\n"
+const (
+	testHeader     = "id,standard,fr,kind,parent,title,lowest_sl,description,evidence\n"
+	testCompHeader = "id,standard,fr,kind,parent,title,lowest_sl,description,evidence,level_source\n"
+)
 
 func TestParseTableErrors(t *testing.T) {
 	const sr11 = `"SR 1.1","62443-3-3",1,"SR","","Human user identification and authentication",1,"d","e"` + "\n"
@@ -25,16 +28,23 @@ func TestParseTableErrors(t *testing.T) {
 		{"duplicate", StandardSystem, testHeader + sr11 + sr11, "listed twice"},
 		{"wrong standard column", StandardSystem, testHeader + strings.Replace(sr11, `"62443-3-3"`, `"62443-4-2"`, 1), "standard"},
 		{"CR in 3-3", StandardSystem, testHeader + `"CR 1.1","62443-3-3",1,"CR","","t",1,"d","e"` + "\n", "does not belong"},
-		{"SR in 4-2", StandardComponent, testHeader + `"SR 1.1","62443-4-2",1,"SR","","t",1,"d","e"` + "\n", "does not belong"},
+		{"SR in 4-2", StandardComponent, testCompHeader + `"SR 1.1","62443-4-2",1,"SR","","t",1,"d","e","standard: s"` + "\n", "does not belong"},
 		{"wrong kind", StandardSystem, testHeader + strings.Replace(sr11, `"SR",""`, `"RE",""`, 1), `kind "RE", want "SR"`},
 		{"wrong fr", StandardSystem, testHeader + strings.Replace(sr11, `",1,"SR"`, `",2,"SR"`, 1), "fr"},
 		{"level zero in 3-3", StandardSystem, testHeader + strings.Replace(sr11, `",1,"d"`, `",0,"d"`, 1), "lowest_sl"},
-		{"level five", StandardComponent, testHeader + `"CR 1.1","62443-4-2",1,"CR","","t",5,"d","e"` + "\n", "lowest_sl"},
+		{"level five", StandardComponent, testCompHeader + `"CR 1.1","62443-4-2",1,"CR","","t",5,"d","e","standard: s"` + "\n", "lowest_sl"},
+		{"4-2 without level_source", StandardComponent, testHeader + `"CR 1.1","62443-4-2",1,"CR","","t",1,"d","e"` + "\n", "wrong number of fields"},
+		{"level without source", StandardComponent, testCompHeader + `"CR 1.1","62443-4-2",1,"CR","","t",1,"d","e",""` + "\n", "level_source is empty"},
+		{"source of unknown kind", StandardComponent, testCompHeader + `"CR 1.1","62443-4-2",1,"CR","","t",1,"d","e","my memory"` + "\n", "start it with standard:"},
+		{"unsourced with a level", StandardComponent, testCompHeader + `"CR 1.1","62443-4-2",1,"CR","","t",2,"d","e","unsourced: x"` + "\n", "level 0"},
+		{"sourced level zero", StandardComponent, testCompHeader + `"CR 1.1","62443-4-2",1,"CR","","t",0,"d","e","vendor: x"` + "\n", "mark the row placeholder: or unsourced:"},
+		{"placeholder enhancement", StandardComponent, testCompHeader + `"CR 1.1","62443-4-2",1,"CR","","t",1,"d","e","standard: s"` + "\n" + `"CR 1.1 RE 1","62443-4-2",1,"CR-RE","CR 1.1","t",0,"d","e","placeholder: x"` + "\n", "only a CR"},
+		{"source on 3-3", StandardSystem, testCompHeader + strings.Replace(sr11, `"e"`, `"e","standard: s"`, 1), "leave it empty"},
 		{"parent missing", StandardSystem, testHeader + `"SR 1.1 RE 1","62443-3-3",1,"RE","SR 1.1","t",2,"d","e"` + "\n", "must come earlier"},
 		{"wrong parent", StandardSystem, testHeader + sr11 + `"SR 1.1 RE 1","62443-3-3",1,"RE","SR 1.2","t",2,"d","e"` + "\n", `want "SR 1.1"`},
 		{"parent on base", StandardSystem, testHeader + strings.Replace(sr11, `"SR",""`, `"SR","SR 1.2"`, 1), "want none"},
 		{"enhancement below parent", StandardSystem, testHeader + strings.Replace(sr11, `",1,"d"`, `",3,"d"`, 1) + `"SR 1.1 RE 1","62443-3-3",1,"RE","SR 1.1","t",2,"d","e"` + "\n", "below its parent"},
-		{"type-specific without CR", StandardComponent, testHeader + `"EDR 3.10","62443-4-2",3,"EDR","","t",1,"d","e"` + "\n", `want "CR 3.10"`},
+		{"type-specific without CR", StandardComponent, testCompHeader + `"EDR 3.10","62443-4-2",3,"EDR","","t",1,"d","e","standard: s"` + "\n", `want "CR 3.10"`},
 		{"empty description", StandardSystem, testHeader + strings.Replace(sr11, `"d"`, `""`, 1), "description is empty"},
 		{"padded title", StandardSystem, testHeader + strings.Replace(sr11, `"Human`, `" Human`, 1), "surrounding space"},
 		{"multi-line evidence", StandardSystem, testHeader + strings.Replace(sr11, `"e"`, "\"e\nf\"", 1), "spans lines"},
@@ -103,9 +113,10 @@ func FuzzParseTable(f *testing.F) {
 		f.Add(file.standard == StandardSystem, data)
 	}
 	f.Add(true, []byte(testHeader+`"SR 1.1","62443-3-3",1,"SR","","t",1,"d","e"`+"\n"))
-	f.Add(false, []byte(testHeader+`"CR 3.10","62443-4-2",3,"CR","","t",0,"d","e"`+"\n"+
-		`"EDR 3.10","62443-4-2",3,"EDR","CR 3.10","t",1,"d","e"`+"\n"+
-		`"EDR 3.10 RE 1","62443-4-2",3,"EDR-RE","EDR 3.10","t",2,"d","e"`+"\n"))
+	f.Add(false, []byte(testCompHeader+`"CR 3.10","62443-4-2",3,"CR","","t",0,"d","e","placeholder: p"`+"\n"+
+		`"EDR 3.10","62443-4-2",3,"EDR","CR 3.10","t",1,"d","e","standard: s"`+"\n"+
+		`"EDR 3.10 RE 1","62443-4-2",3,"EDR-RE","EDR 3.10","t",2,"d","e","vendor: v"`+"\n"+
+		`"HDR 3.10","62443-4-2",3,"HDR","CR 3.10","t",0,"d","e","unsourced: u"`+"\n"))
 	f.Add(true, []byte(testHeader+`"SR 1.1 RE 1","62443-3-3",1,"RE","SR 1.1","t",2,"d","e"`+"\n"))
 	f.Add(true, []byte("id,standard\n\"unterminated"))
 	f.Fuzz(func(t *testing.T, system bool, data []byte) {
