@@ -71,6 +71,7 @@ type Requirement struct {
 	Description string `json:"description"`
 	Evidence    string `json:"evidence"`
 	LevelSource string `json:"level_source,omitempty"`
+	Clause      string `json:"clause,omitempty"` // constraints only: the clause of the standard, "clause 4.2"
 }
 
 // IsEnhancement reports whether r enhances another requirement (its Parent).
@@ -82,6 +83,11 @@ type Catalog struct {
 	reqs     []Requirement
 	index    map[key]int32 // parsed identifier to position in reqs
 	haystack []string      // lower-case id, title, description and evidence for Query
+
+	constraints []Requirement // 62443-3-3 and 62443-4-2 clause 4, kind KindConstraint
+	cHaystack   []string
+	scope       map[key]Scope // 62443-3-3 requirement to where it applies
+	plaus       plausibility
 }
 
 //go:embed data/*.csv
@@ -125,7 +131,48 @@ func loadEmbedded() (*Catalog, error) {
 		}
 		all = append(all, reqs...)
 	}
-	return newCatalog(all)
+	c, err := newCatalog(all)
+	if err != nil {
+		return nil, err
+	}
+	return c, c.loadSideTables(dataFS.ReadFile)
+}
+
+// loadSideTables reads the constraints, the conduit scope table and the plausibility
+// table, and checks that the scope table covers every 62443-3-3 requirement exactly once.
+func (c *Catalog) loadSideTables(read func(string) ([]byte, error)) error {
+	known := make(map[key]bool, len(c.index))
+	for k := range c.index {
+		known[k] = true
+	}
+	data, err := read(constraintsFile)
+	if err != nil {
+		return err
+	}
+	if c.constraints, err = parseConstraints(constraintsFile, data); err != nil {
+		return err
+	}
+	for _, r := range c.constraints {
+		c.cHaystack = append(c.cHaystack, strings.ToLower(r.ID+"\n"+r.Title+"\n"+r.Description+"\n"+r.Evidence))
+	}
+	if data, err = read(scopeFile); err != nil {
+		return err
+	}
+	if c.scope, err = parseScope(scopeFile, data, known); err != nil {
+		return err
+	}
+	for _, r := range c.reqs {
+		if k, _ := parseKey(r.ID); r.Standard == StandardSystem {
+			if _, ok := c.scope[k]; !ok {
+				return fmt.Errorf("%s: %s has no row; every 62443-3-3 requirement needs one", scopeFile, r.ID)
+			}
+		}
+	}
+	if data, err = read(plausibilityFile); err != nil {
+		return err
+	}
+	c.plaus, err = parsePlausibility(plausibilityFile, data, known)
+	return err
 }
 
 // newCatalog indexes reqs, which parseTable has validated.
@@ -192,21 +239,27 @@ type Filter struct {
 	Standard string // StandardSystem or StandardComponent
 	FR       int    // foundational requirement 1–7
 	SL       int    // keep requirements that apply at this level: 1 <= LowestSL <= SL
-	Kind     string // one of Kinds(), any letter case
+	Kind     string // one of Kinds() or KindConstraint, any letter case
 	Query    string // case-insensitive text in id, title, description or evidence
 }
 
-// Filter returns the requirements that match f, in catalog order.
+// Filter returns the requirements that match f, in catalog order. Kind "constraint"
+// selects the constraints (KindConstraint) instead of requirements; they have FR 0 and
+// level 0, so an FR or SL filter leaves them out.
 func (c *Catalog) Filter(f Filter) []Requirement {
 	query := strings.ToLower(strings.TrimSpace(f.Query))
+	reqs, haystack := c.reqs, c.haystack
+	if strings.EqualFold(f.Kind, KindConstraint) {
+		reqs, haystack = c.constraints, c.cHaystack
+	}
 	var out []Requirement
-	for i, r := range c.reqs {
+	for i, r := range reqs {
 		switch {
 		case f.Standard != "" && r.Standard != f.Standard,
 			f.FR != 0 && r.FR != f.FR,
 			f.SL != 0 && (r.LowestSL < 1 || r.LowestSL > f.SL),
 			f.Kind != "" && !strings.EqualFold(r.Kind, f.Kind),
-			query != "" && !strings.Contains(c.haystack[i], query):
+			query != "" && !strings.Contains(haystack[i], query):
 			continue
 		}
 		out = append(out, r)
