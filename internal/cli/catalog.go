@@ -41,10 +41,13 @@ IEC 62443-4-2 (CR, and SAR/EDR/HDR/NDR for software applications, embedded, host
 network devices). Each has a short title, its foundational requirement, the lowest
 security level at which it applies, and a description and evidence list written in
 zonewarden's own words. --sl keeps what applies at that level; 62443-4-2 entries the
-catalog does not level (shown as "-") are then left out. See docs/catalog.md.`,
+catalog does not level (shown as "-") are then left out. --kind constraint lists the
+clause 4 constraints instead (62443-3-3 CSC 1-3, 62443-4-2 CCSC 1-4), which hold for
+every requirement and have no level of their own. See docs/catalog.md.`,
 		Example: `  zonewarden catalog --sl 2 --fr 5           # what SL 2 asks of FR 5 (restricted data flow)
   zonewarden catalog --standard 62443-4-2 --kind EDR
   zonewarden catalog --standard all --search boot -f md
+  zonewarden catalog --standard all --kind constraint
   zonewarden catalog -f json -o catalog.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -55,7 +58,7 @@ catalog does not level (shown as "-") are then left out. See docs/catalog.md.`,
 	f.StringVar(&o.standard, "standard", catalog.StandardSystem, "standard to list: 62443-3-3, 62443-4-2 or all")
 	f.IntVar(&o.fr, "fr", 0, "only foundational requirement `N` (1-7)")
 	f.IntVar(&o.sl, "sl", 0, "only requirements that apply at security level `N` (1-4)")
-	f.StringVar(&o.kind, "kind", "", "only requirements of kind `K`: "+strings.Join(catalog.Kinds(), ", "))
+	f.StringVar(&o.kind, "kind", "", "only requirements of kind `K`: "+kindList()+" (the clause 4 constraints)")
 	f.StringVar(&o.search, "search", "", "only requirements whose id, title, description or evidence contains `TEXT`")
 	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(catalogFormats, ", "))
 	f.StringVarP(&o.output, "output", "o", "", "write to `FILE` instead of standard output")
@@ -92,7 +95,7 @@ func runCatalog(cmd *cobra.Command, o catalogOptions) error {
 		unlevelled.SL = 0
 		n := 0
 		for _, r := range c.Filter(unlevelled) {
-			if r.LowestSL == 0 {
+			if r.LowestSL == 0 && r.Kind != catalog.KindConstraint {
 				n++
 			}
 		}
@@ -133,10 +136,12 @@ func catalogFilter(cmd *cobra.Command, o catalogOptions) (catalog.Filter, error)
 		}
 		f.SL = o.sl
 	}
-	if o.kind != "" {
+	if strings.EqualFold(o.kind, catalog.KindConstraint) {
+		f.Kind = catalog.KindConstraint // both standards have constraints
+	} else if o.kind != "" {
 		std := catalog.StandardOfKind(o.kind)
 		if std == "" {
-			return f, fmt.Errorf("--kind %q: want one of %s", o.kind, strings.Join(catalog.Kinds(), ", "))
+			return f, fmt.Errorf("--kind %q: want one of %s", o.kind, kindList())
 		}
 		if f.Standard != "" && std != f.Standard {
 			return f, fmt.Errorf("--kind %s belongs to %s, not %s: add --standard %s or --standard %s",
@@ -149,6 +154,18 @@ func catalogFilter(cmd *cobra.Command, o catalogOptions) (catalog.Filter, error)
 	}
 	f.Query = o.search
 	return f, nil
+}
+
+func kindList() string {
+	return strings.Join(append(catalog.Kinds(), catalog.KindConstraint), ", ")
+}
+
+// frText shows a requirement's FR as "5 RDF", and a constraint's, which spans every FR, as "-".
+func frText(fr int) string {
+	if catalog.FRName(fr) == "" {
+		return "-"
+	}
+	return strconv.Itoa(fr) + " " + catalog.FRCode(fr)
 }
 
 func frList() string {
@@ -171,7 +188,7 @@ func writeCatalogTable(w io.Writer, reqs []catalog.Requirement) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tFR\tSL\tTITLE")
 	for _, r := range reqs {
-		fmt.Fprintf(tw, "%s\t%d %s\t%s\t%s\n", r.ID, r.FR, catalog.FRCode(r.FR), levelText(r.LowestSL), r.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, frText(r.FR), levelText(r.LowestSL), r.Title)
 	}
 	return tw.Flush()
 }
@@ -192,7 +209,7 @@ func writeCatalogMarkdown(w io.Writer, reqs []catalog.Requirement) error {
 	b.WriteString("| ID | FR | Kind | Lowest SL | Title | Description |\n")
 	b.WriteString("|----|----|------|-----------|-------|-------------|\n")
 	for _, r := range reqs {
-		fmt.Fprintf(&b, "| %s | %d %s | %s | %s | %s | %s |\n", r.ID, r.FR, catalog.FRCode(r.FR), r.Kind,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.ID, frText(r.FR), r.Kind,
 			levelText(r.LowestSL), markdownCell(r.Title), markdownCell(r.Description))
 	}
 	_, err := io.WriteString(w, b.String())

@@ -63,6 +63,8 @@ func TestCatalogGolden(t *testing.T) {
 		{"sl2_fr5.md", []string{"catalog", "--sl", "2", "--fr", "5", "-f", "md"}},
 		{"component_fr3_edr.txt", []string{"catalog", "--standard", "62443-4-2", "--fr", "3", "--kind", "edr"}},
 		{"all_search_boot.md", []string{"catalog", "--standard", "all", "--search", "boot", "-f", "md"}},
+		{"constraints.txt", []string{"catalog", "--standard", "all", "--kind", "constraint"}},
+		{"constraints_component.json", []string{"catalog", "--standard", "62443-4-2", "--kind", "CONSTRAINT", "-f", "json"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
@@ -88,6 +90,9 @@ func TestCatalogCounts(t *testing.T) {
 		{[]string{"catalog", "--kind", "re"}, 49},
 		{[]string{"catalog", "--kind", "SR"}, 51},
 		{[]string{"catalog", "--standard", "62443-3-3", "--search", "zone boundary"}, 2}, // SR 5.2 and the description of SR 4.1 RE 2,
+		{[]string{"catalog", "--kind", "constraint"}, 3},                                   // CSC 1-3 of 62443-3-3
+		{[]string{"catalog", "--standard", "all", "--kind", "constraint"}, 7},              // and CCSC 1-4 of 62443-4-2
+		{[]string{"catalog", "--standard", "all", "--sl", "2", "--kind", "constraint"}, 0}, // constraints have no level
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCLI(t, tt.args...)
@@ -181,6 +186,7 @@ func TestCatalogJSONSchema(t *testing.T) {
 	for _, args := range [][]string{
 		{"catalog", "--standard", "all", "-f", "json"},
 		{"catalog", "--search", "no such requirement", "-f", "json"},
+		{"catalog", "--standard", "all", "--kind", "constraint", "-f", "json"},
 	} {
 		code, stdout, stderr := runCLI(t, args...)
 		if code != ExitOK {
