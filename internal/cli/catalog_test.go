@@ -89,7 +89,7 @@ func TestCatalogCounts(t *testing.T) {
 		{[]string{"catalog", "--sl", "4"}, 100},
 		{[]string{"catalog", "--kind", "re"}, 49},
 		{[]string{"catalog", "--kind", "SR"}, 51},
-		{[]string{"catalog", "--standard", "62443-3-3", "--search", "zone boundary"}, 2}, // SR 5.2 and the description of SR 4.1 RE 2,
+		{[]string{"catalog", "--standard", "62443-3-3", "--search", "zone boundary"}, 2},   // SR 5.2 and the description of SR 4.1 RE 2,
 		{[]string{"catalog", "--kind", "constraint"}, 3},                                   // CSC 1-3 of 62443-3-3
 		{[]string{"catalog", "--standard", "all", "--kind", "constraint"}, 7},              // and CCSC 1-4 of 62443-4-2
 		{[]string{"catalog", "--standard", "all", "--sl", "2", "--kind", "constraint"}, 0}, // constraints have no level
