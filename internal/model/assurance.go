@@ -148,6 +148,9 @@ type Vulnerability struct {
 	Description string   `yaml:"description" json:"description,omitempty"`
 	Assets      []string `yaml:"assets" json:"assets,omitempty"`
 	Source      string   `yaml:"source" json:"source,omitempty"` // declared (default), verify, advisory
+	// MitigatedBy names the countermeasures that remove or block the weakness; it stays
+	// open (and holds the threat's likelihood, docs/risk.md) until one is implemented.
+	MitigatedBy []string `yaml:"mitigated_by" json:"mitigated_by,omitempty"`
 }
 
 // VulnerabilitySources are where a vulnerability is known from.

@@ -36,7 +36,7 @@ components:
 `, 1), "  - {id: plc, zone: z-b, kind: plc, ips: [10.0.2.10]}\n", "  - {id: plc, zone: z-b, kind: plc, ips: [10.0.2.10], component: cp-plc}\n", 1)
 
 func TestAssuranceLoads(t *testing.T) {
-	src := strings.Replace(assured, "    countermeasures: [cm1]\n", "    countermeasures: [cm1]\n    vulnerabilities: [{id: CVE-2021-0001, assets: [plc], source: declared}]\n", 1)
+	src := strings.Replace(assured, "    countermeasures: [cm1]\n", "    countermeasures: [cm1]\n    vulnerabilities: [{id: CVE-2021-0001, assets: [plc], source: declared, mitigated_by: [cm1]}]\n", 1)
 	m, err := parse(t, src)
 	if err != nil {
 		t.Fatal(err)
@@ -48,11 +48,20 @@ func TestAssuranceLoads(t *testing.T) {
 	if m.System.Boundary == nil || len(m.System.Boundary.AccessPoints) != 1 || m.System.Environment == nil || m.System.EvidenceMonths != 24 {
 		t.Errorf("system: %+v", m.System)
 	}
-	if len(m.Components) != 1 || m.Assets[0].Component != "cp-plc" || len(m.Threats[0].Vulnerabilities) != 1 {
+	if len(m.Components) != 1 || m.Assets[0].Component != "cp-plc" || len(m.Threats[0].Vulnerabilities) != 1 || m.Threats[0].Vulnerabilities[0].MitigatedBy[0] != "cm1" {
 		t.Errorf("components, asset, vulnerabilities: %+v %+v %+v", m.Components, m.Assets[0], m.Threats[0].Vulnerabilities)
 	}
 	if err := compileSchema(t).Validate(yamlToInstance(t, []byte(src))); err != nil {
 		t.Errorf("the schema rejects it: %v", err)
+	}
+}
+
+// TestVulnerabilityMitigatedBy: mitigated_by names countermeasures; anything else is an
+// error at load, which the schema (blind to references) cannot see.
+func TestVulnerabilityMitigatedBy(t *testing.T) {
+	src := strings.Replace(assured, "    countermeasures: [cm1]\n", "    countermeasures: [cm1]\n    vulnerabilities: [{id: V-1, mitigated_by: [t1]}]\n", 1)
+	if _, err := parse(t, src); err == nil || !strings.Contains(err.Error(), `mitigated_by unknown countermeasure "t1"`) {
+		t.Errorf("want an error naming the unknown countermeasure, got %v", err)
 	}
 }
 

@@ -212,9 +212,12 @@ type Countermeasure struct {
 	// Compensates declares it a compensating countermeasure for an FR on some assets.
 	Compensates []Compensation `yaml:"compensates" json:"compensates,omitempty"`
 	// ReducesLikelihood is how many likelihood levels the measure takes off the threats
-	// that name it, once implemented (default 1).
+	// it addresses, once implemented, when its effect is prevent or detect. Unset means
+	// nothing: there is no default reduction (package risk reports a measure that
+	// addresses a threat without stating its effect and amount).
 	ReducesLikelihood *int `yaml:"reduces_likelihood" json:"reduces_likelihood,omitempty"`
-	// ReducesConsequence is how many consequence levels it takes off (default 0).
+	// ReducesConsequence is how many consequence levels it takes off, when its effect is
+	// respond or recover; unset means nothing.
 	ReducesConsequence *int       `yaml:"reduces_consequence" json:"reduces_consequence,omitempty"`
 	Pos                Pos        `yaml:"-" json:"-"`
 	node               *yaml.Node // where the fields were written, for diagnostics
@@ -228,15 +231,17 @@ const (
 	StatusNotApplicable = "not-applicable"
 )
 
-// LikelihoodReduction returns how many likelihood levels the measure removes.
+// LikelihoodReduction returns the likelihood levels the measure states it removes; 0
+// when it states none (there is no default).
 func (c *Countermeasure) LikelihoodReduction() int {
 	if c.ReducesLikelihood == nil {
-		return 1
+		return 0
 	}
 	return *c.ReducesLikelihood
 }
 
-// ConsequenceReduction returns how many consequence levels the measure removes.
+// ConsequenceReduction returns the consequence levels the measure states it removes; 0
+// when it states none.
 func (c *Countermeasure) ConsequenceReduction() int {
 	if c.ReducesConsequence == nil {
 		return 0

@@ -90,6 +90,11 @@ func (v *validator) vulnerabilities(t *Threat) {
 				v.add(at, "vulnerability assets are asset ids", "%s: vulnerability %s names unknown asset %q", what, vu.ID, a)
 			}
 		}
+		for _, c := range vu.MitigatedBy {
+			if k := v.kinds[c]; k != "countermeasure" && !v.unreadable(c) {
+				v.add(at, "mitigated_by takes countermeasure ids", "%s: vulnerability %s: mitigated_by unknown countermeasure %q", what, vu.ID, c)
+			}
+		}
 	}
 }
 

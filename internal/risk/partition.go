@@ -59,17 +59,17 @@ func partition(m *model.Model, r *Result) []finding.Finding {
 				"safety zone %s also holds basic process control assets (%s)", z.ID, list(nonSafetyControl))
 		}
 		if len(laptops) > 0 {
-			add("partition/temporary-not-separated", finding.Medium, z.ID, z.Pos, "ZCR 3.5",
+			add("partition/temporary-not-separated", finding.Medium, z.ID, z.Pos, "ZCR 3.4",
 				"give temporarily connected devices a zone of their own (temporary: true) joined by a conduit",
 				"temporarily connected devices (%s) sit in zone %s with permanent assets", list(laptops), z.ID)
 		}
 		if len(wireless) > 0 {
-			add("partition/wireless-not-separated", finding.Medium, z.ID, z.Pos, "ZCR 3.4",
+			add("partition/wireless-not-separated", finding.Medium, z.ID, z.Pos, "ZCR 3.5",
 				"put wireless devices in a zone of their own (wireless: true) joined by a conduit",
 				"wireless devices (%s) sit in zone %s, which is not a wireless zone", list(wireless), z.ID)
 		}
 		if (z.Wireless || z.Temporary || z.External) && len(control) > 0 {
-			add("partition/special-zone-with-control", finding.Medium, z.ID, z.Pos, "ZCR 3.4,ZCR 3.5,ZCR 3.6",
+			add("partition/special-zone-with-control", finding.Medium, z.ID, z.Pos, specialReqs(z),
 				"keep wireless, temporary and external devices apart from controllers",
 				"zone %s is for wireless, temporary or external devices but holds control assets (%s)", z.ID, list(control))
 		}
@@ -93,6 +93,22 @@ func partition(m *model.Model, r *Result) []finding.Finding {
 	}
 	out = append(out, addressChecks(m)...)
 	return out
+}
+
+// specialReqs names the ZCR 3 clauses of a zone's marks: temporarily connected devices
+// (ZCR 3.4), wireless (ZCR 3.5), external networks (ZCR 3.6).
+func specialReqs(z *model.Zone) string {
+	var r []string
+	if z.Temporary {
+		r = append(r, "ZCR 3.4")
+	}
+	if z.Wireless {
+		r = append(r, "ZCR 3.5")
+	}
+	if z.External {
+		r = append(r, "ZCR 3.6")
+	}
+	return strings.Join(r, ",")
 }
 
 func statedChecks(m *model.Model, t *Target, id, kind string, pos model.Pos) []finding.Finding {

@@ -28,11 +28,34 @@ type ThreatRisk struct {
 	Residual            Level `json:"residual"`
 	// Tolerable reports whether the residual risk is at or below the tolerable risk.
 	Tolerable bool `json:"tolerable"`
-	// Counted are the implemented countermeasures that reduced the risk; NotCounted the
-	// named ones that did not (planned, partial, not-applicable), with their status.
+	// Counted are the implemented countermeasures whose stated effect was credited;
+	// NotCounted the others that address the threat, each with why ("planned", "no effect
+	// stated", "no amount stated", "held by open vulnerability").
 	Counted    []string `json:"counted"`
 	NotCounted []string `json:"not_counted"`
-	model      *model.Threat
+	// Mitigations are the steps of the re-rating (ZCR 5.9), one per countermeasure that
+	// addresses the threat, in order: from Likelihood/Consequence/Unmitigated to the
+	// residual rating.
+	Mitigations []Mitigation `json:"mitigations"`
+	// Vulnerabilities are the weaknesses the threat exploits (ZCR 5.2): declared, observed
+	// by verify, or from advisories. HeldBy lists the open ones on its targets, which keep
+	// its likelihood as stated.
+	Vulnerabilities []VulnerabilityRisk `json:"vulnerabilities"`
+	HeldBy          []string            `json:"held_by"`
+	// Needed, for a threat above the tolerable risk, says what would bring it down
+	// (ZCR 5.12).
+	Needed *Needed `json:"needed,omitempty"`
+	model  *model.Threat
+}
+
+// Needed is what a threat above the tolerable risk still needs: more levels off its
+// likelihood (prevent or detect measures) or its consequence (respond or recover), either
+// alone, 0 when one dimension alone cannot get there.
+type Needed struct {
+	Likelihood  int `json:"likelihood"`
+	Consequence int `json:"consequence"`
+	// Vulnerabilities must be closed before any likelihood reduction counts.
+	Vulnerabilities []string `json:"vulnerabilities,omitempty"`
 }
 
 // Level is a risk level on the model's matrix.
@@ -51,6 +74,9 @@ type TargetRisk struct {
 	// Score orders targets by risk for the remediation plan: the sum over threats of
 	// the residual level index+1, so many medium risks weigh like one high one.
 	Score int `json:"score"`
+	// Initial is the initial risk assessment (ZCR 2) and whether the detailed one is
+	// needed (ZCR 4).
+	Initial InitialRisk `json:"initial"`
 }
 
 // Step is one step of an SL-T derivation, in words, with the level it led to.
@@ -105,17 +131,23 @@ func (r *Result) TargetRisk(id string) (TargetRisk, bool) {
 	return r.Conduits[i-len(r.Zones)], true
 }
 
-// Assess runs the risk assessment of m.
-func Assess(m *model.Model) *Result {
+// Assess runs the risk assessment of m with nothing from outside the model.
+func Assess(m *model.Model) *Result { return AssessWith(m, Options{}) }
+
+// AssessWith runs the risk assessment of m, counting the weaknesses opts brings in.
+func AssessWith(m *model.Model, opts Options) *Result {
 	rm := &m.System.Risk
 	r := &Result{Method: *rm, byTarget: map[string]int{}}
 	r.Threats = make([]ThreatRisk, len(m.Threats))
+	byAddress := addressing(m)
 	for i := range m.Threats {
-		r.Threats[i] = threatRisk(m, &m.Threats[i])
+		r.Threats[i] = threatRisk(m, &m.Threats[i], byAddress, &opts)
 		if !r.Threats[i].Tolerable {
 			r.Findings = append(r.Findings, intolerable(m, &r.Threats[i]))
 		}
 	}
+	r.Findings = append(r.Findings, effectChecks(m, r)...)
+	r.Findings = append(r.Findings, vulnerabilityChecks(r)...)
 	bearing := threatsBearingOn(m)
 	for i := range m.Zones {
 		r.Zones = append(r.Zones, rollUp(r, m.Zones[i].ID, "zone", bearing[m.Zones[i].ID]))
@@ -123,6 +155,7 @@ func Assess(m *model.Model) *Result {
 	for i := range m.Conduits {
 		r.Conduits = append(r.Conduits, rollUp(r, m.Conduits[i].ID, "conduit", bearing[m.Conduits[i].ID]))
 	}
+	r.Findings = append(r.Findings, screen(m, r, bearing)...)
 	deriveTargets(m, r, bearing)
 	r.Findings = append(r.Findings, partition(m, r)...)
 	finding.Sort(r.Findings)
@@ -134,36 +167,6 @@ func levelOf(rm *model.RiskMethod, l, c int) Level {
 	return Level{Index: i, Name: rm.Levels[max(i, 0)]}
 }
 
-func threatRisk(m *model.Model, t *model.Threat) ThreatRisk {
-	rm := &m.System.Risk
-	tr := ThreatRisk{ID: t.ID, Name: t.Name, Source: t.Source.Name, Capability: t.Source.Capability,
-		Targets: t.Targets, Likelihood: t.Likelihood, model: t, Counted: []string{}, NotCounted: []string{}}
-	for _, cat := range rm.Categories { // in the method's order, so ties pick the first category
-		if c, ok := t.Consequences[cat]; ok && c > tr.Consequence {
-			tr.Consequence, tr.WorstCategory = c, cat
-		}
-	}
-	tr.Unmitigated = levelOf(rm, tr.Likelihood, tr.Consequence)
-	rl, rc := tr.Likelihood, tr.Consequence
-	for _, id := range t.Countermeasures {
-		cm, ok := m.Countermeasure(id)
-		if !ok {
-			continue
-		}
-		if cm.Status != model.StatusImplemented {
-			tr.NotCounted = append(tr.NotCounted, id+" ("+cm.Status+")")
-			continue
-		}
-		tr.Counted = append(tr.Counted, id)
-		rl -= cm.LikelihoodReduction()
-		rc -= cm.ConsequenceReduction()
-	}
-	tr.ResidualLikelihood, tr.ResidualConsequence = max(rl, 1), max(rc, 1)
-	tr.Residual = levelOf(rm, tr.ResidualLikelihood, tr.ResidualConsequence)
-	tr.Tolerable = tr.Residual.Index <= rm.TolerableIndex()
-	return tr
-}
-
 func intolerable(m *model.Model, t *ThreatRisk) finding.Finding {
 	rm := &m.System.Risk
 	sev := finding.Medium
@@ -173,16 +176,53 @@ func intolerable(m *model.Model, t *ThreatRisk) finding.Finding {
 	case over >= 2:
 		sev = finding.High
 	}
-	fix := "implement countermeasures against it (planned ones do not count until implemented), or accept the risk formally and record who did"
+	n := needed(rm, t)
+	t.Needed = &n
+	var ways []string
+	if n.Likelihood > 0 {
+		ways = append(ways, fmt.Sprintf("%d more likelihood level(s) off (prevent or detect measures)", n.Likelihood))
+	}
+	if n.Consequence > 0 {
+		ways = append(ways, fmt.Sprintf("%d more consequence level(s) off (respond or recover measures)", n.Consequence))
+	}
+	need := "no reduction of likelihood or consequence alone reaches it: it needs both"
+	if len(ways) > 0 {
+		need = "it needs " + strings.Join(ways, ", or ")
+	}
+	if len(n.Vulnerabilities) > 0 {
+		need += "; open vulnerabilities (" + strings.Join(n.Vulnerabilities, ", ") + ") keep its likelihood as stated until a countermeasure closes them"
+	}
+	fix := "implement countermeasures against it with a stated effect and amount (planned ones do not count until implemented), or accept the risk formally and record who did"
 	if len(t.NotCounted) > 0 {
-		fix = "finish the countermeasures named but not yet counted (" + strings.Join(t.NotCounted, ", ") + "), or add more"
+		fix = "finish or complete the countermeasures that address it but are not counted (" + strings.Join(t.NotCounted, ", ") + "), or add more"
 	}
 	return finding.Finding{
 		Rule: "risk/residual-above-tolerable", Severity: sev, Subject: t.ID,
-		Message: fmt.Sprintf("threat %s (%s): residual risk %s exceeds the tolerable %s (likelihood %d, %s consequence %d after countermeasures)",
-			t.ID, t.Name, t.Residual.Name, rm.Tolerable, t.ResidualLikelihood, t.WorstCategory, t.ResidualConsequence),
-		Fix: fix, Requirements: []string{"ZCR 5"}, Location: t.model.Pos.String(),
+		Message: fmt.Sprintf("threat %s (%s): residual risk %s exceeds the tolerable %s (likelihood %d, %s consequence %d after countermeasures); to reach %s %s",
+			t.ID, t.Name, t.Residual.Name, rm.Tolerable, t.ResidualLikelihood, t.WorstCategory, t.ResidualConsequence, rm.Tolerable, need),
+		Fix: fix, Requirements: []string{"ZCR 5.9", "ZCR 5.11"}, Location: t.model.Pos.String(),
 	}
+}
+
+// needed finds the fewest further levels off the residual likelihood, or off the
+// residual consequence, that bring t within the tolerable risk (0: not reachable that
+// way alone).
+func needed(rm *model.RiskMethod, t *ThreatRisk) Needed {
+	tol := rm.TolerableIndex()
+	n := Needed{Vulnerabilities: t.HeldBy}
+	for k := 1; t.ResidualLikelihood-k >= 1; k++ {
+		if rm.RiskLevel(t.ResidualLikelihood-k, t.ResidualConsequence) <= tol {
+			n.Likelihood = k
+			break
+		}
+	}
+	for k := 1; t.ResidualConsequence-k >= 1; k++ {
+		if rm.RiskLevel(t.ResidualLikelihood, t.ResidualConsequence-k) <= tol {
+			n.Consequence = k
+			break
+		}
+	}
+	return n
 }
 
 // threatsBearingOn maps each zone and conduit id to the indexes of threats aimed at it:

@@ -23,7 +23,7 @@ threats:
   - {id: t-simple, source: {capability: simple}, targets: [z-ctl], likelihood: 4, consequences: {production: 4}, countermeasures: [cm-fw]}
   - {id: t-severe, source: {capability: moderate}, targets: [plc], frs: [3], likelihood: 5, consequences: {safety: 5}}
 countermeasures:
-  - {id: cm-fw, satisfies: [SR 5.1], scope: [c-ent-ctl], status: implemented}
+  - {id: cm-fw, satisfies: [SR 5.1], scope: [c-ent-ctl], status: implemented, effect: prevent, reduces_likelihood: 1}
 `
 
 func load(t *testing.T, src string) *model.Model {
@@ -38,8 +38,8 @@ func load(t *testing.T, src string) *model.Model {
 func TestThreatRisk(t *testing.T) {
 	r := Assess(load(t, base))
 	simple := r.Threats[0]
-	// Default matrix: L4×C4 is high; one implemented countermeasure takes a likelihood
-	// level off, and L3×C4 is still high, above the tolerable medium.
+	// Default matrix: L4×C4 is high; the implemented firewall (prevent, one likelihood
+	// level) takes L4 to L3, and L3×C4 is still high, above the tolerable medium.
 	if simple.Unmitigated.Name != "high" || simple.ResidualLikelihood != 3 || simple.Residual.Name != "high" || simple.Tolerable {
 		t.Errorf("t-simple: %+v", simple)
 	}

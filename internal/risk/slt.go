@@ -23,6 +23,10 @@ func deriveTargets(m *model.Model, r *Result, bearing map[string][]int) {
 		z := &m.Zones[i]
 		t := Target{ID: z.ID, Kind: "zone", Steps: []Step{}}
 		t.Derived, t.Steps = fromThreats(m, r, bearing[z.ID])
+		if in := r.Zones[i].Initial; !in.Detailed {
+			t.Steps = append(t.Steps, Step{Text: fmt.Sprintf("initial risk %s is within the tolerable %s: no detailed assessment needed (ZCR 4); the level follows from the threat sources' capability alone",
+				in.Level.Name, m.System.Risk.Tolerable), Level: t.Derived})
+		}
 		if z.Safety {
 			floor := t.Derived.Max(model.Uniform(safetyFloorSL))
 			if floor != t.Derived {
