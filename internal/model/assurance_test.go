@@ -106,10 +106,10 @@ func TestEvidenceCurrency(t *testing.T) {
 		want Currency
 	}{
 		{Evidence{Kind: "test", Ref: "r", Date: "2026-01-10", ReviewedBy: "x"}, EvidenceCurrent},
-		{Evidence{Kind: "test", Ref: "r", Date: "2025-05-01", ReviewedBy: "x"}, EvidenceExpired},                       // older than 12 months
+		{Evidence{Kind: "test", Ref: "r", Date: "2025-05-01", ReviewedBy: "x"}, EvidenceExpired},                        // older than 12 months
 		{Evidence{Kind: "test", Ref: "r", Date: "2025-05-01", ReviewedBy: "x", Expires: "2027-01-01"}, EvidenceCurrent}, // its expiry rules
-		{Evidence{Kind: "test", Ref: "r", Date: "2026-01-10", ReviewedBy: "x", Expires: "2026-06-01"}, EvidenceExpired},  // expires that day
-		{Evidence{Kind: "test", Ref: "r", Date: "2026-01-10"}, EvidenceIncomplete},                                       // nobody reviewed it
+		{Evidence{Kind: "test", Ref: "r", Date: "2026-01-10", ReviewedBy: "x", Expires: "2026-06-01"}, EvidenceExpired}, // expires that day
+		{Evidence{Kind: "test", Ref: "r", Date: "2026-01-10"}, EvidenceIncomplete},                                      // nobody reviewed it
 		{Evidence{Kind: "document", Ref: "r", Legacy: true}, EvidenceIncomplete},
 		{Evidence{Kind: "test", Ref: "r", Date: "2026-07-01", ReviewedBy: "x"}, EvidenceFuture},
 	} {
