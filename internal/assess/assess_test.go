@@ -22,10 +22,10 @@ assets:
   - {id: a2, zone: z-b, kind: plc, ips: [10.0.2.2], criticality: critical}
   - {id: hmi, zone: z-a, kind: hmi, ips: [10.0.1.5], sl_capability: 1}
 countermeasures:
-  - {id: cm-seg, satisfies: [SR 5.1, SR 5.2, SR 5.3, SR 5.4], scope: [z-a], status: implemented, evidence: [x]}
-  - {id: cm-seg2, satisfies: [SR 5.1 RE 1], scope: [z-a], status: implemented, evidence: [x]}
+  - {id: cm-seg, satisfies: [SR 5.1, SR 5.2, SR 5.3, SR 5.4], scope: [z-a], status: implemented, evidence: [{kind: document, ref: x.pdf, date: 2026-06-01, reviewed_by: QA}]}
+  - {id: cm-seg2, satisfies: [SR 5.1 RE 1], scope: [z-a], status: implemented, evidence: [{kind: document, ref: x.pdf, date: 2026-06-01, reviewed_by: QA}]}
   - {id: cm-deny, satisfies: [SR 5.2 RE 1], scope: [z-a], status: planned, owner: Net team, due: 2026-01-31}
-  - {id: cm-assets, satisfies: [SR 5.1, SR 5.2, SR 5.3, SR 5.4], scope: [a1, a2], status: implemented, evidence: [x]}
+  - {id: cm-assets, satisfies: [SR 5.1, SR 5.2, SR 5.3, SR 5.4], scope: [a1, a2], status: implemented, evidence: [{kind: document, ref: x.pdf, date: 2026-06-01, reviewed_by: QA}]}
 `
 
 func run(t *testing.T, src string) *Result {
@@ -89,7 +89,7 @@ func TestAssetScopeMustCoverEveryAsset(t *testing.T) {
 }
 
 func TestPartialDoesNotCount(t *testing.T) {
-	r := run(t, strings.Replace(plant, "scope: [z-a], status: implemented, evidence: [x]}\n  - {id: cm-seg2", "scope: [z-a], status: partial}\n  - {id: cm-seg2", 1))
+	r := run(t, strings.Replace(plant, "scope: [z-a], status: implemented, evidence: [{kind: document, ref: x.pdf, date: 2026-06-01, reviewed_by: QA}]}\n  - {id: cm-seg2", "scope: [z-a], status: partial}\n  - {id: cm-seg2", 1))
 	if a := subjectOf(r, "z-a"); a.Achieved[4] != 0 {
 		t.Errorf("partial countermeasure counted: %v", a.Achieved)
 	}
@@ -115,7 +115,9 @@ func TestFindingsAndPlan(t *testing.T) {
 		}
 	}
 	// The planned countermeasure becomes an action with its owner and due date, and it
-	// closes z-a's FR5 gap.
+	// closes z-a's FR5 gap, once the HMI can reach SL 2 (at SL-C 1 it caps FR5 at 1 and
+	// the action lifts nothing: TestPlanCappedActionRanksLast).
+	r = run(t, strings.Replace(plant, "ips: [10.0.1.5], sl_capability: 1", "ips: [10.0.1.5], sl_capability: 2", 1))
 	var found bool
 	for _, a := range r.Plan {
 		if a.Countermeasure == "cm-deny" {
@@ -128,9 +130,11 @@ func TestFindingsAndPlan(t *testing.T) {
 	if !found {
 		t.Fatalf("no action for the planned countermeasure: %+v", r.Plan)
 	}
+	// Actions that raise SL-A come first, each group ordered by score.
 	for i := 1; i < len(r.Plan); i++ {
-		if r.Plan[i].Score > r.Plan[i-1].Score {
-			t.Errorf("plan not ordered by score at %d", i)
+		a, b := r.Plan[i-1], r.Plan[i]
+		if len(a.Lifts) == 0 && len(b.Lifts) > 0 || (len(a.Lifts) > 0) == (len(b.Lifts) > 0) && b.Score > a.Score {
+			t.Errorf("plan not ordered at %d: %+v before %+v", i, a, b)
 		}
 	}
 	if r.Summary.ZonesAtTarget != 1 || r.Summary.Zones != 2 {
@@ -156,7 +160,7 @@ zones:
 conduits:
   - {id: c-ab, zones: [z-a, z-b], boundary: firewall, sl_target: {level: {FR5: 2}, rationale: test}, allow: [{from: z-a, to: z-b, protocol: modbus}]}
 countermeasures:
-  - {id: cm-fw, satisfies: [SR 5.1, SR 5.1 RE 1, SR 5.2, SR 5.2 RE 1, SR 5.3, SR 5.4], scope: [c-ab], status: implemented, evidence: [x]}
+  - {id: cm-fw, satisfies: [SR 5.1, SR 5.1 RE 1, SR 5.2, SR 5.2 RE 1, SR 5.3, SR 5.4], scope: [c-ab], status: implemented, evidence: [{kind: document, ref: x.pdf, date: 2026-06-01, reviewed_by: QA}]}
 `
 	m, err := model.Parse("plant.yaml", []byte(src), model.Options{})
 	if err != nil {

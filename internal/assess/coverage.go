@@ -31,50 +31,88 @@ func (s reqSet) each(f func(i int)) {
 	}
 }
 
+// Subject kinds, as indexes into the table's per-kind sets.
+const (
+	kZone    = 0
+	kConduit = 1
+)
+
+func kindIndex(kind string) int {
+	if kind == "conduit" {
+		return kConduit
+	}
+	return kZone
+}
+
 // table indexes the 62443-3-3 catalog for the analysis.
 type table struct {
 	reqs []catalog.Requirement
 	pos  map[string]int
-	// need[fr-1][sl-1] holds the requirements of FR fr that apply at level sl.
-	need [model.NumFR][model.MaxSL]reqSet
+	// applies[k] holds the requirements that apply to subjects of kind k (kZone,
+	// kConduit).
+	applies [2]reqSet
+	// need[k][fr-1][sl-1] holds the requirements of FR fr that apply at level sl to
+	// subjects of kind k.
+	need [2][model.NumFR][model.MaxSL]reqSet
 }
 
-func newTable(c *catalog.Catalog) *table {
+func newTable(c *catalog.Catalog, applies Applies) *table {
 	t := &table{reqs: c.Standard(catalog.StandardSystem), pos: map[string]int{}}
 	for i, r := range t.reqs {
 		t.pos[r.ID] = i
+		for k, kind := range []string{"zone", "conduit"} {
+			if applies(kind, r.ID) {
+				t.applies[k].add(i)
+			}
+		}
 		if r.FR < 1 || r.FR > model.NumFR || r.LowestSL < 1 {
 			continue
 		}
-		for sl := r.LowestSL; sl <= model.MaxSL; sl++ {
-			t.need[r.FR-1][sl-1].add(i)
+		for k := range t.need {
+			if !t.applies[k].has(i) {
+				continue
+			}
+			for sl := r.LowestSL; sl <= model.MaxSL; sl++ {
+				t.need[k][r.FR-1][sl-1].add(i)
+			}
 		}
 	}
 	return t
 }
 
 // achieved returns the highest level at which every requirement of FR fr that applies
-// is in have, or 0.
-func (t *table) achieved(fr int, have reqSet) int {
+// to a subject of kind k is in have, or 0. A level that adds no requirement to the one
+// below (nothing of the FR applies to a conduit at SL 1, say) is credited only up to
+// the target: meeting nothing is not evidence of anything beyond what was asked.
+func (t *table) achieved(k, fr int, have reqSet, target int) int {
 	a := 0
+	prev := reqSet{}
 	for sl := 1; sl <= model.MaxSL; sl++ {
-		if !t.need[fr-1][sl-1].subsetOf(have) {
+		n := t.need[k][fr-1][sl-1]
+		if !n.subsetOf(have) || (n.andNot(prev).empty() && sl > target) {
 			break
 		}
-		a = sl
+		a, prev = sl, n
 	}
 	return a
 }
 
 // coverage is what the countermeasures in scope of one zone, conduit or asset give it.
+// claimed holds the requirements that implemented countermeasures claim (plausibly);
+// evidenced those of them backed by current evidence (records, or this run's traffic).
 type coverage struct {
-	implemented, partial, planned, notApplicable reqSet
+	claimed, evidenced, partial, planned, notApplicable reqSet
+	// traffic holds the claimed requirements the captures of this run evidence.
+	traffic reqSet
 }
 
-func (c *coverage) add(status string, s reqSet) {
+func (c *coverage) add(status string, evidenced bool, s reqSet) {
 	switch status {
 	case model.StatusImplemented:
-		c.implemented = c.implemented.or(s)
+		c.claimed = c.claimed.or(s)
+		if evidenced {
+			c.evidenced = c.evidenced.or(s)
+		}
 	case model.StatusPartial:
 		c.partial = c.partial.or(s)
 	case model.StatusPlanned:
@@ -84,15 +122,25 @@ func (c *coverage) add(status string, s reqSet) {
 	}
 }
 
-// met is the set counted toward SL-A: implemented, and requirements the model declares
-// not applicable with a justification (validation insists on one).
-func (c *coverage) met() reqSet { return c.implemented.or(c.notApplicable) }
+// met is the set counted toward SL-A evidenced: implemented with current evidence, and
+// requirements the model declares not applicable with a justification (validation
+// insists on one). metClaimed counts every implemented claim.
+func (c *coverage) met() reqSet        { return c.evidenced.or(c.notApplicable) }
+func (c *coverage) metClaimed() reqSet { return c.claimed.or(c.notApplicable) }
+
+// claim is one countermeasure as the coverage reads it: the requirements it plausibly
+// claims and whether its evidence is current.
+type claim struct {
+	cm        *model.Countermeasure
+	reqs      reqSet
+	evidenced bool
+}
 
 // coverages resolves every countermeasure's scope: "*" reaches every zone and conduit; a
 // zone reaches its subzones; an asset-scoped measure counts for its zone only where every
 // asset of the zone has it, because a system requirement holds for a zone only when it
-// holds throughout.
-func coverages(m *model.Model, t *table) (zones, conduits map[string]*coverage) {
+// holds throughout. A requirement reaches a zone or conduit only where it applies to it.
+func coverages(m *model.Model, t *table, claims []claim) (zones, conduits map[string]*coverage) {
 	zones = make(map[string]*coverage, len(m.Zones))
 	conduits = make(map[string]*coverage, len(m.Conduits))
 	for i := range m.Zones {
@@ -107,45 +155,40 @@ func coverages(m *model.Model, t *table) (zones, conduits map[string]*coverage) 
 			children[p] = append(children[p], m.Zones[i].ID)
 		}
 	}
-	var addZone func(id, status string, s reqSet, depth int)
-	addZone = func(id, status string, s reqSet, depth int) {
-		zones[id].add(status, s)
+	var addZone func(id, status string, ev bool, s reqSet, depth int)
+	addZone = func(id, status string, ev bool, s reqSet, depth int) {
+		zones[id].add(status, ev, s)
 		if depth < len(m.Zones) {
 			for _, c := range children[id] {
-				addZone(c, status, s, depth+1)
+				addZone(c, status, ev, s, depth+1)
 			}
 		}
 	}
 	assets := map[string]*coverage{}
-	for i := range m.Countermeasures {
-		cm := &m.Countermeasures[i]
-		var s reqSet
-		for _, id := range cm.Satisfies {
-			if p, ok := t.pos[id]; ok {
-				s.add(p)
-			}
-		}
+	for _, cl := range claims {
+		cm, s := cl.cm, cl.reqs
 		if s.empty() {
 			continue // component requirements only: evidence for SL-C, not SL-A
 		}
+		zs, cs := s.and(t.applies[kZone]), s.and(t.applies[kConduit])
 		for _, id := range cm.Scope {
 			switch {
 			case id == "*":
 				for zid := range zones {
-					zones[zid].add(cm.Status, s)
+					zones[zid].add(cm.Status, cl.evidenced, zs)
 				}
 				for cid := range conduits {
-					conduits[cid].add(cm.Status, s)
+					conduits[cid].add(cm.Status, cl.evidenced, cs)
 				}
 			case zones[id] != nil:
-				addZone(id, cm.Status, s, 0)
+				addZone(id, cm.Status, cl.evidenced, zs, 0)
 			case conduits[id] != nil:
-				conduits[id].add(cm.Status, s)
+				conduits[id].add(cm.Status, cl.evidenced, cs)
 			default:
 				if assets[id] == nil {
 					assets[id] = &coverage{}
 				}
-				assets[id].add(cm.Status, s)
+				assets[id].add(cm.Status, cl.evidenced, zs)
 			}
 		}
 	}
@@ -157,20 +200,22 @@ func coverages(m *model.Model, t *table) (zones, conduits map[string]*coverage) 
 		if len(members) == 0 {
 			continue
 		}
-		// every: held by all the zone's assets; some: by at least one (partial for the
-		// zone); planned: planned on at least one.
-		every, some, planned := full(), reqSet{}, reqSet{}
+		// every: held by all the zone's assets (claimed, and evidenced); some: by at
+		// least one (partial for the zone); planned: planned on at least one.
+		every, everyEv, some, planned := full(), full(), reqSet{}, reqSet{}
 		for _, a := range members {
 			c := assets[a.ID]
 			if c == nil {
 				c = &coverage{}
 			}
-			every = every.and(c.met())
-			some = some.or(c.implemented.or(c.partial))
+			every = every.and(c.metClaimed())
+			everyEv = everyEv.and(c.met())
+			some = some.or(c.claimed.or(c.partial))
 			planned = planned.or(c.planned)
 		}
 		z := zones[m.Zones[i].ID]
-		z.implemented = z.implemented.or(every)
+		z.claimed = z.claimed.or(every)
+		z.evidenced = z.evidenced.or(everyEv)
 		z.partial = z.partial.or(some.andNot(every))
 		z.planned = z.planned.or(planned.andNot(every))
 	}

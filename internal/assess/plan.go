@@ -31,29 +31,45 @@ type Action struct {
 type subjectGap struct {
 	id      string
 	kind    string
+	k       int    // kZone or kConduit
 	missing reqSet // requirements applicable up to SL-T not met
 	met     reqSet
+	claimed reqSet // claimed by implemented measures, not evidenced
 	target  model.SLVector
+	cap     model.SLVector // the SL-C cap per FR (MaxSL where none applies)
 	weight  float64
 }
 
-// plan groups the missing requirements into actions. Requirements that a planned
-// countermeasure would satisfy form that countermeasure's action (its owner and due date
-// come with it); the rest are grouped per system requirement with its enhancements.
-// Actions are ordered by score: the sum, over the zones and conduits they touch, of the
-// subject's weight (residual risk level and the criticality of its assets) times the
-// number of requirements met there, doubled for every FR gap the action closes outright.
-func plan(m *model.Model, t *table, res *Result, zcov, ccov map[string]*coverage) []Action {
+// level is SL-A on FR fr with the requirements in have, capped by SL-C.
+func (g *subjectGap) level(t *table, fr int, have reqSet) int {
+	return min(t.achieved(g.k, fr, have, g.target[fr-1]), g.cap[fr-1])
+}
+
+// plan groups the missing requirements into actions. Requirements that an implemented
+// countermeasure claims without current evidence form an action to evidence it;
+// requirements that a planned countermeasure would satisfy form that countermeasure's
+// action (its owner and due date come with it); the rest are grouped per system
+// requirement with its enhancements. Actions that raise SL-A somewhere come first; among
+// them, and among the rest, they are ordered by score: the sum, over the zones and
+// conduits they touch, of the subject's weight (residual risk level and the criticality
+// of its assets) times the number of requirements met there, doubled for every FR gap
+// the action closes outright.
+func plan(m *model.Model, t *table, res *Result, claims []claim, zcov, ccov map[string]*coverage) []Action {
 	var gaps []*subjectGap
 	byID := map[string]*subjectGap{}
 	for _, list := range [][]Subject{res.Zones, res.Conduits} {
 		for i := range list {
 			s := &list[i]
 			cov := pickCoverage(s.Kind, s.ID, zcov, ccov)
-			g := &subjectGap{id: s.ID, kind: s.Kind, met: cov.met(), target: s.Target, weight: weight(m, s)}
+			g := &subjectGap{id: s.ID, kind: s.Kind, k: kindIndex(s.Kind), met: cov.met(), target: s.Target, weight: weight(m, s)}
+			g.claimed = cov.claimed.andNot(g.met)
 			for fr := 1; fr <= model.NumFR; fr++ {
+				g.cap[fr-1] = model.MaxSL
+				if c := s.FRs[fr-1].Capability; c != nil && c.Level != nil {
+					g.cap[fr-1] = *c.Level
+				}
 				if tl := s.Target[fr-1]; tl > 0 {
-					g.missing = g.missing.or(t.need[fr-1][min(tl, model.MaxSL)-1].andNot(g.met))
+					g.missing = g.missing.or(t.need[g.k][fr-1][min(tl, model.MaxSL)-1].andNot(g.met))
 				}
 			}
 			if !g.missing.empty() {
@@ -64,6 +80,26 @@ func plan(m *model.Model, t *table, res *Result, zcov, ccov map[string]*coverage
 	}
 	var actions []Action
 	claimed := map[string]reqSet{} // subject → requirements already in an action
+	for _, cl := range claims {
+		cm := cl.cm
+		if cm.Status != model.StatusImplemented || cl.evidenced {
+			continue
+		}
+		touched := map[string]reqSet{}
+		for _, g := range gaps {
+			if inScope(m, cm.Scope, g.id) {
+				if s := g.missing.and(g.claimed).and(cl.reqs).andNot(claimed[g.id]); !s.empty() {
+					touched[g.id] = s
+				}
+			}
+		}
+		if len(touched) == 0 {
+			continue
+		}
+		a := Action{Title: fmt.Sprintf("Record current evidence for %s: %s", cm.ID, cm.Name), Countermeasure: cm.ID, Owner: cm.Owner}
+		fill(&a, t, gaps, touched, claimed)
+		actions = append(actions, a)
+	}
 	for i := range m.Countermeasures {
 		cm := &m.Countermeasures[i]
 		if cm.Status != model.StatusPlanned && cm.Status != model.StatusPartial {
@@ -122,6 +158,13 @@ func plan(m *model.Model, t *table, res *Result, zcov, ccov map[string]*coverage
 		actions = append(actions, a)
 	}
 	slices.SortStableFunc(actions, func(a, b Action) int {
+		la, lb := len(a.Lifts) > 0, len(b.Lifts) > 0
+		switch {
+		case la && !lb:
+			return -1
+		case lb && !la:
+			return 1
+		}
 		switch {
 		case a.Score > b.Score:
 			return -1
@@ -151,7 +194,7 @@ func fill(a *Action, t *table, gaps []*subjectGap, touched map[string]reqSet, cl
 		gain := float64(s.len())
 		after := g.met.or(s)
 		for fr := 1; fr <= model.NumFR; fr++ {
-			before, now := t.achieved(fr, g.met), t.achieved(fr, after)
+			before, now := g.level(t, fr, g.met), g.level(t, fr, after)
 			if now > before {
 				a.Lifts = append(a.Lifts, fmt.Sprintf("%s FR%d %d→%d", g.id, fr, before, min(now, max(g.target[fr-1], before))))
 			}
