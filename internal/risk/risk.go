@@ -185,9 +185,9 @@ func intolerable(m *model.Model, t *ThreatRisk) finding.Finding {
 	if n.Consequence > 0 {
 		ways = append(ways, fmt.Sprintf("%d more consequence level(s) off (respond or recover measures)", n.Consequence))
 	}
-	need := "no reduction of likelihood or consequence alone reaches it: it needs both"
+	need := fmt.Sprintf("no reduction of likelihood or of consequence alone brings it to %s: it needs both", rm.Tolerable)
 	if len(ways) > 0 {
-		need = "it needs " + strings.Join(ways, ", or ")
+		need = fmt.Sprintf("to reach %s it needs %s", rm.Tolerable, strings.Join(ways, ", or "))
 	}
 	if len(n.Vulnerabilities) > 0 {
 		need += "; open vulnerabilities (" + strings.Join(n.Vulnerabilities, ", ") + ") keep its likelihood as stated until a countermeasure closes them"
@@ -198,8 +198,8 @@ func intolerable(m *model.Model, t *ThreatRisk) finding.Finding {
 	}
 	return finding.Finding{
 		Rule: "risk/residual-above-tolerable", Severity: sev, Subject: t.ID,
-		Message: fmt.Sprintf("threat %s (%s): residual risk %s exceeds the tolerable %s (likelihood %d, %s consequence %d after countermeasures); to reach %s %s",
-			t.ID, t.Name, t.Residual.Name, rm.Tolerable, t.ResidualLikelihood, t.WorstCategory, t.ResidualConsequence, rm.Tolerable, need),
+		Message: fmt.Sprintf("threat %s (%s): residual risk %s exceeds the tolerable %s (likelihood %d, %s consequence %d after countermeasures); %s",
+			t.ID, t.Name, t.Residual.Name, rm.Tolerable, t.ResidualLikelihood, t.WorstCategory, t.ResidualConsequence, need),
 		Fix: fix, Requirements: []string{"ZCR 5.9", "ZCR 5.11"}, Location: t.model.Pos.String(),
 	}
 }
