@@ -8,6 +8,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/model"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/modbus"
 )
 
 // TestOperationAllocs: once an operation's verdict is cached and its alert group open,
@@ -35,13 +36,13 @@ conduits:
 	w := d.NewSink().(*workerSink)
 	ops := []observe.Operation{
 		// Allowed through the parent zone's conduit: no alert.
-		{App: observe.AppModbus, Code: 3, Class: protocols.OpRead, FromClient: true, TCP: true, SrcPort: 50000, DstPort: 502,
+		{App: modbus.App, Code: 3, Class: protocols.OpRead, FromClient: true, TCP: true, SrcPort: 50000, DstPort: 502,
 			Src: observe.Endpoint{IP: netip.MustParseAddr("10.20.2.10")}, Dst: observe.Endpoint{IP: netip.MustParseAddr("10.20.11.200")}},
 		// A write rule: aggregated into its alert.
-		{App: observe.AppModbus, Code: 16, Class: protocols.OpWrite, FromClient: true, TCP: true, SrcPort: 50000, DstPort: 502,
+		{App: modbus.App, Code: 16, Class: protocols.OpWrite, FromClient: true, TCP: true, SrcPort: 50000, DstPort: 502,
 			Src: observe.Endpoint{IP: netip.MustParseAddr("10.20.2.10")}, Dst: observe.Endpoint{IP: netip.MustParseAddr("10.20.11.200")}},
 		// From the office, which no conduit joins to the cell: forbidden.
-		{App: observe.AppModbus, Code: 3, Class: protocols.OpRead, FromClient: true, TCP: true, SrcPort: 50001, DstPort: 502,
+		{App: modbus.App, Code: 3, Class: protocols.OpRead, FromClient: true, TCP: true, SrcPort: 50001, DstPort: 502,
 			Src: observe.Endpoint{IP: netip.MustParseAddr("10.1.0.21")}, Dst: observe.Endpoint{IP: netip.MustParseAddr("10.20.11.200")}},
 	}
 	for i := range ops {

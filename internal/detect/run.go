@@ -5,6 +5,7 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/capture"
 	"github.com/zonewarden/zonewarden/internal/observe"
+	_ "github.com/zonewarden/zonewarden/internal/protocols/builtin" // the pipeline sees every built-in protocol
 )
 
 // RunFiles reads the captures through observe's pipeline into the detector, then

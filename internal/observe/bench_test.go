@@ -1,4 +1,4 @@
-package observe
+package observe_test
 
 import (
 	"path/filepath"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
+	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/testutil/observetest"
 )
 
 // BenchmarkPipeline measures the whole per-packet path - decode, flow table, TCP stream
@@ -36,8 +38,8 @@ func BenchmarkPipeline(b *testing.B) {
 }
 
 func benchReplay(b *testing.B, r *replay) {
-	sink := &nopSink{}
-	p := NewPipeline(sink, Config{})
+	sink := &observetest.NopSink{}
+	p := observe.NewPipeline(sink, observe.Config{})
 	p.Begin(0, "bench")
 	buf := make([]byte, 0, 1<<16)
 	var bytes int64
@@ -58,7 +60,7 @@ func benchReplay(b *testing.B, r *replay) {
 // replaying their packets allocates nothing per packet.
 func TestSteadyStateAllocatesNothing(t *testing.T) {
 	r := newReplay(t, allPublicCaptures(t)...)
-	p := NewPipeline(&nopSink{}, Config{})
+	p := observe.NewPipeline(&observetest.NopSink{}, observe.Config{})
 	p.Begin(0, "allocs")
 	buf := make([]byte, 0, 1<<16)
 	n := len(r.pkts)

@@ -1,4 +1,4 @@
-package observe
+package observe_test
 
 import (
 	"encoding/binary"
@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
+	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/simulate/encode"
+	"github.com/zonewarden/zonewarden/internal/testutil/observetest"
 )
 
 // framesOf packs frames as the fuzz input: each a 2-byte big-endian length and its bytes.
@@ -25,17 +27,17 @@ func framesOf(frames ...[]byte) []byte {
 func FuzzPipeline(f *testing.F) {
 	client := netip.MustParseAddrPort("10.0.0.10:40000")
 	seeds := [][][]byte{
-		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:502"), unhex(f, mbReadReq), unhex(f, mbReadResp), unhex(f, mbIDReq), unhex(f, mbIDResp)),
-		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:5020"), unhex(f, mbReadReq), unhex(f, mbReadResp)),
-		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:102"), unhex(f, "0300001611e00000000100c0010ac1020100c2020101"), unhex(f, "0300001611d00001000100c0010ac1020100c2020101")),
-		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:102"), encode.COTPConnect(nil, false, 0, 1, 1, 1), encode.MMSConnectRequest(nil),
+		observetest.Conversation(f, client, netip.MustParseAddrPort("10.0.0.20:502"), observetest.Unhex(f, mbReadReq), observetest.Unhex(f, mbReadResp), observetest.Unhex(f, mbIDReq), observetest.Unhex(f, mbIDResp)),
+		observetest.Conversation(f, client, netip.MustParseAddrPort("10.0.0.20:5020"), observetest.Unhex(f, mbReadReq), observetest.Unhex(f, mbReadResp)),
+		observetest.Conversation(f, client, netip.MustParseAddrPort("10.0.0.20:102"), observetest.Unhex(f, "0300001611e00000000100c0010ac1020100c2020101"), observetest.Unhex(f, "0300001611d00001000100c0010ac1020100c2020101")),
+		observetest.Conversation(f, client, netip.MustParseAddrPort("10.0.0.20:102"), encode.COTPConnect(nil, false, 0, 1, 1, 1), encode.MMSConnectRequest(nil),
 			encode.MMSIdentifyRequest(nil, 1), encode.MMSIdentifyResponse(nil, 1, "ABB", "REF615", "5.0")),
-		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:44818"), unhex(f, "630000000000000000000000000000000000000000000000")),
-		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:20000"), unhex(f, "056405c00400030091b2")),
-		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:2404"), unhex(f, "680407000000")),
-		conversation(f, client, netip.MustParseAddrPort("10.0.0.20:4840"), []byte("HEL\x46\x1c\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")),
-		{unhex(f, "010ecf000000001b1b0000018892fefe050000000a0100010004ffff0000")},
-		{ethFrame(mac("01:0c:cd:01:00:01"), mac("00:30:a7:20:57:cf"), 0x88b8,
+		observetest.Conversation(f, client, netip.MustParseAddrPort("10.0.0.20:44818"), observetest.Unhex(f, "630000000000000000000000000000000000000000000000")),
+		observetest.Conversation(f, client, netip.MustParseAddrPort("10.0.0.20:20000"), observetest.Unhex(f, "056405c00400030091b2")),
+		observetest.Conversation(f, client, netip.MustParseAddrPort("10.0.0.20:2404"), observetest.Unhex(f, "680407000000")),
+		observetest.Conversation(f, client, netip.MustParseAddrPort("10.0.0.20:4840"), []byte("HEL\x46\x1c\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")),
+		{observetest.Unhex(f, "010ecf000000001b1b0000018892fefe050000000a0100010004ffff0000")},
+		{observetest.EthFrame(observetest.MAC("01:0c:cd:01:00:01"), observetest.MAC("00:30:a7:20:57:cf"), 0x88b8,
 			encode.GOOSE(nil, &encode.GOOSEMessage{AppID: 1, GoCBRef: "P1LD0/LLN0$GO$trip", StNum: 1, Booleans: []bool{true}}))},
 	}
 	// The IT dissectors: one seed a conversation, datagram exchange or announcement of
@@ -54,8 +56,8 @@ func FuzzPipeline(f *testing.F) {
 			in = in[n:]
 		}
 		for _, lt := range []uint8{1, 101} { // Ethernet, raw IP
-			r := &recorder{}
-			p := NewPipeline(r, Config{})
+			r := &observetest.Recorder{}
+			p := observe.NewPipeline(r, observe.Config{})
 			p.Begin(0, "fuzz")
 			for i, fr := range frames {
 				ci := capture.CaptureInfo{Number: uint64(i + 1), Timestamp: time.Unix(1700000000, int64(i)), CaptureLength: len(fr), Length: len(fr)}
@@ -67,7 +69,7 @@ func FuzzPipeline(f *testing.F) {
 			}
 			p.End(capture.Stats{}, nil)
 			var pkts uint64
-			for _, fl := range r.flows {
+			for _, fl := range r.Flows {
 				pkts += fl.Packets[0] + fl.Packets[1]
 				if fl.Packets[0]+fl.Packets[1] == 0 {
 					t.Fatalf("flow without packets: %+v", fl)

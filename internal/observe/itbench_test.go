@@ -1,4 +1,4 @@
-package observe
+package observe_test
 
 import (
 	"context"
@@ -10,9 +10,11 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/capture"
 	"github.com/zonewarden/zonewarden/internal/model"
+	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/simulate"
 	"github.com/zonewarden/zonewarden/internal/simulate/pcapw"
 	"github.com/zonewarden/zonewarden/internal/testutil"
+	"github.com/zonewarden/zonewarden/internal/testutil/observetest"
 )
 
 // itPackets is IT traffic for the allocation test and the benchmark: the simulator's
@@ -70,25 +72,25 @@ func itFrames(tb testing.TB) [][]byte {
 // (or a single datagram or announcement).
 func itConversations(tb testing.TB) [][][]byte {
 	client := netip.MustParseAddrPort("10.0.0.10:40000")
-	cs, ss := sshStreams(tb)
-	snmpFx := fixtures(tb, "../protocols/snmp/testdata/netsnmp.txt")
-	dhcpFx := fixtures(tb, "../protocols/dhcp/testdata/udhcpc-dnsmasq.txt")
+	cs, ss := observetest.SSHStreams(tb)
+	snmpFx := observetest.Fixtures(tb, "../protocols/snmp/testdata/netsnmp.txt")
+	dhcpFx := observetest.Fixtures(tb, "../protocols/dhcp/testdata/udhcpc-dnsmasq.txt")
 	mgr, agent := netip.MustParseAddrPort("10.0.0.10:40003"), netip.MustParseAddrPort("10.0.0.40:161")
 	return [][][]byte{
-		exchange(tb, client, netip.MustParseAddrPort("10.0.0.20:443"), tlsTranscript(tb, 0x0303)),
-		exchange(tb, netip.MustParseAddrPort("10.0.0.10:40001"), netip.MustParseAddrPort("10.0.0.20:80"), httpTranscript(tb)),
-		exchange(tb, netip.MustParseAddrPort("10.0.0.10:40002"), netip.MustParseAddrPort("10.0.0.20:22"), []segment{{false, ss}, {true, cs}}),
-		{udpFrame(tb, mgr, agent, macClient, macServer, snmpFx["netsnmp-v2c-get"]),
-			udpFrame(tb, agent, mgr, macServer, macClient, snmpFx["netsnmp-v2c-response"])},
-		{udpFrame(tb, netip.MustParseAddrPort("0.0.0.0:68"), netip.MustParseAddrPort("255.255.255.255:67"), macClient,
-			mac("ff:ff:ff:ff:ff:ff"), dhcpFx["udhcpc-dnsmasq-request"]),
-			udpFrame(tb, netip.MustParseAddrPort("10.20.0.1:67"), netip.MustParseAddrPort("10.20.0.141:68"), macServer, macClient,
+		observetest.Exchange(tb, client, netip.MustParseAddrPort("10.0.0.20:443"), observetest.TLSTranscript(tb, 0x0303)),
+		observetest.Exchange(tb, netip.MustParseAddrPort("10.0.0.10:40001"), netip.MustParseAddrPort("10.0.0.20:80"), observetest.HTTPTranscript(tb)),
+		observetest.Exchange(tb, netip.MustParseAddrPort("10.0.0.10:40002"), netip.MustParseAddrPort("10.0.0.20:22"), []observetest.Segment{{FromClient: false, Data: ss}, {FromClient: true, Data: cs}}),
+		{observetest.UDPFrame(tb, mgr, agent, observetest.MACClient, observetest.MACServer, snmpFx["netsnmp-v2c-get"]),
+			observetest.UDPFrame(tb, agent, mgr, observetest.MACServer, observetest.MACClient, snmpFx["netsnmp-v2c-response"])},
+		{observetest.UDPFrame(tb, netip.MustParseAddrPort("0.0.0.0:68"), netip.MustParseAddrPort("255.255.255.255:67"), observetest.MACClient,
+			observetest.MAC("ff:ff:ff:ff:ff:ff"), dhcpFx["udhcpc-dnsmasq-request"]),
+			observetest.UDPFrame(tb, netip.MustParseAddrPort("10.20.0.1:67"), netip.MustParseAddrPort("10.20.0.141:68"), observetest.MACServer, observetest.MACClient,
 				dhcpFx["udhcpc-dnsmasq-ack"])},
-		{udpFrame(tb, netip.MustParseAddrPort("10.77.0.5:5353"), netip.MustParseAddrPort("224.0.0.251:5353"), mac("02:42:0a:4d:00:05"),
-			mac("01:00:5e:00:00:fb"), unhex(tb, hexAvahiAnnouncement))},
-		{ethFrame(mac("01:80:c2:00:00:0e"), mac("00:1b:1b:8a:22:10"), 0x88cc, unhex(tb, hexLldpd))},
-		{ethFrame(mac("01:80:c2:00:00:0e"), mac("00:1b:54:c2:11:81"), 0x88cc, lldpSwitch)},
-		{llcFrame(mac("01:00:0c:cc:cc:cc"), mac("00:1b:1b:8a:22:10"), unhex(tb, hexLldpdCDP))},
+		{observetest.UDPFrame(tb, netip.MustParseAddrPort("10.77.0.5:5353"), netip.MustParseAddrPort("224.0.0.251:5353"), observetest.MAC("02:42:0a:4d:00:05"),
+			observetest.MAC("01:00:5e:00:00:fb"), observetest.Unhex(tb, observetest.HexAvahiAnnouncement))},
+		{observetest.EthFrame(observetest.MAC("01:80:c2:00:00:0e"), observetest.MAC("00:1b:1b:8a:22:10"), 0x88cc, observetest.Unhex(tb, observetest.HexLLDPd))},
+		{observetest.EthFrame(observetest.MAC("01:80:c2:00:00:0e"), observetest.MAC("00:1b:54:c2:11:81"), 0x88cc, observetest.LLDPSwitch)},
+		{observetest.LLCFrame(observetest.MAC("01:00:0c:cc:cc:cc"), observetest.MAC("00:1b:1b:8a:22:10"), observetest.Unhex(tb, observetest.HexLLDPdCDP))},
 	}
 }
 
@@ -96,7 +98,7 @@ func itConversations(tb testing.TB) [][][]byte {
 // nothing per packet once the flows are set up.
 func TestSteadyStateAllocatesNothingIT(t *testing.T) {
 	r := newReplayOf(t, itPackets(t))
-	p := NewPipeline(&nopSink{}, Config{})
+	p := observe.NewPipeline(&observetest.NopSink{}, observe.Config{})
 	p.Begin(0, "allocs")
 	buf := make([]byte, 0, 1<<16)
 	n := len(r.pkts)
@@ -124,7 +126,7 @@ func TestSteadyStateAllocatesNothingIT(t *testing.T) {
 // pools are warm. Each pass comes after the idle timeout, so its flows are new.
 func TestFlowSetupAllocatesNothingIT(t *testing.T) {
 	frames := itFrames(t)
-	p := NewPipeline(&nopSink{}, Config{})
+	p := observe.NewPipeline(&observetest.NopSink{}, observe.Config{})
 	p.Begin(0, "allocs")
 	pass := 0
 	run := func() {

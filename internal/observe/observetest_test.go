@@ -1,4 +1,4 @@
-package observe
+package observe_test
 
 import (
 	"encoding/binary"
@@ -10,79 +10,6 @@ import (
 	"github.com/zonewarden/zonewarden/internal/decode"
 	"github.com/zonewarden/zonewarden/internal/testutil"
 )
-
-// recorder is a Sink that keeps copies of everything it is given.
-type recorder struct {
-	hosts   []Host
-	ids     []recordedID
-	flows   []recordedFlow
-	sources []Source
-}
-
-type recordedID struct {
-	Identity
-	value, component string
-}
-
-type recordedFlow struct {
-	Flow
-	ops   []OpCount
-	addrs []uint16
-}
-
-func (r *recorder) Host(h *Host) { r.hosts = append(r.hosts, *h) }
-func (r *recorder) Identity(id *Identity) {
-	r.ids = append(r.ids, recordedID{Identity: *id, value: string(id.Value), component: string(id.Component)})
-}
-func (r *recorder) Flow(f *Flow) {
-	r.flows = append(r.flows, recordedFlow{Flow: *f, ops: append([]OpCount(nil), f.Ops...), addrs: append([]uint16(nil), f.Addrs...)})
-}
-func (r *recorder) Source(s *Source) { r.sources = append(r.sources, *s) }
-
-// facts returns the identity facts recorded as "ip field=value" strings.
-func (r *recorder) facts() map[string]bool {
-	m := map[string]bool{}
-	for _, id := range r.ids {
-		m[id.Subject.IP.String()+" "+id.Field.String()+"="+id.value] = true
-	}
-	return m
-}
-
-// nopSink counts and drops observations.
-type nopSink struct{ hosts, ids, flows int }
-
-func (s *nopSink) Host(*Host)         { s.hosts++ }
-func (s *nopSink) Identity(*Identity) { s.ids++ }
-func (s *nopSink) Flow(*Flow)         { s.flows++ }
-func (s *nopSink) Source(*Source)     {}
-
-// runCapture runs one capture file through a pipeline into a recorder.
-func runCapture(t testing.TB, path string) *recorder {
-	t.Helper()
-	r := &recorder{}
-	p := NewPipeline(r, Config{})
-	p.Begin(0, path)
-	for _, pk := range testutil.Load(t, path) {
-		p.Packet(pk.Data, &pk.Info)
-	}
-	p.End(capture.Stats{}, nil)
-	return r
-}
-
-// runFrames runs raw Ethernet frames through a pipeline, one millisecond apart.
-func runFrames(t testing.TB, frames ...[]byte) *recorder {
-	t.Helper()
-	r := &recorder{}
-	p := NewPipeline(r, Config{})
-	p.Begin(0, "frames")
-	for i, f := range frames {
-		ci := capture.CaptureInfo{Number: uint64(i + 1), Timestamp: time.Unix(1700000000, int64(i)*1e6),
-			CaptureLength: len(f), Length: len(f), LinkType: 1}
-		p.Packet(f, &ci)
-	}
-	p.End(capture.Stats{}, nil)
-	return r
-}
 
 func publicCapture(t testing.TB, rel string) string {
 	return testutil.Path(t, rel)

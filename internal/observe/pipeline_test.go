@@ -1,9 +1,8 @@
-package observe
+package observe_test
 
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -14,63 +13,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
 	"github.com/zonewarden/zonewarden/internal/decode"
+	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/protocols/http"
+	"github.com/zonewarden/zonewarden/internal/protocols/modbus"
+	"github.com/zonewarden/zonewarden/internal/protocols/profinet"
 	"github.com/zonewarden/zonewarden/internal/testutil"
+	"github.com/zonewarden/zonewarden/internal/testutil/observetest"
 )
-
-var (
-	macClient = net.HardwareAddr{0x00, 0x1b, 0x1b, 0x00, 0x00, 0x01}
-	macServer = net.HardwareAddr{0x00, 0x0e, 0x8c, 0x00, 0x00, 0x02}
-)
-
-// tcpFrame builds an Ethernet/IPv4/TCP frame.
-func tcpFrame(t testing.TB, src, dst netip.AddrPort, srcMAC, dstMAC net.HardwareAddr, seq uint32, syn, ack bool, payload []byte) []byte {
-	t.Helper()
-	eth := &layers.Ethernet{SrcMAC: srcMAC, DstMAC: dstMAC, EthernetType: layers.EthernetTypeIPv4}
-	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: src.Addr().AsSlice(), DstIP: dst.Addr().AsSlice()}
-	tcp := &layers.TCP{SrcPort: layers.TCPPort(src.Port()), DstPort: layers.TCPPort(dst.Port()), Seq: seq, SYN: syn, ACK: ack, PSH: len(payload) > 0, Window: 8192}
-	tcp.SetNetworkLayerForChecksum(ip)
-	buf := gopacket.NewSerializeBuffer()
-	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, tcp, gopacket.Payload(payload)); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// conversation builds a TCP conversation: handshake, then each payload in turn from
-// the client (even indexes) or the server (odd indexes).
-func conversation(t testing.TB, client, server netip.AddrPort, payloads ...[]byte) [][]byte {
-	cseq, sseq := uint32(1000), uint32(5000)
-	frames := [][]byte{
-		tcpFrame(t, client, server, macClient, macServer, cseq, true, false, nil),
-		tcpFrame(t, server, client, macServer, macClient, sseq, true, true, nil),
-	}
-	cseq++
-	sseq++
-	for i, p := range payloads {
-		if i%2 == 0 {
-			frames = append(frames, tcpFrame(t, client, server, macClient, macServer, cseq, false, true, p))
-			cseq += uint32(len(p))
-		} else {
-			frames = append(frames, tcpFrame(t, server, client, macServer, macClient, sseq, false, true, p))
-			sseq += uint32(len(p))
-		}
-	}
-	return frames
-}
-
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // Modbus/TCP PDUs: read holding registers request and response, and a Read Device
 // Identification (43/14) exchange, laid out after the Modbus application protocol.
@@ -83,33 +36,33 @@ const (
 
 func TestModbusOnItsPort(t *testing.T) {
 	client, server := netip.MustParseAddrPort("10.0.0.10:40000"), netip.MustParseAddrPort("10.0.0.20:502")
-	r := runFrames(t, conversation(t, client, server, unhex(t, mbReadReq), unhex(t, mbReadResp), unhex(t, mbIDReq), unhex(t, mbIDResp))...)
-	if len(r.flows) != 1 {
-		t.Fatalf("%d flows", len(r.flows))
+	r := observetest.RunFrames(t, observetest.Conversation(t, client, server, observetest.Unhex(t, mbReadReq), observetest.Unhex(t, mbReadResp), observetest.Unhex(t, mbIDReq), observetest.Unhex(t, mbIDResp))...)
+	if len(r.Flows) != 1 {
+		t.Fatalf("%d flows", len(r.Flows))
 	}
-	f := r.flows[0]
-	if f.App != AppModbus || f.Client != client || f.Server != server {
+	f := r.Flows[0]
+	if f.App != modbus.App || f.Client != client || f.Server != server {
 		t.Errorf("flow %s %v -> %v", f.App, f.Client, f.Server)
 	}
 	var ops []string
-	for _, o := range f.ops {
+	for _, o := range f.Ops {
 		ops = append(ops, fmt.Sprintf("%s/%s=%d/%d", f.App.OpName(o.Code), o.Class, o.Count[0], o.Count[1]))
 	}
 	if want := []string{"read_holding_registers/read=1/0", "read_device_identification/read=1/0"}; !slices.Equal(ops, want) {
 		t.Errorf("ops %q, want %q", ops, want)
 	}
-	facts := r.facts()
+	facts := r.Facts()
 	for _, want := range []string{"10.0.0.20 vendor=Acme", "10.0.0.20 product_code=P-1", "10.0.0.20 firmware_version=v1.2.3"} {
 		if !facts[want] {
 			t.Errorf("missing fact %q in %v", want, facts)
 		}
 	}
-	if !slices.Equal(f.addrs, []uint16{1}) {
-		t.Errorf("unit ids %v", f.addrs)
+	if !slices.Equal(f.Addrs, []uint16{1}) {
+		t.Errorf("unit ids %v", f.Addrs)
 	}
 	// Both MACs are bound to their IPs.
 	var binds []string
-	for _, h := range r.hosts {
+	for _, h := range r.Hosts {
 		binds = append(binds, fmt.Sprintf("%s %v %s", net.HardwareAddr(h.MAC[:]), h.IP, h.How))
 	}
 	for _, want := range []string{"00:1b:1b:00:00:01 10.0.0.10 ip_source", "00:0e:8c:00:00:02 10.0.0.20 ip_source"} {
@@ -123,24 +76,24 @@ func TestModbusOnItsPort(t *testing.T) {
 // something else on Modbus's port is not taken for Modbus.
 func TestPortsLie(t *testing.T) {
 	client := netip.MustParseAddrPort("10.0.0.10:40000")
-	r := runFrames(t, conversation(t, client, netip.MustParseAddrPort("10.0.0.20:5020"), unhex(t, mbReadReq), unhex(t, mbReadResp))...)
-	if f := r.flows[0]; f.App != AppModbus || len(f.ops) != 1 {
-		t.Errorf("modbus on 5020: app %s, ops %v", f.App, f.ops)
+	r := observetest.RunFrames(t, observetest.Conversation(t, client, netip.MustParseAddrPort("10.0.0.20:5020"), observetest.Unhex(t, mbReadReq), observetest.Unhex(t, mbReadResp))...)
+	if f := r.Flows[0]; f.App != modbus.App || len(f.Ops) != 1 {
+		t.Errorf("modbus on 5020: app %s, ops %v", f.App, f.Ops)
 	}
-	if r.sources[0].Pipeline.Detected != 1 {
-		t.Errorf("detected %d flows", r.sources[0].Pipeline.Detected)
+	if r.Sources[0].Pipeline.Detected != 1 {
+		t.Errorf("detected %d flows", r.Sources[0].Pipeline.Detected)
 	}
-	http := []byte("GET / HTTP/1.1\r\nHost: plc\r\n\r\n")
+	get := []byte("GET / HTTP/1.1\r\nHost: plc\r\n\r\n")
 	resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-	r = runFrames(t, conversation(t, client, netip.MustParseAddrPort("10.0.0.20:502"), http, resp, http, resp, http, resp)...)
+	r = observetest.RunFrames(t, observetest.Conversation(t, client, netip.MustParseAddrPort("10.0.0.20:502"), get, resp, get, resp, get, resp)...)
 	// Modbus framing gives up, and the payload is then recognised for what it is.
-	f := r.flows[0]
-	if f.App != AppHTTP || f.Anomalies[AnomalyUnexpectedPayload] != 1 || f.Anomalies[AnomalyFraming] < maxFramingBeforeGivingUp {
+	f := r.Flows[0]
+	if f.App != http.App || f.Anomalies[observe.AnomalyUnexpectedPayload] != 1 || f.Anomalies[observe.AnomalyFraming] < observe.MaxFramingBeforeGivingUp {
 		t.Errorf("http on 502: app %s, anomalies %v", f.App, f.Anomalies)
 	}
 	garbage := []byte("\x01\x02\x03\x04 not any protocol at all")
-	r = runFrames(t, conversation(t, client, netip.MustParseAddrPort("10.0.0.20:502"), garbage, garbage, garbage, garbage, garbage, garbage)...)
-	if f := r.flows[0]; f.App != 0 || f.Anomalies[AnomalyUnexpectedPayload] != 1 {
+	r = observetest.RunFrames(t, observetest.Conversation(t, client, netip.MustParseAddrPort("10.0.0.20:502"), garbage, garbage, garbage, garbage, garbage, garbage)...)
+	if f := r.Flows[0]; f.App != 0 || f.Anomalies[observe.AnomalyUnexpectedPayload] != 1 {
 		t.Errorf("garbage on 502: app %s, anomalies %v", f.App, f.Anomalies)
 	}
 }
@@ -149,12 +102,12 @@ func TestPortsLie(t *testing.T) {
 // station's identity, its IP address binding, and a conversation between MAC addresses
 // with the identify request counted.
 func TestDCP(t *testing.T) {
-	req := unhex(t, "010ecf000000001b1b0000018892fefe050000000a0100010004ffff0000")
-	resp := unhex(t, "001b1b0000010008dc0000028892feff050100000a010000004602010009000053372d3135303000020200070000706c632d3100020300060000002a010e02040004000002000102000e0001c0a80a0affffff00c0a80a010207000400000064")
-	r := runFrames(t, req, resp)
+	req := observetest.Unhex(t, "010ecf000000001b1b0000018892fefe050000000a0100010004ffff0000")
+	resp := observetest.Unhex(t, "001b1b0000010008dc0000028892feff050100000a010000004602010009000053372d3135303000020200070000706c632d3100020300060000002a010e02040004000002000102000e0001c0a80a0affffff00c0a80a010207000400000064")
+	r := observetest.RunFrames(t, req, resp)
 	var facts []string
-	for _, id := range r.ids {
-		facts = append(facts, fmt.Sprintf("%s %s=%s", net.HardwareAddr(id.Subject.MAC[:]), id.Field, id.value))
+	for _, id := range r.IDs {
+		facts = append(facts, fmt.Sprintf("%s %s=%s", net.HardwareAddr(id.Subject.MAC[:]), id.Field, id.Value))
 	}
 	for _, want := range []string{"00:08:dc:00:00:02 name=plc-1", "00:08:dc:00:00:02 model=S7-1500",
 		"00:08:dc:00:00:02 vendor_id=0x002a", "00:08:dc:00:00:02 device_id=0x010e", "00:08:dc:00:00:02 device_role=io_controller"} {
@@ -163,17 +116,17 @@ func TestDCP(t *testing.T) {
 		}
 	}
 	var announced bool
-	for _, h := range r.hosts {
-		if h.How == BindAnnounced && h.IP == netip.MustParseAddr("192.168.10.10") {
+	for _, h := range r.Hosts {
+		if h.How == observe.BindAnnounced && h.IP == netip.MustParseAddr("192.168.10.10") {
 			announced = true
 		}
 	}
 	if !announced {
-		t.Errorf("DCP IP block not bound: %+v", r.hosts)
+		t.Errorf("DCP IP block not bound: %+v", r.Hosts)
 	}
-	var dcp []recordedFlow
-	for _, f := range r.flows {
-		if f.App == AppPROFINET {
+	var dcp []observetest.RecordedFlow
+	for _, f := range r.Flows {
+		if f.App == profinet.App {
 			dcp = append(dcp, f)
 		}
 	}
@@ -193,27 +146,27 @@ func TestRunFilesShardedMatchesSequentialIT(t *testing.T) {
 }
 
 func shardedMatchesSequential(t *testing.T, files []string) {
-	key := func(sinks []Sink) []string {
+	key := func(sinks []observe.Sink) []string {
 		var out []string
 		for _, s := range sinks {
-			r := s.(*recorder)
-			for _, f := range r.flows {
-				out = append(out, fmt.Sprintf("flow %d %s %v %v %x %v %v %v", f.At.File, f.App, f.Client, f.Server, f.MAC, f.Packets, f.ops, f.Anomalies))
+			r := s.(*observetest.Recorder)
+			for _, f := range r.Flows {
+				out = append(out, fmt.Sprintf("flow %d %s %v %v %x %v %v %v", f.At.File, f.App, f.Client, f.Server, f.MAC, f.Packets, f.Ops, f.Anomalies))
 			}
-			for _, id := range r.ids {
-				out = append(out, fmt.Sprintf("id %d %d %v %s %s %s", id.At.File, id.At.Packet, id.Subject, id.component, id.Field, id.value))
+			for _, id := range r.IDs {
+				out = append(out, fmt.Sprintf("id %d %d %v %s %s %s", id.At.File, id.At.Packet, id.Subject, id.Component, id.Field, id.Value))
 			}
 		}
 		slices.Sort(out)
 		return slices.Compact(out)
 	}
-	newRec := func() Sink { return &recorder{} }
+	newRec := func() observe.Sink { return &observetest.Recorder{} }
 	for _, file := range files {
-		seq, errs := RunFiles(context.Background(), []string{file}, newRec, Options{Workers: 1})
+		seq, errs := observe.RunFiles(context.Background(), []string{file}, newRec, observe.Options{Workers: 1})
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
-		sh, errs := RunFiles(context.Background(), []string{file}, newRec, Options{Workers: 3})
+		sh, errs := observe.RunFiles(context.Background(), []string{file}, newRec, observe.Options{Workers: 3})
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
@@ -227,8 +180,8 @@ func TestRunFilesBadInput(t *testing.T) {
 	dir := t.TempDir()
 	notCap := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notCap, []byte("this is not a capture at all\n"), 0o644)
-	good := testutil.Pcap(t, layers.LinkTypeEthernet, testutil.Frame{Data: tcpFrame(t, netip.MustParseAddrPort("10.0.0.1:1000"),
-		netip.MustParseAddrPort("10.0.0.2:502"), macClient, macServer, 1, true, false, nil)})
+	good := testutil.Pcap(t, layers.LinkTypeEthernet, testutil.Frame{Data: observetest.TCPFrame(t, netip.MustParseAddrPort("10.0.0.1:1000"),
+		netip.MustParseAddrPort("10.0.0.2:502"), observetest.MACClient, observetest.MACServer, 1, true, false, nil)})
 	goodPath := filepath.Join(dir, "good.pcap")
 	os.WriteFile(goodPath, good, 0o644)
 	truncPath := filepath.Join(dir, "trunc.pcap")
@@ -237,14 +190,14 @@ func TestRunFilesBadInput(t *testing.T) {
 	partPath := filepath.Join(dir, "part.pcap")
 	os.WriteFile(partPath, two[:len(two)-10], 0o644)
 	for _, w := range []int{1, 2, 4} {
-		var ends []FileEnd
-		sinks, errs := RunFiles(context.Background(), []string{notCap, goodPath, truncPath, dir, partPath}, func() Sink { return &recorder{} },
-			Options{Workers: w, FileEnd: func(e FileEnd) { ends = append(ends, e) }})
+		var ends []observe.FileEnd
+		sinks, errs := observe.RunFiles(context.Background(), []string{notCap, goodPath, truncPath, dir, partPath}, func() observe.Sink { return &observetest.Recorder{} },
+			observe.Options{Workers: w, FileEnd: func(e observe.FileEnd) { ends = append(ends, e) }})
 		// The file that is no capture, the directory, and the capture truncated inside
 		// its only packet are errors; the one truncated after a packet is not: its
 		// Source and FileEnd say so.
 		fileOf := func(err error) int {
-			var fe *FileError
+			var fe *observe.FileError
 			if errors.As(err, &fe) {
 				return fe.File
 			}
@@ -257,20 +210,20 @@ func TestRunFilesBadInput(t *testing.T) {
 			t.Errorf("workers %d: errors %v", w, errs)
 		}
 		for i, file := range []int{0, 2, 3} {
-			var fe *FileError
+			var fe *observe.FileError
 			if !errors.As(errs[i], &fe) || fe.File != file {
 				t.Errorf("workers %d: %v is not a FileError for file %d", w, errs[i], file)
 			}
 		}
-		slices.SortFunc(ends, func(a, b FileEnd) int { return a.File - b.File })
+		slices.SortFunc(ends, func(a, b observe.FileEnd) int { return a.File - b.File })
 		if len(ends) != 3 || ends[2].File != 4 || ends[2].Stats.Packets != 1 || !errors.Is(ends[2].ReadErr, capture.ErrTruncated) {
 			t.Errorf("workers %d: file ends %+v, want those of the three captures, part.pcap truncated after 1 packet", w, ends)
 		}
 		var flows, truncated int
 		for _, s := range sinks {
-			r := s.(*recorder)
-			flows += len(r.flows)
-			for _, src := range r.sources {
+			r := s.(*observetest.Recorder)
+			flows += len(r.Flows)
+			for _, src := range r.Sources {
 				if (src.File == 2 || src.File == 4) && errors.Is(src.ReadErr, capture.ErrTruncated) {
 					truncated++
 				}
@@ -293,25 +246,10 @@ func TestQuickShardAgrees(t *testing.T) {
 				continue
 			}
 			for _, n := range []int{2, 3, 7} {
-				if q, ok := quickShard(pk.Info.LinkType, pk.Data, n); ok && q != shardOf(&p, n) {
-					t.Errorf("%s packet %d: quick shard %d, decoded %d of %d", filepath.Base(file), pk.Info.Number, q, shardOf(&p, n), n)
+				if q, ok := observe.QuickShard(pk.Info.LinkType, pk.Data, n); ok && q != observe.ShardOf(&p, n) {
+					t.Errorf("%s packet %d: quick shard %d, decoded %d of %d", filepath.Base(file), pk.Info.Number, q, observe.ShardOf(&p, n), n)
 				}
 			}
 		}
-	}
-}
-
-// TestRDPIsNotS7 keeps an RDP connection request (TPKT + COTP CR with a cookie, no TSAP)
-// from being taken for S7comm, which opens the same way but names its TSAPs.
-func TestRDPIsNotS7(t *testing.T) {
-	rdp := []byte("\x03\x00\x00\x2b\x26\xe0\x00\x00\x00\x00\x00Cookie: mstshash=operator\r\n\x01\x00\x08\x00\x03\x00\x00\x00")
-	rdp[3] = byte(len(rdp))
-	rdp[4] = byte(len(rdp) - 5)
-	if detectTPKT(rdp) {
-		t.Error("RDP connection request taken for S7comm")
-	}
-	s7 := []byte{0x03, 0x00, 0x00, 0x16, 0x11, 0xe0, 0x00, 0x00, 0x00, 0x01, 0x00, 0xc1, 0x02, 0x01, 0x00, 0xc2, 0x02, 0x01, 0x02, 0xc0, 0x01, 0x0a}
-	if !detectTPKT(s7) {
-		t.Error("S7 COTP connection request not recognised")
 	}
 }

@@ -1,9 +1,10 @@
-package observe
+package observe_test
 
 import (
 	"slices"
 	"testing"
 
+	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/protocols"
 )
 
@@ -15,21 +16,21 @@ func TestProtocolTable(t *testing.T) {
 		if row.Dissector == "" {
 			continue
 		}
-		app, ok := AppByName(row.Dissector)
+		app, ok := observe.AppByName(row.Dissector)
 		if !ok {
 			t.Errorf("table row %s names dissector %q, which is not registered", row.Name, row.Dissector)
 			continue
 		}
-		p := &protocolsByApp[app]
+		p := observe.ProtocolOf(app)
 		for _, port := range row.Ports {
 			found := false
 			for _, tr := range []string{"tcp", "udp"} {
 				if !protocols.TransportFits(row.Transport, tr) {
 					continue
 				}
-				other := TCPPortApp(uint16(port))
+				other := observe.TCPPortApp(uint16(port))
 				if tr == "udp" {
-					other = UDPPortApp(uint16(port))
+					other = observe.UDPPortApp(uint16(port))
 				}
 				switch {
 				case other == app:

@@ -15,7 +15,6 @@ import (
 	"github.com/zonewarden/zonewarden/internal/capture/live/livetest"
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/inventory/discover"
-	"github.com/zonewarden/zonewarden/internal/observe"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -157,7 +156,7 @@ func TestLiveCaptureOnVeth(t *testing.T) {
 		if f.ServerPort == 9999 {
 			t.Errorf("the filter let through %+v", f)
 		}
-		if f.Protocol == observe.AppModbus.String() && f.Client.IP == pair.AddrA && f.Server.IP == pair.AddrB {
+		if f.Protocol == "modbus" && f.Client.IP == pair.AddrA && f.Server.IP == pair.AddrB {
 			modbus = true
 			var reads uint64
 			for _, o := range f.Operations {

@@ -10,6 +10,10 @@ import (
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/iec104"
+	"github.com/zonewarden/zonewarden/internal/protocols/modbus"
+	"github.com/zonewarden/zonewarden/internal/protocols/opcua"
+	"github.com/zonewarden/zonewarden/internal/protocols/s7comm"
 )
 
 var (
@@ -77,20 +81,20 @@ func plant() *Builder {
 	host(b, macRouter, "10.0.9.6", observe.BindSource, 63, 6)  // another host beyond
 	host(b, macRouter, "10.0.9.7", observe.BindDestination, 0, 7)
 	// HMI polls and writes; the EWS downloads; the historian reads.
-	flow(b, observe.AppModbus, "10.0.1.20:40000", "10.0.1.10:502", macHMI, macPLC, 10,
+	flow(b, modbus.App, "10.0.1.20:40000", "10.0.1.10:502", macHMI, macPLC, 10,
 		op{3, protocols.OpRead, [2]uint32{1200, 0}}, op{16, protocols.OpWrite, [2]uint32{4, 0}})
-	flow(b, observe.AppS7comm, "10.0.1.30:40001", "10.0.1.10:102", macEWS, macPLC, 20,
+	flow(b, s7comm.App, "10.0.1.30:40001", "10.0.1.10:102", macEWS, macPLC, 20,
 		op{0x1b, protocols.OpProgram, [2]uint32{12, 0}})
-	flow(b, observe.AppModbus, "10.0.9.5:40002", "10.0.1.10:502", macRouter, macPLC, 30,
+	flow(b, modbus.App, "10.0.9.5:40002", "10.0.1.10:502", macRouter, macPLC, 30,
 		op{3, protocols.OpRead, [2]uint32{600, 0}})
-	flow(b, observe.AppModbus, "10.0.9.5:40003", "10.0.1.10:502", macRouter, macPLC, 40,
+	flow(b, modbus.App, "10.0.9.5:40003", "10.0.1.10:502", macRouter, macPLC, 40,
 		op{3, protocols.OpRead, [2]uint32{600, 0}})
 	flow(b, 0, "10.0.1.20:50000", "10.0.9.5:5450", macHMI, macRouter, 50)
-	identity(b, macPLC, "10.0.1.10", observe.AppS7comm, observe.FieldOrderNumber, "6ES7 315-2EH14-0AB0", 21)
-	identity(b, macPLC, "10.0.1.10", observe.AppS7comm, observe.FieldName, "PLC_1", 21)
-	identity(b, macPLC, "10.0.1.10", observe.AppS7comm, observe.FieldName, "PLC_1", 22)
+	identity(b, macPLC, "10.0.1.10", s7comm.App, observe.FieldOrderNumber, "6ES7 315-2EH14-0AB0", 21)
+	identity(b, macPLC, "10.0.1.10", s7comm.App, observe.FieldName, "PLC_1", 21)
+	identity(b, macPLC, "10.0.1.10", s7comm.App, observe.FieldName, "PLC_1", 22)
 	// A fact read through the router names the historian by its IP.
-	identity(b, macRouter, "10.0.9.5", observe.AppOPCUA, observe.FieldApplicationName, "Historian", 31)
+	identity(b, macRouter, "10.0.9.5", opcua.App, observe.FieldApplicationName, "Historian", 31)
 	return b
 }
 
@@ -187,7 +191,7 @@ func TestMergeEqualsOneBuilder(t *testing.T) {
 	// The same observations split over two builders.
 	a, b := NewBuilder(Limits{}), plant()
 	host(a, macPLC, "10.0.1.10", observe.BindSource, 64, 1)
-	flow(a, observe.AppModbus, "10.0.1.20:40000", "10.0.1.10:502", macHMI, macPLC, 60, op{3, protocols.OpRead, [2]uint32{5, 0}})
+	flow(a, modbus.App, "10.0.1.20:40000", "10.0.1.10:502", macHMI, macPLC, 60, op{3, protocols.OpRead, [2]uint32{5, 0}})
 	a.Merge(b)
 	merged := a.Build(nil)
 	if len(merged.Assets) != len(one.Assets) || len(merged.Flows) != len(one.Flows) {
@@ -204,8 +208,8 @@ func TestLimits(t *testing.T) {
 	b := NewBuilder(Limits{Bindings: 2, Identities: 1, Conversations: 1})
 	for i := range 5 {
 		host(b, macPLC, netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}).String(), observe.BindSource, 64, int64(i))
-		identity(b, macPLC, "10.0.0.1", observe.AppModbus, observe.Field(1+i), "x", 1)
-		flow(b, observe.AppModbus, "10.0.0.9:1000", netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), 502).String(), macHMI, macPLC, 1)
+		identity(b, macPLC, "10.0.0.1", modbus.App, observe.Field(1+i), "x", 1)
+		flow(b, modbus.App, "10.0.0.9:1000", netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), 502).String(), macHMI, macPLC, 1)
 	}
 	inv := b.Build(nil)
 	var limits int
@@ -227,12 +231,12 @@ func TestRolesOfSelfTalkAndAnswers(t *testing.T) {
 	b := NewBuilder(Limits{})
 	bench, rtu, scada := [6]byte{2, 0, 0, 0, 0, 5}, [6]byte{2, 0, 0, 0, 0, 6}, [6]byte{2, 0, 0, 0, 0, 7}
 	host(b, bench, "10.0.5.5", observe.BindSource, 64, 1)
-	flow(b, observe.AppS7comm, "10.0.5.5:40000", "10.0.5.5:102", bench, bench, 10,
+	flow(b, s7comm.App, "10.0.5.5:40000", "10.0.5.5:102", bench, bench, 10,
 		op{0x1d, protocols.OpProgram, [2]uint32{4, 0}})
-	identity(b, bench, "10.0.5.5", observe.AppS7comm, observe.FieldDeviceRole, observe.RoleHintProgrammingDevice, 10)
+	identity(b, bench, "10.0.5.5", s7comm.App, observe.FieldDeviceRole, observe.RoleHintProgrammingDevice, 10)
 	host(b, rtu, "10.0.6.6", observe.BindSource, 64, 2)
 	host(b, scada, "10.0.6.1", observe.BindSource, 128, 3)
-	flow(b, observe.AppIEC104, "10.0.6.1:50000", "10.0.6.6:2404", scada, rtu, 20,
+	flow(b, iec104.App, "10.0.6.1:50000", "10.0.6.6:2404", scada, rtu, 20,
 		op{100, protocols.OpRead, [2]uint32{1, 0}}, op{125, protocols.OpProgram, [2]uint32{0, 110}})
 	inv := b.Build(nil)
 	for ip, want := range map[string]string{"10.0.5.5": inventory.RoleController, "10.0.6.6": inventory.RoleController, "10.0.6.1": inventory.RoleHMISCADA} {

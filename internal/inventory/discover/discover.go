@@ -7,6 +7,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/capture"
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/observe"
+	_ "github.com/zonewarden/zonewarden/internal/protocols/builtin" // the pipeline sees every built-in protocol
 )
 
 // Options configures a discovery run.

@@ -8,6 +8,10 @@ import (
 
 	"github.com/zonewarden/zonewarden/internal/inventory"
 	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/protocols/cdp"
+	"github.com/zonewarden/zonewarden/internal/protocols/dns"
+	"github.com/zonewarden/zonewarden/internal/protocols/lldp"
+	"github.com/zonewarden/zonewarden/internal/protocols/sshid"
 )
 
 var (
@@ -32,24 +36,24 @@ func hasFact(a *inventory.Asset, protocol, field, value string) bool {
 // industrial protocol is an IT host; a PLC that also bridges stays a controller.
 func TestITIdentity(t *testing.T) {
 	b := plant()
-	b.Host(&observe.Host{MAC: macSwitch, HasMAC: true, How: observe.BindL2, App: observe.AppLLDP, At: at(20)})
+	b.Host(&observe.Host{MAC: macSwitch, HasMAC: true, How: observe.BindL2, App: lldp.App, At: at(20)})
 	host(b, macSwitch, "10.0.1.2", observe.BindAnnounced, 0, 20)
-	l2Identity(b, macSwitch, observe.AppLLDP, observe.FieldSystemName, "sw-cell-1", 20)
-	l2Identity(b, macSwitch, observe.AppLLDP, observe.FieldCapabilities, "bridge,router", 20)
-	l2Identity(b, macSwitch, observe.AppLLDP, observe.FieldManagementAddress, "10.0.1.2", 20)
-	l2Identity(b, macSwitch, observe.AppCDP, observe.FieldCapabilities, "switch,igmp", 21)
-	l2Identity(b, macSwitch, observe.AppCDP, observe.FieldPlatform, "cisco IE-3400-8T2S", 21)
+	l2Identity(b, macSwitch, lldp.App, observe.FieldSystemName, "sw-cell-1", 20)
+	l2Identity(b, macSwitch, lldp.App, observe.FieldCapabilities, "bridge,router", 20)
+	l2Identity(b, macSwitch, lldp.App, observe.FieldManagementAddress, "10.0.1.2", 20)
+	l2Identity(b, macSwitch, cdp.App, observe.FieldCapabilities, "switch,igmp", 21)
+	l2Identity(b, macSwitch, cdp.App, observe.FieldPlatform, "cisco IE-3400-8T2S", 21)
 	// The PLC bridges between its two ports and says so.
-	l2Identity(b, macPLC, observe.AppLLDP, observe.FieldCapabilities, "bridge,station", 22)
+	l2Identity(b, macPLC, lldp.App, observe.FieldCapabilities, "bridge,station", 22)
 	// A DNS server's answers: one about the PLC, one about an address no device holds.
 	for _, a := range []struct{ ip, name string }{{"10.0.1.10", "plc-1.plant.example"}, {"10.0.7.7", "ghost.plant.example"}} {
-		b.Identity(&observe.Identity{Subject: observe.Endpoint{IP: netip.MustParseAddr(a.ip)}, App: observe.AppDNS,
+		b.Identity(&observe.Identity{Subject: observe.Endpoint{IP: netip.MustParseAddr(a.ip)}, App: dns.App,
 			Field: observe.FieldDNSName, Value: []byte(a.name), Confidence: observe.Low, At: at(23)})
 	}
 	// A Linux server serves SSH to the EWS.
 	host(b, macServer, "10.0.1.40", observe.BindSource, 64, 24)
-	flow(b, observe.AppSSH, "10.0.1.30:50022", "10.0.1.40:22", macEWS, macServer, 24)
-	identity(b, macServer, "10.0.1.40", observe.AppSSH, observe.FieldSSHBanner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", 24)
+	flow(b, sshid.App, "10.0.1.30:50022", "10.0.1.40:22", macEWS, macServer, 24)
+	identity(b, macServer, "10.0.1.40", sshid.App, observe.FieldSSHBanner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", 24)
 	inv := b.Build([]string{"capture.pcap"})
 
 	sw := assetByIP(t, inv, "10.0.1.2")
