@@ -45,6 +45,10 @@ var rules = []rule{
 	{from: "internal/inventory/render/...", forbid: "internal/capture/...", why: "a renderer formats results, it reads no packets"},
 	{from: "internal/inventory", forbid: "internal/observe/...", why: "the inventory's types know no packets: internal/inventory/discover builds them from observations"},
 	{from: "internal/inventory", forbid: "internal/capture/...", why: "the inventory's types know no packets: internal/inventory/discover builds them from observations"},
+	{from: "internal/observe/...", forbid: "internal/protocols/*", why: "the pipeline knows no protocol: each registers itself from its own package (internal/protocols/builtin lists them)"},
+	{from: "internal/protocols/...", forbid: "internal/detect/...", why: "a protocol declares its rules; detect raises them, never the other way round"},
+	{from: "internal/protocols/...", forbid: "internal/inventory/...", why: "a protocol reports observations; the inventory is built from them above"},
+	{from: "...", except: []string{"internal/inventory/discover", "internal/detect", "internal/cli/...", "cmd/..."}, forbid: "internal/protocols/builtin", why: "only the packages that run the pipeline, and the entry points, choose the built-in protocols"},
 	{from: "...", except: []string{"internal/cli/...", "cmd/..."}, forbid: "github.com/spf13/cobra/...", why: "only the CLI knows about flags and commands"},
 	{from: "...", except: []string{"internal/testutil/...", "internal/simulate/simtest", "internal/capture/live/livetest"}, forbid: "internal/testutil/...", why: "test helpers are for tests only; no production code imports them"},
 }
