@@ -10,4 +10,9 @@
 // a time (PDULen frames the TCP stream) and its Message is turned into observations by
 // later stages. Pairing, the only state it keeps, follows one connection's requests so
 // responses, which carry no path, can be tied to the object they answer.
+//
+// observe.go plugs the parser into the pipeline (package observe): it registers App with
+// the handler that turns each parsed PDU into operations, identity facts and anomalies,
+// the names of the protocol's operation codes and its detection rules. The parser stays
+// pure; neither part knows zones, the plant model, detect or the inventory.
 package enip

@@ -8,5 +8,10 @@
 // allocates nothing; strings alias the input.
 //
 // It knows nothing of devices or conversations: what a publication says of its
-// publisher is for package observe.
+// publisher is for the handler.
+//
+// observe.go plugs the parser into the pipeline (package observe): it registers App with
+// the handler that turns each parsed PDU into operations, identity facts and anomalies,
+// the names of the protocol's operation codes and its detection rules. The parser stays
+// pure; neither part knows zones, the plant model, detect or the inventory.
 package goose

@@ -10,4 +10,9 @@
 // byte-slice fields alias the input. SSDP datagrams (UDP 1900) use the same format and
 // parse the same way. HTTP/2 and HTTPS are not visible here. The package
 // knows nothing of packets, flows, assets or the plant model.
+//
+// observe.go plugs the parser into the pipeline (package observe): it registers App with
+// the handler that turns each parsed PDU into operations, identity facts and anomalies,
+// the names of the protocol's operation codes and its detection rules. The parser stays
+// pure; neither part knows zones, the plant model, detect or the inventory.
 package http

@@ -7,4 +7,9 @@
 // Parse decodes one LLDPDU (the Ethernet payload) into a caller-owned Message without
 // allocating; byte-slice fields alias the input. The package knows nothing of packets,
 // flows, assets or the plant model.
+//
+// observe.go plugs the parser into the pipeline (package observe): it registers App with
+// the handler that turns each parsed PDU into operations, identity facts and anomalies,
+// the names of the protocol's operation codes and its detection rules. The parser stays
+// pure; neither part knows zones, the plant model, detect or the inventory.
 package lldp

@@ -14,4 +14,9 @@
 // apart: S7comm starts with 0x32, S7comm-plus with 0x72, MMS with a session SPDU.
 // TPKT and COTP are package s7comm's; this package starts at the session layer and
 // knows nothing of devices or conversations.
+//
+// observe.go plugs the parser into the pipeline (package observe): it registers App with
+// the handler that turns each parsed PDU into operations, identity facts and anomalies,
+// the names of the protocol's operation codes and its detection rules. The parser stays
+// pure; neither part knows zones, the plant model, detect or the inventory.
 package mms

@@ -6,4 +6,9 @@
 // It must not know about flows, captures or the plant model: it is handed one PDU at
 // a time by the stream layer (package decode) through PDULen, and its Message is
 // turned into observations by later stages.
+//
+// observe.go plugs the parser into the pipeline (package observe): it registers App with
+// the handler that turns each parsed PDU into operations, identity facts and anomalies,
+// the names of the protocol's operation codes and its detection rules. The parser stays
+// pure; neither part knows zones, the plant model, detect or the inventory.
 package modbus

@@ -9,4 +9,9 @@
 // Whether a channel encrypts is agreed in its OpenSecureChannel; without that state, an
 // encrypted MSG body is recognised by not starting with a known service type id. It knows
 // nothing of packets, flows, assets or the plant model.
+//
+// observe.go plugs the parser into the pipeline (package observe): it registers App with
+// the handler that turns each parsed PDU into operations, identity facts and anomalies,
+// the names of the protocol's operation codes and its detection rules. The parser stays
+// pure; neither part knows zones, the plant model, detect or the inventory.
 package opcua

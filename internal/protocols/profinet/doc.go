@@ -8,4 +8,9 @@
 // ParseDCP and ParseRPC each decode one frame or datagram from a byte slice into a
 // caller-owned Message without allocating. Neither protocol runs over TCP, so there is
 // no PDULen. The package knows nothing of packets, flows, assets or the plant model.
+//
+// observe.go plugs the parser into the pipeline (package observe): it registers App with
+// the handler that turns each parsed PDU into operations, identity facts and anomalies,
+// the names of the protocol's operation codes and its detection rules. The parser stays
+// pure; neither part knows zones, the plant model, detect or the inventory.
 package profinet

@@ -15,4 +15,9 @@
 // into a caller-owned Message without allocating (ASN.1 is read with
 // golang.org/x/crypto/cryptobyte). Byte-slice fields alias the input. The package knows
 // nothing of packets, flows, assets or the plant model.
+//
+// observe.go plugs the parser into the pipeline (package observe): it registers App with
+// the handler that turns each parsed PDU into operations, identity facts and anomalies,
+// the names of the protocol's operation codes and its detection rules. The parser stays
+// pure; neither part knows zones, the plant model, detect or the inventory.
 package tlsid
