@@ -8,6 +8,7 @@
 // derivation, and the partitioning checks of ZCR 3.
 //
 // It reads a loaded model and writes results; it knows nothing of the requirement
-// catalog (package assess does the SL-A gap analysis), of traffic, or of report formats.
+// catalog (package assess does the SL-A gap analysis), of traffic (verify's findings come
+// in as Options.Observed weaknesses), or of report formats.
 // docs/risk.md describes the method in words a reviewer can check.
 package risk
