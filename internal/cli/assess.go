@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,7 +17,7 @@ import (
 func init() { commands = append(commands, newAssessCmd) }
 
 func newAssessCmd() *cobra.Command {
-	var format, out, failOnFlag, date string
+	var format, out, failOnFlag, asOf, date string
 	var captures []string
 	cmd := &cobra.Command{
 		Use:   "assess MODEL.yaml",
@@ -38,10 +39,11 @@ self-contained report that opens with no network).`,
 		Example: `  zonewarden assess plant.yaml
   zonewarden assess plant.yaml -f html -o report.html
   zonewarden assess plant.yaml --fail-on high      # exit 1 when a high or critical finding exists
+  zonewarden assess plant.yaml --as-of 2026-11-21  # evidence and due dates judged on that day
   zonewarden assess plant.yaml --capture capture.pcapng -f html -o report.html`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := report.ParseFormat(format, report.AssessmentFormats)
+			f, err := report.ParseFormat(format, assessFormats)
 			if err != nil {
 				return usageErr(err)
 			}
@@ -49,12 +51,19 @@ self-contained report that opens with no network).`,
 				return err
 			}
 			opts := assess.Options{}
-			if date != "" {
-				if opts.Now, err = time.Parse(time.DateOnly, date); err != nil {
-					return usageErr(fmt.Errorf("--date: want YYYY-MM-DD: %w", err))
+			if asOf == "" {
+				asOf = date
+			}
+			if asOf != "" {
+				if opts.Now, err = time.Parse(time.DateOnly, asOf); err != nil {
+					return usageErr(fmt.Errorf("--as-of: want YYYY-MM-DD: %w", err))
 				}
 			}
-			m, err := loadModelFor(cmd, args[0])
+			m, content, err := loadModelContent(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			approved, err := approvalStatus(args[0], content)
 			if err != nil {
 				return err
 			}
@@ -71,8 +80,8 @@ self-contained report that opens with no network).`,
 					return err
 				}
 				runErr = rerr
-				seen := fromVerification(verify.Verify(m, inv, verify.Options{}))
-				opts.Refuted, opts.Observed = seen.Refuted, seen.Observed
+				seen := trafficOptions(verify.Verify(m, inv, verify.Options{}))
+				opts.Refuted, opts.Observed, opts.Supported, opts.Traffic = seen.Refuted, seen.Observed, seen.Supported, seen.Traffic
 			}
 			res := assess.Assess(m, opts)
 			if ctx := cmdContext(cmd); ctx.Err() != nil {
@@ -82,7 +91,7 @@ self-contained report that opens with no network).`,
 			if err != nil {
 				return err
 			}
-			if err := o.commit(report.Assessment(o.w, res, f)); err != nil {
+			if err := o.commit(writeAssessment(o.w, m, res, approved, f)); err != nil {
 				return err
 			}
 			if out != "" && out != "-" {
@@ -91,14 +100,113 @@ self-contained report that opens with no network).`,
 			if runErr != nil {
 				return usageErr(runErr)
 			}
-			return failOn(failOnFlag, res.Findings)
+			return failOn(failOnFlag, allFindings(res))
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, md, csv, html")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().StringVar(&failOnFlag, "fail-on", "none", "exit 1 when a finding has this severity or worse: "+fmt.Sprint(finding.Names())+" or none")
 	cmd.Flags().StringArrayVar(&captures, "capture", nil, "hold the model against this capture first (repeat for several); refuted requirements do not count toward SL-A")
-	cmd.Flags().StringVar(&date, "date", "", "assess as of this date (YYYY-MM-DD) instead of today; decides overdue countermeasures")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "the assessment day (YYYY-MM-DD; default today, UTC): decides which evidence is current and which countermeasures are overdue")
+	cmd.Flags().StringVar(&date, "date", "", "the old name of --as-of")
+	_ = cmd.Flags().MarkHidden("date")
 	addModelFlags(cmd)
 	return cmd
+}
+
+// trafficOptions is fromVerification with what else the captures tell the assessment:
+// the requirements the traffic supports, and the verification's own findings (less its
+// refutations, which the assessment raises itself with their cost in SL-A).
+func trafficOptions(vr *verify.Result) assess.Options {
+	opts := fromVerification(vr)
+	opts.Supported = trafficSupport(vr)
+	opts.Traffic = []assess.TrafficFinding{}
+	for _, f := range vr.Findings {
+		if f.Rule == "countermeasure/refuted" {
+			continue
+		}
+		tf := assess.TrafficFinding{Finding: f.Finding}
+		if e := f.Evidence; e != nil {
+			tf.Evidence = e.Flow
+			if e.File != "" && e.Packet > 0 {
+				tf.Evidence = strings.TrimPrefix(fmt.Sprintf("%s; %s packet %d", tf.Evidence, e.File, e.Packet), "; ")
+			}
+		}
+		opts.Traffic = append(opts.Traffic, tf)
+	}
+	return opts
+}
+
+// trafficSupport lists what the captures support: SR 5.1 and SR 5.2 on a conduit that
+// carried conversations, every one of them matching its rules (nothing crossed it
+// unlisted); SR 7.8 in a zone where devices were seen and every one of them is an asset
+// of that zone in the model.
+func trafficSupport(vr *verify.Result) []assess.Support {
+	type tally struct{ ok, bad int }
+	conduits := map[string]*tally{}
+	var corder []string
+	for _, c := range vr.Conversations {
+		if c.Conduit == "" {
+			continue
+		}
+		t := conduits[c.Conduit]
+		if t == nil {
+			t = &tally{}
+			conduits[c.Conduit] = t
+			corder = append(corder, c.Conduit)
+		}
+		if c.Verdict == "allowed" {
+			t.ok++
+		} else {
+			t.bad++
+		}
+	}
+	var out []assess.Support
+	for _, id := range corder {
+		t := conduits[id]
+		if t.bad > 0 || t.ok == 0 {
+			continue
+		}
+		why := fmt.Sprintf("all %d conversation(s) seen on the conduit matched its rules", t.ok)
+		out = append(out, assess.Support{Subject: id, Requirement: "SR 5.1", Reason: why},
+			assess.Support{Subject: id, Requirement: "SR 5.2", Reason: why})
+	}
+	zones := map[string]*tally{}
+	var zorder []string
+	for _, d := range vr.Devices {
+		if d.Zone == "" {
+			continue
+		}
+		t := zones[d.Zone]
+		if t == nil {
+			t = &tally{}
+			zones[d.Zone] = t
+			zorder = append(zorder, d.Zone)
+		}
+		if d.ModelAsset != "" && d.ModelZone == d.Zone {
+			t.ok++
+		} else {
+			t.bad++
+		}
+	}
+	for _, id := range zorder {
+		if t := zones[id]; t.bad == 0 && t.ok > 0 {
+			out = append(out, assess.Support{Subject: id, Requirement: "SR 7.8",
+				Reason: fmt.Sprintf("all %d device(s) seen in the zone are its assets in the model", t.ok)})
+		}
+	}
+	return out
+}
+
+// allFindings is what --fail-on judges: the assessment's findings and those of the
+// verification of its captures.
+func allFindings(res *assess.Result) []finding.Finding {
+	if res.Traffic == nil {
+		return res.Findings
+	}
+	out := slices.Clone(res.Findings)
+	for _, f := range res.Traffic.Findings {
+		out = append(out, f.Finding)
+	}
+	return out
 }

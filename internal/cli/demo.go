@@ -131,7 +131,7 @@ func runDemo(cmd *cobra.Command, dir string, duration time.Duration, seed uint64
 		len(res.Findings), res.Summary.Findings[finding.Critical.String()], res.Summary.Findings[finding.High.String()],
 		res.Summary.Violations, verPath)
 
-	ar := assess.Assess(m, fromVerification(res))
+	ar := assess.Assess(m, trafficOptions(res))
 	repPath := filepath.Join(dir, "report.html")
 	if err := writeFile(ctx, repPath, func(f io.Writer) error { return report.Assessment(f, ar, report.HTML) }); err != nil {
 		return err

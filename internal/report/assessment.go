@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/zonewarden/zonewarden/internal/assess"
 	"github.com/zonewarden/zonewarden/internal/textsafe"
@@ -75,6 +76,7 @@ func writeAssessmentJSON(w io.Writer, res *assess.Result) error {
 	}{
 		{"zones", len(res.Zones), func(i int) any { return &res.Zones[i] }},
 		{"conduits", len(res.Conduits), func(i int) any { return &res.Conduits[i] }},
+		{"countermeasures", len(res.Countermeasures), func(i int) any { return &res.Countermeasures[i] }},
 		{"gaps", len(res.Gaps), func(i int) any { return &res.Gaps[i] }},
 		{"plan", len(res.Plan), func(i int) any { return &res.Plan[i] }},
 		{"findings", len(res.Findings), func(i int) any { return &res.Findings[i] }},
@@ -98,6 +100,12 @@ func writeAssessmentJSON(w io.Writer, res *assess.Result) error {
 		}
 		bw.WriteString("]")
 	}
+	if res.Traffic != nil {
+		bw.WriteString(",\n  \"traffic\": ")
+		if err := put(res.Traffic, "  "); err != nil {
+			return err
+		}
+	}
 	bw.WriteString("\n}\n")
 	// bufio keeps its first error: every write above that failed shows here.
 	return bw.Flush()
@@ -115,11 +123,28 @@ func gapCSV(w io.Writer, res *assess.Result) error {
 			err = cw.Write(row)
 		}
 	}
-	put("subject", "kind", "fr", "sl_target", "sl_achieved", "requirement", "title", "lowest_sl", "state")
+	// sl_achieved is SL-A evidenced; state "claimed" marks a requirement an implemented
+	// countermeasure claims without current evidence. A gap that the components' SL-C
+	// causes alone has one row with requirement "SL-C" naming the assets in capped_by.
+	put("subject", "kind", "fr", "sl_target", "sl_achieved", "requirement", "title", "lowest_sl", "state", "sl_achieved_claimed", "capped_by")
+	claimed := map[string]int{}
+	for _, list := range [][]assess.Subject{res.Zones, res.Conduits} {
+		for _, s := range list {
+			for _, st := range s.FRs {
+				claimed[s.ID+"\x00"+strconv.Itoa(st.FR)] = st.AchievedClaimed
+			}
+		}
+	}
 	for _, g := range res.Gaps {
+		cl := strconv.Itoa(claimed[g.Subject+"\x00"+strconv.Itoa(g.FR)])
+		capped := c(strings.Join(g.CappedBy, " "))
 		for _, m := range g.Missing {
 			put(c(g.Subject), c(g.Kind), strconv.Itoa(g.FR), strconv.Itoa(g.Target), strconv.Itoa(g.Achieved),
-				c(m.ID), c(m.Title), strconv.Itoa(m.LowestSL), c(m.State))
+				c(m.ID), c(m.Title), strconv.Itoa(m.LowestSL), c(m.State), cl, capped)
+		}
+		if len(g.Missing) == 0 && g.Capability != nil {
+			put(c(g.Subject), c(g.Kind), strconv.Itoa(g.FR), strconv.Itoa(g.Target), strconv.Itoa(g.Achieved),
+				"SL-C", "component capability below the target", strconv.Itoa(*g.Capability), "capped", cl, capped)
 		}
 	}
 	if err == nil {
@@ -130,4 +155,56 @@ func gapCSV(w io.Writer, res *assess.Result) error {
 		return fmt.Errorf("gap csv: %w", err)
 	}
 	return nil
+}
+
+// capabilityLines says, zone by zone, which assets cap which FR (their SL-C is below
+// what the requirements alone give, or below SL-T), whose SL-C a compensating
+// countermeasure stands in for, and where capability is not demonstrated. Every report
+// prints these lines.
+func capabilityLines(res *assess.Result) []string {
+	var out []string
+	for _, z := range res.Zones {
+		var unknownFRs []string
+		var unknown []string
+		for _, st := range z.FRs {
+			c := st.Capability
+			if c == nil {
+				continue
+			}
+			if c.Level != nil && (c.Capped || *c.Level < st.Target) {
+				what := "caps"
+				if !c.Capped {
+					what = "is below SL-T " + strconv.Itoa(st.Target) + " on"
+				}
+				out = append(out, fmt.Sprintf("zone %s FR%d: %s (SL-C %d) %s SL-A (%d evidenced, %d claimed)",
+					z.ID, st.FR, strings.Join(c.CappedBy, ", "), *c.Level, what, st.Achieved, st.AchievedClaimed))
+			}
+			for _, cp := range c.Compensated {
+				out = append(out, fmt.Sprintf("zone %s FR%d: %s's SL-C does not cap it: compensated by %s (%s)",
+					z.ID, st.FR, cp.Asset, cp.Countermeasure, cp.Rationale))
+			}
+			if len(c.Unknown) > 0 {
+				unknownFRs = append(unknownFRs, strconv.Itoa(st.FR))
+				for _, a := range c.Unknown {
+					if !slicesContains(unknown, a) {
+						unknown = append(unknown, a)
+					}
+				}
+			}
+		}
+		if len(unknown) > 0 {
+			out = append(out, fmt.Sprintf("zone %s FR %s: capability not demonstrated for %s (SL-A shown without their cap)",
+				z.ID, strings.Join(unknownFRs, ","), strings.Join(unknown, ", ")))
+		}
+	}
+	return out
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }

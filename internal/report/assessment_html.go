@@ -70,6 +70,25 @@ type htmlView struct {
 	Plan       []actionView
 	Findings   []findingView
 	FRs        []frHead
+	// CapLines say which assets cap which FR; Traffic holds the verification of
+	// captures (assess --capture), nil without.
+	CapLines []string
+	Traffic  *trafficView
+	// CapNum and TrafficNum number the sections that appear only with content.
+	CapNum, TrafficNum int
+}
+
+// trafficView is what the captures held against the model showed.
+type trafficView struct {
+	Observed  []assess.ObservedFlow
+	Supported []assess.Support
+	Findings  []trafficFindingView
+}
+
+type trafficFindingView struct {
+	assess.TrafficFinding
+	Severity string
+	Anchor   string
 }
 
 // figure is one headline number of the executive summary.
@@ -107,8 +126,12 @@ type subjectView struct {
 
 type frRow struct {
 	assess.FRStatus
-	Name       string
-	Capability int
+	Name string
+	// Capability is the SL-C cap shown ("2", "?" where not demonstrated, "—" where no
+	// asset must provide it); CapTitle says which assets set it.
+	Capability string
+	CapLow     bool
+	CapTitle   string
 	Gap        int
 	Tone       string
 	NMet       int
@@ -214,6 +237,17 @@ func newHTMLView(res *assess.Result) *htmlView {
 	}
 	for _, f := range res.Findings {
 		v.Findings = append(v.Findings, findingView{Finding: f, Severity: f.Severity.String(), Anchor: anchors[f.Subject]})
+	}
+	v.CapLines = capabilityLines(res)
+	v.CapNum, v.TrafficNum = 10, 10
+	if len(v.CapLines) > 0 {
+		v.TrafficNum = 11
+	}
+	if tr := res.Traffic; tr != nil {
+		v.Traffic = &trafficView{Observed: res.Observed, Supported: tr.Supported}
+		for _, f := range tr.Findings {
+			v.Traffic.Findings = append(v.Traffic.Findings, trafficFindingView{TrafficFinding: f, Severity: f.Severity.String(), Anchor: anchors[f.Subject]})
+		}
 	}
 	return v
 }
@@ -351,12 +385,30 @@ func subjectStatus(s *assess.Subject) string {
 func newSubjectView(s *assess.Subject, anchors map[string]string, rm *model.RiskMethod) subjectView {
 	g, _ := worstGap(s)
 	v := subjectView{Subject: *s, Anchor: anchors[s.ID], Tone: gapTone(s.Target, g), Status: subjectStatus(s),
-		ZoneLinks: links(s.Zones, anchors), ThreatLinks: links(s.Risk.Threats, anchors), HasCap: !s.Capability.IsZero(), ResidualCl: riskClass(rm, s.Risk.Residual.Index)}
+		ZoneLinks: links(s.Zones, anchors), ThreatLinks: links(s.Risk.Threats, anchors), HasCap: s.Kind == "zone", ResidualCl: riskClass(rm, s.Risk.Residual.Index)}
 	for _, st := range s.FRs {
 		r := frRow{FRStatus: st, Name: catalog.FRName(st.FR), Gap: max(0, st.Target-st.Achieved),
 			NMet: len(st.Met), NMissing: len(st.Missing), NPartial: len(st.Partial), NPlanned: len(st.Planned)}
-		if st.FR >= 1 && st.FR <= model.NumFR {
-			r.Capability = s.Capability[st.FR-1]
+		r.Capability, r.CapTitle = "—", "no asset of the zone must provide this capability"
+		if c := st.Capability; c != nil {
+			switch {
+			case c.Level != nil:
+				r.Capability = strconv.Itoa(*c.Level)
+				r.CapLow = *c.Level < st.Target
+				r.CapTitle = "lowest SL-C: " + strings.Join(c.CappedBy, ", ")
+				if c.Capped {
+					r.CapTitle += " (caps SL-A)"
+				}
+			case c.State == assess.CapNotDemonstrated:
+				r.Capability = "?"
+			}
+			if len(c.Unknown) > 0 {
+				r.Capability += "?"
+				if c.Level == nil {
+					r.Capability = "?"
+				}
+				r.CapTitle = strings.TrimPrefix(r.CapTitle+"; capability not demonstrated for "+strings.Join(c.Unknown, ", "), "no asset of the zone must provide this capability; ")
+			}
 		}
 		r.Tone = gapTone(s.Target, r.Gap)
 		if st.Target == 0 {
@@ -408,7 +460,7 @@ func radarOf(s *assess.Subject) *svg.Radar {
 	for fr := 1; fr <= model.NumFR; fr++ {
 		r.Axes = append(r.Axes, svg.Axis{Label: "FR" + strconv.Itoa(fr), Sub: catalog.FRCode(fr)})
 	}
-	r.Series = append(r.Series, svg.Series{Name: "SL-A (achieved)", Values: s.Achieved[:], Class: "sl-a"})
+	r.Series = append(r.Series, svg.Series{Name: "SL-A (evidenced)", Values: s.Achieved[:], Class: "sl-a"})
 	if !s.Capability.IsZero() {
 		r.Series = append(r.Series, svg.Series{Name: "SL-C (lowest declared capability)", Values: s.Capability[:], Class: "sl-c"})
 	}
@@ -629,8 +681,8 @@ func headline(res *assess.Result) ([]figure, []severityCount) {
 		return "bad"
 	}
 	figs := []figure{
-		{Value: strconv.Itoa(s.ZonesAtTarget), Of: "of " + strconv.Itoa(s.Zones), Label: "zones at target", Tone: ratioTone(s.ZonesAtTarget, s.Zones)},
-		{Value: strconv.Itoa(s.ConduitsAtTarget), Of: "of " + strconv.Itoa(s.Conduits), Label: "conduits at target", Tone: ratioTone(s.ConduitsAtTarget, s.Conduits)},
+		{Value: strconv.Itoa(s.ZonesAtTarget), Of: "of " + strconv.Itoa(s.ZonesWithTarget), Label: "zones at target", Note: "of those with an SL-T", Tone: ratioTone(s.ZonesAtTarget, s.ZonesWithTarget)},
+		{Value: strconv.Itoa(s.ConduitsAtTarget), Of: "of " + strconv.Itoa(s.ConduitsWithTarget), Label: "conduits at target", Note: "of those with an SL-T", Tone: ratioTone(s.ConduitsAtTarget, s.ConduitsWithTarget)},
 		{Value: thousands(s.GapCount), Label: "FR gaps", Note: "zone or conduit and FR below SL-T", Tone: countTone(s.GapCount)},
 		{Value: thousands(s.MissingRequirements), Label: "requirements missing", Note: "to meet for every SL-T", Tone: countTone(s.MissingRequirements)},
 		{Value: strconv.Itoa(s.IntolerableThreats), Of: "of " + strconv.Itoa(s.Threats), Label: "threats above tolerable risk", Tone: countTone(s.IntolerableThreats)},
@@ -654,8 +706,14 @@ func summarySentences(res *assess.Result) []string {
 			untargeted = append(untargeted, z.ID)
 		}
 	}
-	sent := fmt.Sprintf("%s and %s meet their target security level (SL-T) on every foundational requirement.",
-		countOf(s.ZonesAtTarget, s.Zones, "zone", "zones"), countOf(s.ConduitsAtTarget, s.Conduits, "conduit", "conduits"))
+	// Only zones and conduits with an SL-T can meet it: the counts are of those, so the
+	// summary never says "none of the zones meet their target" and then that none falls
+	// short (issue 14).
+	sent := fmt.Sprintf("%s and %s meet their target security level (SL-T) on every foundational requirement, counting only claims with current evidence.",
+		countOf(s.ZonesAtTarget, s.ZonesWithTarget, "zone with an SL-T", "zones with an SL-T"), countOf(s.ConduitsAtTarget, s.ConduitsWithTarget, "conduit with an SL-T", "conduits with an SL-T"))
+	if s.ZonesWithTarget+s.ConduitsWithTarget == 0 {
+		sent = "No zone or conduit has a target security level (SL-T) yet."
+	}
 	if k := len(untargeted); k > 0 {
 		sent += fmt.Sprintf(" %s no SL-T (%s): no threat in the model bears on %s and none is stated, so %s nothing to meet yet.",
 			capitalize(countWord(k, "zone has", "zones have")), strings.Join(untargeted, ", "),
@@ -663,9 +721,12 @@ func summarySentences(res *assess.Result) []string {
 	}
 	out = append(out, capitalize(sent))
 
-	if s.GapCount == 0 {
-		out = append(out, "No zone or conduit falls short of its target.")
-	} else {
+	switch {
+	case s.ZonesWithTarget+s.ConduitsWithTarget == 0:
+		out = append(out, "With no target there is nothing to fall short of: the gap analysis waits for the risk assessment.")
+	case s.GapCount == 0:
+		out = append(out, "No zone or conduit with a target falls short of it.")
+	default:
 		var worst *assess.Subject
 		wg, wfr := 0, 0
 		for _, list := range [][]assess.Subject{res.Zones, res.Conduits} {
@@ -678,6 +739,10 @@ func summarySentences(res *assess.Result) []string {
 		out = append(out, fmt.Sprintf("The gap analysis finds %s below target, with %s still to meet; the widest gap is %s %s (%s), %d %s short on FR %d %s.",
 			countWord(s.GapCount, "FR", "FRs"), countWord(s.MissingRequirements, "requirement", "requirements"),
 			worst.Kind, worst.ID, worst.Name, wg, plural(wg, "level", "levels"), wfr, catalog.FRName(wfr)))
+	}
+	if s.ClaimedNotEvidenced > 0 {
+		out = append(out, fmt.Sprintf("%s claimed by implemented countermeasures %s no current evidence and %s not count; SL-A claimed shows what they would give.",
+			capitalize(countWord(s.ClaimedNotEvidenced, "requirement", "requirements")), plural(s.ClaimedNotEvidenced, "has", "have"), plural(s.ClaimedNotEvidenced, "does", "do")))
 	}
 
 	if rr := res.Risk; rr != nil && len(rr.Threats) > 0 {

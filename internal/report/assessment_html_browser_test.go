@@ -173,7 +173,10 @@ func TestAssessmentHTMLInBrowser(t *testing.T) {
 	}
 	mu.Unlock()
 
-	wantSections := []string{"summary", "diagram", "levels", "risk", "derivation", "gaps", "plan", "findings"}
+	wantSections := []string{"summary", "diagram", "levels", "risk", "derivation", "gaps", "plan", "findings", "countermeasures"}
+	if len(capabilityLines(res)) > 0 {
+		wantSections = append(wantSections, "capability")
+	}
 	if strings.Join(pr.Sections, " ") != strings.Join(wantSections, " ") {
 		t.Errorf("sections %v, want %v", pr.Sections, wantSections)
 	}

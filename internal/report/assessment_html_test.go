@@ -288,28 +288,41 @@ func TestSummarySentences(t *testing.T) {
 		name string
 		res  *assess.Result
 		want []string
+		not  []string
 	}{
 		{
 			name: "all at target",
-			res: &assess.Result{Zones: []assess.Subject{atTarget}, Summary: assess.Summary{Zones: 1, ZonesAtTarget: 1},
+			res: &assess.Result{Zones: []assess.Subject{atTarget}, Summary: assess.Summary{Zones: 1, ZonesAtTarget: 1, ZonesWithTarget: 1},
 				Risk: &risk.Result{Method: rm, Threats: []risk.ThreatRisk{{ID: "T-1", Tolerable: true}}}},
-			want: []string{"The one zone and no conduits meet their target", "No zone or conduit falls short", "The one threat is within the tolerable risk (medium)"},
+			want: []string{"The one zone with an SL-T and no conduits with an SL-T meet their target", "No zone or conduit with a target falls short", "The one threat is within the tolerable risk (medium)"},
 		},
 		{
 			name: "gaps and an intolerable threat",
-			res: &assess.Result{Zones: []assess.Subject{atTarget, below}, Summary: assess.Summary{Zones: 2, ZonesAtTarget: 1, GapCount: 7, MissingRequirements: 1184},
+			res: &assess.Result{Zones: []assess.Subject{atTarget, below}, Summary: assess.Summary{Zones: 2, ZonesAtTarget: 1, ZonesWithTarget: 2, GapCount: 7, MissingRequirements: 1184, ClaimedNotEvidenced: 3},
 				Risk:     &risk.Result{Method: rm, Threats: []risk.ThreatRisk{{ID: "T-1", Tolerable: true}, {ID: "T-2", Unmitigated: risk.Level{Index: 3}, Residual: risk.Level{Index: 3}}}},
 				Findings: []finding.Finding{{Severity: finding.Critical}, {Severity: finding.Low}},
 				Plan:     []assess.Action{{Title: "Meet SR 1.1", Subjects: []string{"z-b"}}}},
 			want: []string{"1 of 2 zones", "7 FRs below target, with 1,184 requirements still to meet; the widest gap is zone z-b (B), 3 levels short on FR 3 System integrity.",
+				"3 requirements claimed by implemented countermeasures have no current evidence and do not count",
 				"1 of 2 threats stays above the tolerable risk (medium) after the implemented countermeasures: T-2.",
 				"The assessment raises 2 findings, 1 critical.", "The remediation plan has one action, “Meet SR 1.1”, which reaches 1 zone or conduit."},
 		},
 		{
+			// Issue 14: 17 zones, none with a target, was "none of the 17 zones meet
+			// their target" and then "no zone falls short".
 			name: "zones without a target",
-			res: &assess.Result{Zones: []assess.Subject{{ID: "z-x", Kind: "zone"}, {ID: "z-y", Kind: "zone"}}, Summary: assess.Summary{Zones: 2, ZonesAtTarget: 2},
+			res: &assess.Result{Zones: []assess.Subject{{ID: "z-x", Kind: "zone"}, {ID: "z-y", Kind: "zone"}}, Summary: assess.Summary{Zones: 2},
 				Risk: &risk.Result{Method: rm}},
-			want: []string{"All 2 zones", "2 zones have no SL-T (z-x, z-y): no threat in the model bears on them and none is stated, so they have nothing to meet yet."},
+			want: []string{"No zone or conduit has a target security level (SL-T) yet.", "2 zones have no SL-T (z-x, z-y): no threat in the model bears on them and none is stated, so they have nothing to meet yet.",
+				"With no target there is nothing to fall short of"},
+			not: []string{"none of the", "No zone or conduit with a target falls short"},
+		},
+		{
+			name: "some zones without a target",
+			res: &assess.Result{Zones: []assess.Subject{atTarget, {ID: "z-y", Kind: "zone"}}, Summary: assess.Summary{Zones: 2, ZonesAtTarget: 1, ZonesWithTarget: 1},
+				Risk: &risk.Result{Method: rm}},
+			want: []string{"The one zone with an SL-T", "1 zone has no SL-T (z-y)", "No zone or conduit with a target falls short of it."},
+			not:  []string{"1 of 2 zones"},
 		},
 	}
 	for _, tt := range tests {
@@ -318,6 +331,11 @@ func TestSummarySentences(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("summary lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(got, w) {
+					t.Errorf("summary says %q:\n%s", w, got)
 				}
 			}
 		})
@@ -355,6 +373,36 @@ func TestMarkList(t *testing.T) {
 		}
 		if strings.Join(got, " ") != tt.want {
 			t.Errorf("markList(%v, %v, %v, %v) = %v, want %s", tt.safety, tt.wireless, tt.temporary, tt.external, got, tt.want)
+		}
+	}
+}
+
+// TestAssessmentTrafficInEveryFormat: the findings of the verification assess --capture
+// runs reach the HTML report (they were only in Markdown), the Markdown, the table and
+// the JSON, with what the traffic supports and where in the captures to look.
+func TestAssessmentTrafficInEveryFormat(t *testing.T) {
+	res := exampleResult(t)
+	res.Traffic = &assess.Traffic{
+		Supported: []assess.Support{{Subject: "c-dmz-operations", Requirement: "SR 5.1", Reason: "all 4 conversation(s) seen on the conduit matched its rules", Countermeasures: []string{"CM-firewalls"}}},
+		Findings: []assess.TrafficFinding{{Finding: finding.Finding{Rule: "device/unknown", Severity: finding.Critical, Subject: "z-treatment",
+			Message: "device 10.20.2.99 is in no model zone", Fix: "find it"}, Evidence: "10.20.2.99 -> 10.20.2.10 modbus/tcp 502; capture.pcapng packet 17"}},
+	}
+	for _, f := range []Format{HTML, Markdown, Table, JSON} {
+		var b bytes.Buffer
+		if err := Assessment(&b, res, f); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, want := range []string{"device 10.20.2.99 is in no model zone", "capture.pcapng packet 17", "all 4 conversation(s) seen on the conduit matched its rules"} {
+			if f == Table && want != "device 10.20.2.99 is in no model zone" {
+				continue // the terminal lists the findings only
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("%s lacks %q", f, want)
+			}
+		}
+		if f == HTML && !strings.Contains(out, `id="traffic"`) {
+			t.Error("the HTML report has no traffic section")
 		}
 	}
 }

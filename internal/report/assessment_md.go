@@ -37,11 +37,11 @@ func assessmentMarkdown(out io.Writer, res *assess.Result) error {
 	p("## Summary\n\n")
 	p("| | |\n|---|---|\n")
 	p("| Zones at target | %d of %d |\n| Conduits at target | %d of %d |\n", s.ZonesAtTarget, s.Zones, s.ConduitsAtTarget, s.Conduits)
-	p("| FR gaps | %d (%d requirements missing) |\n| Threats above tolerable risk | %d of %d |\n", s.GapCount, s.MissingRequirements, s.IntolerableThreats, s.Threats)
+	p("| FR gaps | %d (%d requirements missing) |\n| Requirements claimed, not evidenced | %d |\n| Threats above tolerable risk | %d of %d |\n", s.GapCount, s.MissingRequirements, s.ClaimedNotEvidenced, s.IntolerableThreats, s.Threats)
 	p("| Assets / countermeasures | %d / %d |\n| Findings | %s |\n\n", s.Assets, s.Countermeasures, severityLine(res.Findings))
 
-	p("## Security levels\n\nSL-T is the target, SL-A the level achieved by implemented countermeasures, per foundational requirement (FR 1 IAC … FR 7 RA).\n\n")
-	p("| Zone / conduit | Purdue | Residual risk | SL-T | SL-A | Gap | SL-C (lowest) |\n|---|---|---|---|---|---|---|\n")
+	p("## Security levels\n\nSL-T is the target; SL-A evidenced the level reached by implemented countermeasures with current evidence, SL-A claimed the level their claims would give if all were evidenced; both are capped by the lowest SL-C of the zone's components, per foundational requirement (FR 1 IAC … FR 7 RA).\n\n")
+	p("| Zone / conduit | Purdue | Residual risk | SL-T | SL-A evidenced | SL-A claimed | Gap | SL-C (lowest) |\n|---|---|---|---|---|---|---|---|\n")
 	for _, list := range [][]assess.Subject{res.Zones, res.Conduits} {
 		for _, z := range list {
 			purdue := z.Purdue
@@ -54,8 +54,24 @@ func assessmentMarkdown(out io.Writer, res *assess.Result) error {
 			if !z.Capability.IsZero() {
 				slc = vec(z.Capability)
 			}
-			p("| %s %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(z.ID), mdEscape(z.Name), purdue, mdEscape(z.Risk.Residual.Name), vec(z.Target), vec(z.Achieved), gapMarks(z.Gap), slc)
+			p("| %s %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(z.ID), mdEscape(z.Name), purdue, mdEscape(z.Risk.Residual.Name), vec(z.Target), vec(z.Evidenced), vec(z.Claimed), gapMarks(z.Gap), slc)
 		}
+	}
+
+	if lines := capabilityLines(res); len(lines) > 0 {
+		p("\n## Component capability (SL-C)\n\n")
+		for _, l := range lines {
+			p("- %s\n", mdEscape(l))
+		}
+	}
+
+	p("\n## Countermeasures and their evidence\n\n| Countermeasure | Kind | Status | Evidence | Notes |\n|---|---|---|---|---|\n")
+	for _, c := range res.Countermeasures {
+		notes := c.Notes
+		if len(c.Implausible) > 0 {
+			notes = append(append([]string{}, notes...), "implausible for its kind: "+strings.Join(c.Implausible, ", "))
+		}
+		p("| %s %s | %s | %s | %s | %s |\n", mdEscape(c.ID), mdEscape(c.Name), dash(mdEscape(c.Kind)), mdEscape(c.Status), mdEscape(c.Evidence), dash(mdList(notes, "; ")))
 	}
 
 	p("\n## How each SL-T was set\n\n")
@@ -90,9 +106,12 @@ func assessmentMarkdown(out io.Writer, res *assess.Result) error {
 		for _, m := range g.Missing {
 			p("- %s %s (SL %d) — %s\n", mdEscape(m.ID), mdEscape(m.Title), m.LowestSL, mdEscape(m.State))
 		}
+		if g.Capability != nil {
+			p("- capped by component capability: %s at SL-C %d\n", mdList(g.CappedBy, ", "), *g.Capability)
+		}
 		p("\n")
 	}
-	p("Partial countermeasures do not count toward SL-A until they are implemented.\n")
+	p("Partial countermeasures do not count toward SL-A until they are implemented; claimed requirements count once their countermeasure has current evidence.\n")
 
 	p("\n## Remediation plan\n\n| # | Action | Requirements | Where | Lifts | Owner | Due | Score |\n|---|---|---|---|---|---|---|---|\n")
 	for _, a := range res.Plan {
@@ -107,6 +126,34 @@ func assessmentMarkdown(out io.Writer, res *assess.Result) error {
 			p(" (%s)", mdEscape(f.Location))
 		}
 		p("\n")
+	}
+	if tr := res.Traffic; tr != nil {
+		p("\n## Traffic held against the model\n\n")
+		if len(res.Observed) > 0 {
+			p("| From zone | To zone | Protocol | Conduit | Violations | Conversations |\n|---|---|---|---|---|---|\n")
+			for _, o := range res.Observed {
+				p("| %s | %s | %s | %s | %s | %d |\n", mdEscape(o.FromZone), mdEscape(o.ToZone), mdEscape(o.Protocol), dash(mdEscape(o.Conduit)), mdList(o.Violations, ", "), o.Conversations)
+			}
+			p("\n")
+		}
+		p("Requirements the traffic supports (evidenced for this run where a countermeasure claims them):\n\n")
+		if len(tr.Supported) == 0 {
+			p("- none\n")
+		}
+		for _, s := range tr.Supported {
+			p("- %s %s: %s; evidences %s\n", mdEscape(s.Subject), mdEscape(s.Requirement), mdEscape(s.Reason), dash(mdList(s.Countermeasures, ", ")))
+		}
+		p("\nFindings of the verification:\n\n")
+		if len(tr.Findings) == 0 {
+			p("- none\n")
+		}
+		for _, f := range tr.Findings {
+			p("- **%s** `%s` %s  \n  Fix: %s", strings.ToUpper(f.Severity.String()), f.Rule, mdEscape(f.Message), mdEscape(f.Fix))
+			if f.Evidence != "" {
+				p(" (seen: %s)", mdEscape(f.Evidence))
+			}
+			p("\n")
+		}
 	}
 	if err := w.Err(); err != nil {
 		return fmt.Errorf("assessment markdown: %w", err)

@@ -47,17 +47,38 @@ func assessmentTable(out io.Writer, res *assess.Result) error {
 	w.Printf("Threats above tolerable risk: %d of %d   Findings: %s\n\n", s.IntolerableThreats, s.Threats, severityLine(res.Findings))
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ZONE / CONDUIT\tPURDUE\tRISK\tSL-T (FR1-7)\tSL-A (FR1-7)\tGAP")
+	fmt.Fprintln(tw, "ZONE / CONDUIT\tPURDUE\tRISK\tSL-T (FR1-7)\tSL-A EVIDENCED\tSL-A CLAIMED\tGAP")
 	for _, list := range [][]assess.Subject{res.Zones, res.Conduits} {
 		for _, z := range list {
 			purdue := z.Purdue
 			if z.Kind == "conduit" {
 				purdue = "conduit"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t(z.ID), t(purdue), t(z.Risk.Residual.Name), vec(z.Target), vec(z.Achieved), gapMarks(z.Gap))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t(z.ID), t(purdue), t(z.Risk.Residual.Name), vec(z.Target), vec(z.Evidenced), vec(z.Claimed), gapMarks(z.Gap))
 		}
 	}
 	tw.Flush() // its error is w's, returned at the end
+	w.Printf("SL-A evidenced counts claims with current evidence; claimed counts every plausible claim (%d requirement(s) claimed, not evidenced). Both are capped by SL-C.\n", s.ClaimedNotEvidenced)
+	if lines := capabilityLines(res); len(lines) > 0 {
+		w.Printf("\nComponent capability (SL-C)\n")
+		for i, l := range lines {
+			if i == tableLimit {
+				w.Printf("  … %d more: see -f md, html or json\n", len(lines)-tableLimit)
+				break
+			}
+			w.Printf("  %s\n", t(l))
+		}
+	}
+	if tr := res.Traffic; tr != nil {
+		w.Printf("\nTraffic held against the model: %d requirement(s) supported, %d finding(s) (%s)\n", len(tr.Supported), len(tr.Findings), severityLine(trafficPlain(tr)))
+		for i, f := range tr.Findings {
+			if i == tableLimit {
+				w.Printf("  … %d more: see -f md, html or json\n", len(tr.Findings)-tableLimit)
+				break
+			}
+			w.Printf("  %-8s %s\n", strings.ToUpper(f.Severity.String()), t(f.Message))
+		}
+	}
 
 	if len(res.Plan) > 0 {
 		w.Printf("\nRemediation plan (%d actions, highest risk reduction first)\n", len(res.Plan))
@@ -114,4 +135,13 @@ func dash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// trafficPlain returns the traffic findings without their evidence.
+func trafficPlain(tr *assess.Traffic) []finding.Finding {
+	out := make([]finding.Finding, len(tr.Findings))
+	for i := range tr.Findings {
+		out[i] = tr.Findings[i].Finding
+	}
+	return out
 }

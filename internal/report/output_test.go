@@ -88,7 +88,7 @@ func TestAssessmentHostileNames(t *testing.T) {
 		// Markdown: every table row keeps its column count; no tag, link or entity.
 		for _, line := range strings.Split(out[Markdown], "\n") {
 			if strings.HasPrefix(line, "|") && !strings.HasPrefix(line, "|---") {
-				if n := len(cell.FindAllString(line, -1)); n != 8 && n != 9 && n != 3 {
+				if n := len(cell.FindAllString(line, -1)); n != 8 && n != 9 && n != 3 && n != 6 && n != 7 { // the tables' widths
 					t.Errorf("name %d, md: a row with %d cell borders: %q", i, n, line)
 				}
 			}
