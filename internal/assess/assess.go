@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonewarden/zonewarden/internal/approval"
 	"github.com/zonewarden/zonewarden/internal/catalog"
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/model"
@@ -102,6 +103,9 @@ type Result struct {
 	// Traffic holds what the captures evidenced and what their verification found
 	// (assess --capture); nil without captures.
 	Traffic *Traffic `json:"traffic,omitempty"`
+	// Approval is the asset owner's approval of the model's content (ZCR 7), set by the
+	// caller that checked it (package approval); nil when not checked.
+	Approval *approval.Status `json:"approval,omitempty"`
 }
 
 // Traffic is the verification of captures an assessment took in.

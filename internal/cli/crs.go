@@ -18,8 +18,9 @@ var assessFormats = append(slices.Clip(report.AssessmentFormats), report.CRSForm
 
 // writeAssessment writes what assess -f asked for: the assessment in one of its formats,
 // or the requirements specification (IEC 62443-3-2 ZCR 6) of the model with its boundary
-// findings (ZCR 1) and the approval verdict st (ZCR 7).
+// findings (ZCR 1); both say the approval verdict st (ZCR 7).
 func writeAssessment(w io.Writer, m *model.Model, res *assess.Result, st *approval.Status, f report.Format) error {
+	res.Approval = st
 	if !report.IsCRS(f) {
 		return report.Assessment(w, res, f)
 	}

@@ -60,7 +60,10 @@ func writeAssessmentJSON(w io.Writer, res *assess.Result) error {
 	for i, f := range []struct {
 		name string
 		v    any
-	}{{"schema_version", res.SchemaVersion}, {"system", res.System}, {"date", res.Date}, {"summary", res.Summary}, {"risk", res.Risk}} {
+	}{{"schema_version", res.SchemaVersion}, {"system", res.System}, {"date", res.Date}, {"approval", res.Approval}, {"summary", res.Summary}, {"risk", res.Risk}} {
+		if f.name == "approval" && res.Approval == nil {
+			continue // omitted when not checked, as the struct's JSON tag says
+		}
 		if i > 0 {
 			bw.WriteString(",")
 		}

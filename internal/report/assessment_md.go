@@ -33,6 +33,9 @@ func assessmentMarkdown(out io.Writer, res *assess.Result) error {
 		p(" · Owner: %s", mdEscape(res.System.Owner))
 	}
 	p(" · Model: %s\n\n", mdList(res.System.Files, ", "))
+	if res.Approval != nil {
+		p("**Approval:** %s\n\n", mdEscape(res.Approval.Sentence()))
+	}
 
 	p("## Summary\n\n")
 	p("| | |\n|---|---|\n")

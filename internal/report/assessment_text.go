@@ -42,6 +42,9 @@ func assessmentTable(out io.Writer, res *assess.Result) error {
 	t := textsafe.Terminal // every string from the model goes through it
 	s := res.Summary
 	w.Printf("%s — IEC 62443 assessment, %s\n\n", t(res.System.Name), t(res.Date))
+	if res.Approval != nil {
+		w.Printf("Approval: %s\n\n", t(res.Approval.Sentence()))
+	}
 	w.Printf("Zones at target: %d of %d   Conduits at target: %d of %d   Gaps: %d FR(s), %d requirement(s)\n",
 		s.ZonesAtTarget, s.Zones, s.ConduitsAtTarget, s.Conduits, s.GapCount, s.MissingRequirements)
 	w.Printf("Threats above tolerable risk: %d of %d   Findings: %s\n\n", s.IntolerableThreats, s.Threats, severityLine(res.Findings))
