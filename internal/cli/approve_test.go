@@ -194,3 +194,26 @@ func must(b []byte, err error) []byte {
 	}
 	return b
 }
+
+// The assessment says the verdict too, in every format people read and in the JSON.
+func TestAssessSaysApproval(t *testing.T) {
+	root := approvePlant(t)
+	fixClock(t, time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC))
+	if code, _, errOut := run(t, "approve", root, "--by", "Jane Doe", "--role", "Plant manager"); code != 0 {
+		t.Fatal(errOut)
+	}
+	want := "Approved by Jane Doe (Plant manager) on 2026-05-04 for this exact content"
+	for _, f := range []string{"table", "md", "html"} {
+		code, out, errOut := run(t, "assess", root, "-f", f, "--as-of", "2026-05-05")
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("-f %s: exit %d %s, lacks the approval:\n%.600s", f, code, errOut, out)
+		}
+	}
+	code, out, _ := run(t, "assess", root, "-f", "json", "--as-of", "2026-05-05")
+	var res struct {
+		Approval approval.Status `json:"approval"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 || res.Approval.State != approval.Approved || res.Approval.Approval.By != "Jane Doe" {
+		t.Errorf("json: exit %d %v %+v", code, err, res.Approval)
+	}
+}
