@@ -14,8 +14,9 @@ import (
 // nobody knows which connections cross the edge, or whether a remote connection lands
 // straight in a control zone.
 //
-// BoundaryChecks is exported so that the assessment can add its findings to the risk
-// result's; Assess does not call it (see docs/risk.md, "System under consideration").
+// Assess adds these findings to the risk result's; BoundaryChecks is exported for the
+// requirements specification, which lists them as open points (docs/risk.md, "System
+// under consideration").
 
 // StrongBoundaries are the conduit boundary technologies that may carry an access point
 // from an untrusted network (remote access, the internet, a supplier): each one enforces

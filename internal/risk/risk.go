@@ -158,6 +158,7 @@ func AssessWith(m *model.Model, opts Options) *Result {
 	r.Findings = append(r.Findings, screen(m, r, bearing)...)
 	deriveTargets(m, r, bearing)
 	r.Findings = append(r.Findings, partition(m, r)...)
+	r.Findings = append(r.Findings, BoundaryChecks(m)...) // ZCR 1, boundary.go
 	finding.Sort(r.Findings)
 	return r
 }
