@@ -35,7 +35,10 @@ SR 7.8, of a zone where a device not in the model was seen) no longer count towa
 SL-A there, whatever the countermeasures claim, and a finding says why.
 
 Formats: table (terminal, default), json, md, csv (the gap list), html (a
-self-contained report that opens with no network).`,
+self-contained report that opens with no network); crs and crs-md write the
+cybersecurity requirements specification of IEC 62443-3-2 ZCR 6 instead (HTML,
+Markdown: docs/crs.md). Every format says whether the asset owner approved this
+exact content of the model (zonewarden approve, docs/approval.md).`,
 		Example: `  zonewarden assess plant.yaml
   zonewarden assess plant.yaml -f html -o report.html
   zonewarden assess plant.yaml --fail-on high      # exit 1 when a high or critical finding exists
@@ -103,7 +106,7 @@ self-contained report that opens with no network).`,
 			return failOn(failOnFlag, allFindings(res))
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, md, csv, html")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, md, csv, html; crs or crs-md for the requirements specification")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().StringVar(&failOnFlag, "fail-on", "none", "exit 1 when a finding has this severity or worse: "+fmt.Sprint(finding.Names())+" or none")
 	cmd.Flags().StringArrayVar(&captures, "capture", nil, "hold the model against this capture first (repeat for several); refuted requirements do not count toward SL-A")
