@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -215,5 +216,22 @@ func TestAssessSaysApproval(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 || res.Approval.State != approval.Approved || res.Approval.Approval.By != "Jane Doe" {
 		t.Errorf("json: exit %d %v %+v", code, err, res.Approval)
+	}
+}
+
+// assess -o never writes over the approvals history it reads.
+func TestAssessKeepsApprovals(t *testing.T) {
+	root := approvePlant(t)
+	if code, _, errOut := run(t, "approve", root, "--by", "a", "--role", "r"); code != 0 {
+		t.Fatal(errOut)
+	}
+	file := approval.PathFor(root)
+	before := must(os.ReadFile(file))
+	code, _, errOut := run(t, "assess", root, "-f", "json", "-o", file)
+	if code != 2 || !strings.Contains(errOut, "would destroy the input") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	if !bytes.Equal(must(os.ReadFile(file)), before) {
+		t.Error("the approvals file was overwritten")
 	}
 }

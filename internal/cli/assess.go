@@ -70,7 +70,7 @@ exact content of the model (zonewarden approve, docs/approval.md).`,
 			if err != nil {
 				return err
 			}
-			if err := checkOutputs([]outputFlag{{"-o", out}}, append(slices.Clone(m.Files), captures...)...); err != nil {
+			if err := checkOutputs([]outputFlag{{"-o", out}}, append(append(slices.Clone(m.Files), captures...), approved.File)...); err != nil {
 				return err
 			}
 			var runErr error
