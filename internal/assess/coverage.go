@@ -81,15 +81,23 @@ func newTable(c *catalog.Catalog, applies Applies) *table {
 }
 
 // achieved returns the highest level at which every requirement of FR fr that applies
-// to a subject of kind k is in have, or 0. A level that adds no requirement to the one
-// below (nothing of the FR applies to a conduit at SL 1, say) is credited only up to
-// the target: meeting nothing is not evidence of anything beyond what was asked.
+// to a subject of kind k is in have, or 0. A level credits something only when some
+// requirement of the FR applies up to it: nothing of FR 2 applies to a conduit at SL 1,
+// so a conduit reaches FR 2 only with SR 2.6, at SL 2, never at SL 1 for having met
+// nothing. A level that adds no requirement to the one below (FR 7 at SL 4) is credited
+// only up to the target.
 func (t *table) achieved(k, fr int, have reqSet, target int) int {
 	a := 0
 	prev := reqSet{}
 	for sl := 1; sl <= model.MaxSL; sl++ {
 		n := t.need[k][fr-1][sl-1]
-		if !n.subsetOf(have) || (n.andNot(prev).empty() && sl > target) {
+		if !n.subsetOf(have) {
+			break
+		}
+		if n.empty() {
+			continue
+		}
+		if n.andNot(prev).empty() && sl > target {
 			break
 		}
 		a, prev = sl, n

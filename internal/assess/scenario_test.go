@@ -328,7 +328,7 @@ zones:
   - {id: z-a, purdue: 2, sl_target: {level: {FR7: 1}, rationale: test}}
   - {id: z-b, purdue: 1}
 conduits:
-  - {id: c-ab, zones: [z-a, z-b], boundary: firewall, sl_target: {level: {FR5: 2, FR7: 1}, rationale: test}, allow: [{from: z-a, to: z-b, protocol: modbus}]}
+  - {id: c-ab, zones: [z-a, z-b], boundary: firewall, sl_target: {level: {FR2: 1, FR5: 2, FR7: 1}, rationale: test}, allow: [{from: z-a, to: z-b, protocol: modbus}]}
 countermeasures:
   - {id: cm-fw, name: firewall, kind: technical, satisfies: [SR 5.1, SR 5.1 RE 1, SR 5.2, SR 5.2 RE 1, SR 5.3], scope: [c-ab], status: implemented,
      evidence: [{kind: configuration, ref: https://x.example/fw, date: 2026-06-01, reviewed_by: QA}]}
@@ -345,6 +345,11 @@ countermeasures:
 	}
 	if fr7 := subjectOf(r, "z-a").FRs[6]; !slices.Equal(fr7.Met, []string{"SR 7.3", "SR 7.4"}) {
 		t.Errorf("zone FR7 met %v, want SR 7.3 and SR 7.4", fr7.Met)
+	}
+	// Nothing of FR 2 applies to a conduit below SL 2 (SR 2.6): with SL-T FR2 1 and
+	// nothing met, the conduit's FR 2 is 0, not 1 for having met nothing.
+	if c.Achieved[1] != 0 {
+		t.Errorf("conduit FR2 SL-A %d with nothing met, want 0", c.Achieved[1])
 	}
 }
 

@@ -174,13 +174,13 @@ func capabilityLines(res *assess.Result) []string {
 			if c == nil {
 				continue
 			}
-			if c.Level != nil && (c.Capped || *c.Level < st.Target) {
-				what := "caps"
-				if !c.Capped {
-					what = "is below SL-T " + strconv.Itoa(st.Target) + " on"
-				}
-				out = append(out, fmt.Sprintf("zone %s FR%d: %s (SL-C %d) %s SL-A (%d evidenced, %d claimed)",
-					z.ID, st.FR, strings.Join(c.CappedBy, ", "), *c.Level, what, st.Achieved, st.AchievedClaimed))
+			switch {
+			case c.Level != nil && c.Capped:
+				out = append(out, fmt.Sprintf("zone %s FR%d: capped at SL-C %d by %s (SL-A %d evidenced, %d claimed, SL-T %d)",
+					z.ID, st.FR, *c.Level, strings.Join(c.CappedBy, ", "), st.Achieved, st.AchievedClaimed, st.Target))
+			case c.Level != nil && *c.Level < st.Target:
+				out = append(out, fmt.Sprintf("zone %s FR%d: SL-C %d of %s is below SL-T %d: the zone cannot reach its target on this FR with them",
+					z.ID, st.FR, *c.Level, strings.Join(c.CappedBy, ", "), st.Target))
 			}
 			for _, cp := range c.Compensated {
 				out = append(out, fmt.Sprintf("zone %s FR%d: %s's SL-C does not cap it: compensated by %s (%s)",

@@ -39,7 +39,7 @@ func assessmentMarkdown(out io.Writer, res *assess.Result) error {
 
 	p("## Summary\n\n")
 	p("| | |\n|---|---|\n")
-	p("| Zones at target | %d of %d |\n| Conduits at target | %d of %d |\n", s.ZonesAtTarget, s.Zones, s.ConduitsAtTarget, s.Conduits)
+	p("| Zones at target (of those with an SL-T) | %d of %d |\n| Conduits at target (of those with an SL-T) | %d of %d |\n", s.ZonesAtTarget, s.ZonesWithTarget, s.ConduitsAtTarget, s.ConduitsWithTarget)
 	p("| FR gaps | %d (%d requirements missing) |\n| Requirements claimed, not evidenced | %d |\n| Threats above tolerable risk | %d of %d |\n", s.GapCount, s.MissingRequirements, s.ClaimedNotEvidenced, s.IntolerableThreats, s.Threats)
 	p("| Assets / countermeasures | %d / %d |\n| Findings | %s |\n\n", s.Assets, s.Countermeasures, severityLine(res.Findings))
 

@@ -45,8 +45,8 @@ func assessmentTable(out io.Writer, res *assess.Result) error {
 	if res.Approval != nil {
 		w.Printf("Approval: %s\n\n", t(res.Approval.Sentence()))
 	}
-	w.Printf("Zones at target: %d of %d   Conduits at target: %d of %d   Gaps: %d FR(s), %d requirement(s)\n",
-		s.ZonesAtTarget, s.Zones, s.ConduitsAtTarget, s.Conduits, s.GapCount, s.MissingRequirements)
+	w.Printf("Zones at target: %d of %d with an SL-T   Conduits at target: %d of %d with an SL-T   Gaps: %d FR(s), %d requirement(s)\n",
+		s.ZonesAtTarget, s.ZonesWithTarget, s.ConduitsAtTarget, s.ConduitsWithTarget, s.GapCount, s.MissingRequirements)
 	w.Printf("Threats above tolerable risk: %d of %d   Findings: %s\n\n", s.IntolerableThreats, s.Threats, severityLine(res.Findings))
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
