@@ -21,8 +21,9 @@ type Options struct {
 	Now time.Time
 	// Catalog is the requirement catalog; nil means catalog.Default().
 	Catalog *catalog.Catalog
-	// Applies and Plausible answer from the catalog's applicability and plausibility
-	// tables; nil means the tables of this package (applicability.go).
+	// Applies and Plausible answer where a requirement applies and which kinds of
+	// countermeasure can satisfy it; nil means the catalog's tables (catalog.Scope,
+	// catalog.Plausible).
 	Applies   Applies
 	Plausible Plausible
 	// Refuted lists requirements that observation showed are not met in a zone or
@@ -276,10 +277,10 @@ func Assess(m *model.Model, opts Options) *Result {
 		opts.Catalog = catalog.Default()
 	}
 	if opts.Applies == nil {
-		opts.Applies = defaultApplies
+		opts.Applies = catalogApplies(opts.Catalog)
 	}
 	if opts.Plausible == nil {
-		opts.Plausible = defaultPlausible
+		opts.Plausible = opts.Catalog.Plausible
 	}
 	t := newTable(opts.Catalog, opts.Applies)
 	rr := risk.Assess(m)

@@ -142,8 +142,8 @@ countermeasures:
 }
 
 // TestScenarioTrafficEvidence: a conduit with SL-T FR5 2. cm-fw (technical, no evidence
-// record) claims SR 5.1, 5.1 RE 1, 5.2, 5.2 RE 1 and 5.3; cm-p2p (a procedure, evidenced)
-// SR 5.3. On a conduit FR5 at SL 1 is SR 5.1, 5.2, 5.3 and at SL 2 adds SR 5.1 RE 1 and
+// record) claims SR 5.1, 5.1 RE 1, 5.2, 5.2 RE 1 and 5.3; cm-p2p (technical: messaging
+// blocked at the boundary, evidenced) SR 5.3. On a conduit FR5 at SL 1 is SR 5.1, 5.2, 5.3 and at SL 2 adds SR 5.1 RE 1 and
 // SR 5.2 RE 1 (SR 5.4 is a zone's). Claimed: 2. Evidenced without captures: SR 5.3 only,
 // so 0. With this run's traffic supporting SR 5.1 and SR 5.2 on the conduit: SL 1 is
 // complete, SL 2 is not (its REs are not evidenced), so 1. If the traffic also refutes
@@ -158,7 +158,7 @@ conduits:
   - {id: c-ab, zones: [z-a, z-b], boundary: firewall, sl_target: {level: {FR5: 2}, rationale: test}, allow: [{from: z-a, to: z-b, protocol: modbus}]}
 countermeasures:
   - {id: cm-fw, name: firewall, kind: technical, satisfies: [SR 5.1, SR 5.1 RE 1, SR 5.2, SR 5.2 RE 1, SR 5.3], scope: [c-ab], status: implemented}
-  - {id: cm-p2p, name: no messaging, kind: procedure, satisfies: [SR 5.3], scope: [c-ab], status: implemented,
+  - {id: cm-p2p, name: messaging blocked, kind: technical, satisfies: [SR 5.3], scope: [c-ab], status: implemented,
      evidence: [{kind: document, ref: https://x.example/p2p, date: 2026-06-01, reviewed_by: QA}]}
 `
 	sup := []Support{{Subject: "c-ab", Requirement: "SR 5.1", Reason: "every conversation matched"}, {Subject: "c-ab", Requirement: "sr 5.2", Reason: "every conversation matched"}}
@@ -320,7 +320,7 @@ func TestComponentLevel(t *testing.T) {
 // FR5 is 2 (it was 0 when SR 5.4, a zone's application partitioning, was asked of it). A
 // backup scoped to "*" claims SR 7.3, 7.3 RE 1 and 7.4: the zone counts them (FR7 met
 // lists them), the conduit does not (backup is no property of a network path), so the
-// conduit's FR7 at SL 1 misses SR 7.1 and SR 7.6 only.
+// conduit's FR7 at SL 1 misses SR 7.1, 7.6 and 7.7 (the catalog's conduit set) only.
 func TestScenarioConduitSet(t *testing.T) {
 	const src = `version: 1
 system: {name: t}
@@ -340,8 +340,8 @@ countermeasures:
 	if c.Achieved[4] != 2 || c.Gap[4] != 0 {
 		t.Errorf("conduit FR5 SL-A %d gap %d, want 2 and 0", c.Achieved[4], c.Gap[4])
 	}
-	if fr7 := c.FRs[6]; slices.Contains(fr7.Met, "SR 7.3") || !slices.Equal(fr7.Missing, []string{"SR 7.1", "SR 7.6"}) {
-		t.Errorf("conduit FR7 met %v missing %v, want SR 7.3 nowhere and SR 7.1, SR 7.6 missing", fr7.Met, fr7.Missing)
+	if fr7 := c.FRs[6]; slices.Contains(fr7.Met, "SR 7.3") || !slices.Equal(fr7.Missing, []string{"SR 7.1", "SR 7.6", "SR 7.7"}) {
+		t.Errorf("conduit FR7 met %v missing %v, want SR 7.3 nowhere and SR 7.1, 7.6, 7.7 missing", fr7.Met, fr7.Missing)
 	}
 	if fr7 := subjectOf(r, "z-a").FRs[6]; !slices.Equal(fr7.Met, []string{"SR 7.3", "SR 7.4"}) {
 		t.Errorf("zone FR7 met %v, want SR 7.3 and SR 7.4", fr7.Met)
