@@ -67,3 +67,48 @@ func TestAssessCapture(t *testing.T) {
 		t.Error("assess without --capture reports refutations")
 	}
 }
+
+// TestAssessCaptureTraffic: assess --capture carries the verification into every
+// format: what the traffic supports (SR 5.1 and SR 5.2 on conduits whose conversations
+// all matched), and verify's own findings, which the HTML report now shows as well.
+// --as-of sets the day the evidence is judged on.
+func TestAssessCaptureTraffic(t *testing.T) {
+	capture := waterAttack(t)
+	code, out, errOut := run(t, "assess", examples["water-treatment"], "--capture", capture, "-f", "json", "--as-of", "2026-11-21")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res struct {
+		Date    string `json:"date"`
+		Traffic struct {
+			Supported []struct{ Subject, Requirement string } `json:"supported"`
+			Findings  []struct{ Rule, Message string }        `json:"findings"`
+		} `json:"traffic"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Date != "2026-11-21" {
+		t.Errorf("date %q, want the --as-of day", res.Date)
+	}
+	if len(res.Traffic.Findings) == 0 || len(res.Traffic.Supported) == 0 {
+		t.Fatalf("the assessment lacks the verification: %d findings, %d supported", len(res.Traffic.Findings), len(res.Traffic.Supported))
+	}
+	for _, s := range res.Traffic.Supported {
+		if s.Requirement != "SR 5.1" && s.Requirement != "SR 5.2" && s.Requirement != "SR 7.8" {
+			t.Errorf("unexpected support %+v", s)
+		}
+	}
+	_, html, _ := run(t, "assess", examples["water-treatment"], "--capture", capture, "-f", "html", "--as-of", "2026-11-21")
+	if !strings.Contains(html, `id="traffic"`) || !strings.Contains(html, htmlText(res.Traffic.Findings[0].Message)) {
+		t.Error("the HTML report of assess --capture leaves out the verification's findings")
+	}
+	if code, _, errOut := run(t, "assess", examples["water-treatment"], "--as-of", "21/11/2026"); code != 2 || !strings.Contains(errOut, "--as-of") {
+		t.Errorf("a bad --as-of: exit %d, %s", code, errOut)
+	}
+}
+
+// htmlText escapes s as html/template escapes text.
+func htmlText(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
