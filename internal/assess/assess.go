@@ -39,6 +39,10 @@ type Options struct {
 	// Traffic are the findings of the verification the captures went through (verify's),
 	// reported beside the assessment's own.
 	Traffic []TrafficFinding
+	// Weaknesses are the vulnerabilities the traffic showed (cleartext across a boundary,
+	// devices the model does not know), which the risk assessment counts as open
+	// vulnerabilities of the threats that reach them (62443-3-2 ZCR 5.2).
+	Weaknesses []risk.Weakness
 }
 
 // Refutation is a requirement that the traffic showed is not met in a zone or conduit.
@@ -283,7 +287,7 @@ func Assess(m *model.Model, opts Options) *Result {
 		opts.Plausible = opts.Catalog.Plausible
 	}
 	t := newTable(opts.Catalog, opts.Applies)
-	rr := risk.Assess(m)
+	rr := risk.AssessWith(m, risk.Options{Observed: opts.Weaknesses})
 	res := &Result{
 		SchemaVersion: 2,
 		Observed:      opts.Observed,

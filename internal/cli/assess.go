@@ -11,6 +11,7 @@ import (
 	"github.com/zonewarden/zonewarden/internal/assess"
 	"github.com/zonewarden/zonewarden/internal/finding"
 	"github.com/zonewarden/zonewarden/internal/report"
+	"github.com/zonewarden/zonewarden/internal/risk"
 	"github.com/zonewarden/zonewarden/internal/verify"
 )
 
@@ -83,8 +84,12 @@ exact content of the model (zonewarden approve, docs/approval.md).`,
 					return err
 				}
 				runErr = rerr
-				seen := trafficOptions(verify.Verify(m, inv, verify.Options{}))
+				vr := verify.Verify(m, inv, verify.Options{})
+				seen := trafficOptions(vr)
 				opts.Refuted, opts.Observed, opts.Supported, opts.Traffic = seen.Refuted, seen.Observed, seen.Supported, seen.Traffic
+				// What the traffic showed weak (cleartext across boundaries, unknown
+				// devices) is an open vulnerability of the threats that reach it.
+				opts.Weaknesses = risk.WeaknessesFromFindings(m, vr.PlainFindings())
 			}
 			res := assess.Assess(m, opts)
 			if ctx := cmdContext(cmd); ctx.Err() != nil {

@@ -24,6 +24,15 @@ func TestAssessCapture(t *testing.T) {
 			ToZone   string `json:"to_zone"`
 			Protocol string
 		} `json:"observed_violations"`
+		Risk struct {
+			Threats []struct {
+				ID              string
+				Vulnerabilities []struct {
+					ID, Source string
+					Open       bool
+				}
+			}
+		}
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
@@ -46,6 +55,17 @@ func TestAssessCapture(t *testing.T) {
 	}
 	if !seen {
 		t.Errorf("enterprise → intake Modbus not among the observed violations: %+v", res.Observed)
+	}
+	// What the traffic showed weak becomes an open vulnerability of the threats that reach
+	// it (62443-3-2 ZCR 5.2): the unknown device in the treatment cell.
+	weak := false
+	for _, th := range res.Risk.Threats {
+		for _, v := range th.Vulnerabilities {
+			weak = weak || (v.Source == "verify" && v.Open && strings.HasPrefix(v.ID, "verify:"))
+		}
+	}
+	if !weak {
+		t.Errorf("no threat carries a vulnerability the traffic showed: %+v", res.Risk.Threats)
 	}
 	sch, err := jsonschema.NewCompiler().Compile("../../docs/schemas/assessment.schema.json")
 	if err != nil {
