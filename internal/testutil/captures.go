@@ -36,6 +36,27 @@ func Path(tb testing.TB, rel string) string {
 	return p
 }
 
+// EnvRealWorld names the environment variable that holds the real-world captures
+// directory (../shared/testdata/realworld: real controllers, attacks among them; .ci/run
+// sets it). It is a root of its own, beside the public captures, so that tests walking
+// EnvCaptures do not pick its files up.
+const EnvRealWorld = "ZONEWARDEN_REALWORLD"
+
+// RealWorld returns the path of a real-world capture, skipping the test when
+// EnvRealWorld is unset and failing it when the capture is missing.
+func RealWorld(tb testing.TB, name string) string {
+	tb.Helper()
+	d := os.Getenv(EnvRealWorld)
+	if d == "" {
+		tb.Skipf("%s is not set; skipping test on real-world captures", EnvRealWorld)
+	}
+	p := filepath.Join(d, name)
+	if _, err := os.Stat(p); err != nil {
+		tb.Fatalf("real-world capture %s: %v (is %s the realworld directory?)", name, err, EnvRealWorld)
+	}
+	return p
+}
+
 // Packet is one packet held in memory, as internal/capture read it.
 type Packet struct {
 	Data []byte
