@@ -74,6 +74,11 @@ var Table = []Spec{
 	{Name: "wireguard", Ports: []int{51820}, Transport: "udp"},
 	{Name: "mqtt", Ports: []int{1883}, Cleartext: true, Transport: "tcp"},
 	{Name: "mqtts", Ports: []int{8883}, Transport: "tcp"},
+	// Niagara Fox: building-automation supervisors, controllers and the Workbench tool. Its
+	// operations are not classified yet, so it is not OT, and every Fox peer says hello
+	// (Workbench and PC supervisors too), so describing itself in it makes no controller.
+	{Name: "fox", Ports: []int{1911}, Cleartext: true, Transport: "tcp", Dissector: "fox"},
+	{Name: "fox-tls", Ports: []int{4911}, Transport: "tcp"},
 	{Name: "pi", Ports: []int{5450}, Transport: "tcp"},
 	{Name: "sql", Ports: []int{1433}, Transport: "tcp"},
 	{Name: "icmp", Transport: "icmp"},
