@@ -190,6 +190,9 @@ func inferRole(a *asset) inventory.Role {
 			s.add(inventory.RoleController, 3, "its CIP device type is %s", f.Value)
 		case f.Field == "device_type" && f.Protocol == "enip":
 			s.add(inventory.RoleController, 2, "its CIP device type is %s", f.Value)
+		case f.Field == "device_type" && (f.Protocol == "lldp" || f.Protocol == "cdp"):
+			// The product its system description names (a SCALANCE X, a Hirschmann switch).
+			s.add(inventory.RoleNetworkDevice, 4, "its %s announcement describes it as an %s (packet %d of %s)", f.Protocol, f.Value, f.Packet, f.File)
 		}
 		if protocols.RevealsIdentity(f.Protocol) && f.Confidence == "high" && f.Field != "device_role" && f.Field != "station_address" &&
 			!identified[f.Protocol] {

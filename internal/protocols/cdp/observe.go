@@ -1,8 +1,11 @@
 package cdp
 
 import (
+	"bytes"
+
 	"github.com/zonewarden/zonewarden/internal/observe"
 	"github.com/zonewarden/zonewarden/internal/protocols"
+	"github.com/zonewarden/zonewarden/internal/protocols/lldp"
 )
 
 // App is the Cisco Discovery Protocol: Cisco switches, routers and phones, and many
@@ -53,6 +56,13 @@ func (h *cdpHandler) Handle(c *observe.Conn, b []byte) {
 	c.Identity(observe.Sender, observe.FieldSystemName, name, observe.High)
 	c.Identity(observe.Sender, observe.FieldPlatform, observe.TrimText(m.Platform), observe.High)
 	c.Identity(observe.Sender, observe.FieldSoftware, observe.TrimText(m.SoftwareVersion), observe.High)
+	// The software version TLV carries the text LLDP's system description does.
+	if d, ok := lldp.ReportDescription(c, observe.TrimText(m.SoftwareVersion)); ok && d.Vendor == "Cisco" {
+		// Cisco's platform is "cisco " and the model ("cisco IE-4000-8GT4G-E").
+		if p := observe.TrimText(m.Platform); len(p) > 6 && bytes.EqualFold(p[:6], []byte("cisco ")) {
+			c.Identity(observe.Sender, observe.FieldModel, p[6:], observe.Medium)
+		}
+	}
 	c.Identity(observe.Sender, observe.FieldPortID, observe.TrimText(m.PortID), observe.High)
 	c.Identity(observe.Sender, observe.FieldLocation, observe.TrimText(m.Location), observe.High)
 	if m.HasCapabilities {

@@ -37,6 +37,7 @@ func (h *lldpHandler) Handle(c *observe.Conn, b []byte) {
 	c.Op(0, protocols.OpNone)
 	c.Identity(observe.Sender, observe.FieldSystemName, observe.TrimText(m.SystemName), observe.High)
 	c.Identity(observe.Sender, observe.FieldSystemDescription, observe.TrimText(m.SystemDescription), observe.High)
+	ReportDescription(c, observe.TrimText(m.SystemDescription))
 	c.Identity(observe.Sender, observe.FieldPortID, lldpPortID(c.Scratch(), m), observe.High)
 	if m.HasCapabilities {
 		c.Identity(observe.Sender, observe.FieldCapabilities, observe.AppendFlagNames(c.Scratch(), uint32(m.EnabledCaps), CapabilityName), observe.High)
@@ -81,4 +82,26 @@ func lldpPortID(dst []byte, m *Message) []byte {
 		return append(dst, t...)
 	}
 	return observe.AppendHexBytes(dst, id, 0)
+}
+
+// ReportDescription reports what an industrial device's system description says about
+// it (ParseDescription): vendor, model, order number, firmware, hardware, serial and the
+// kind of network device, each of medium confidence (a self-description read through its
+// vendor's format). CDP calls it on the software version TLV, which carries the same
+// text.
+func ReportDescription(c *observe.Conn, desc []byte) (Description, bool) {
+	var d Description
+	if !ParseDescription(desc, &d) {
+		return d, false
+	}
+	c.IdentityString(observe.Sender, observe.FieldVendor, d.Vendor, observe.Medium)
+	c.Identity(observe.Sender, observe.FieldModel, d.Model, observe.Medium)
+	c.Identity(observe.Sender, observe.FieldOrderNumber, d.OrderNumber, observe.Medium)
+	c.Identity(observe.Sender, observe.FieldFirmware, d.Firmware, observe.Medium)
+	c.Identity(observe.Sender, observe.FieldHardware, d.Hardware, observe.Medium)
+	c.Identity(observe.Sender, observe.FieldSerial, d.Serial, observe.Medium)
+	if d.Kind != "" {
+		c.IdentityString(observe.Sender, observe.FieldDeviceType, d.Kind, observe.Medium)
+	}
+	return d, true
 }

@@ -21,11 +21,18 @@ func TestLLDP(t *testing.T) {
 		"00:1b:1b:8a:22:10 management_address=10.20.0.2 (high, lldp)",
 		"00:1b:1b:8a:22:10 management_address=fd00:20::2 (high, lldp)",
 		"00:1b:1b:8a:22:10 software=6.18.44-fc-v595 (high, lldp)",
+		"00:1b:1b:8a:22:10 vendor=Siemens (medium, lldp)",
+		"00:1b:1b:8a:22:10 model=CPU 1516-3 PN/DP (medium, lldp)",
+		"00:1b:1b:8a:22:10 order_number=6ES7 516-3AN01-0AB0 (medium, lldp)",
+		"00:1b:1b:8a:22:10 firmware_version=V2.9.4 (medium, lldp)",
+		"00:1b:54:c2:11:81 vendor=Cisco (medium, lldp)",
+		"00:1b:54:c2:11:81 firmware_version=15.2(7)E4 (medium, lldp)",
+		"00:1b:54:c2:11:81 device_type=industrial Ethernet switch (medium, lldp)",
 		"00:1b:54:c2:11:81 system_name=sw-cell-2.plant.example (high, lldp)",
 		"00:1b:54:c2:11:81 port_id=Gi1/0/3 (high, lldp)",
 		"00:1b:54:c2:11:81 capabilities=bridge (high, lldp)",
 		"00:1b:54:c2:11:81 management_address=10.20.0.2 (high, lldp)",
-	})
+	}, "00:1b:1b:8a:22:10 device_type") // a CPU is no network device
 	if !observetest.Bound(r, sw, "10.20.0.2") || !observetest.Bound(r, plc, "fd00:20::2") {
 		t.Errorf("management addresses not bound: %+v", r.Hosts)
 	}
