@@ -51,6 +51,7 @@ var Table = []Spec{
 	{Name: "goose", OT: true, Cleartext: true, Transport: "l2", EtherTypes: []uint16{0x88b8, 0x88b9}, Dissector: "goose"},
 	{Name: "bacnet", OT: true, Ports: []int{47808}, Cleartext: true, Identity: true, ServerMayCommand: true, Transport: "udp", Dissector: "bacnet"},
 	{Name: "opcua", OT: true, Ports: []int{4840}, Transport: "tcp", Dissector: "opcua"},
+	{Name: "c37118", OT: true, Ports: []int{4712, 4713}, Cleartext: true, Identity: true, Transport: "tcp+udp", Dissector: "c37118"},
 	{Name: "profinet", OT: true, Ports: []int{34964}, Cleartext: true, Identity: true, Transport: "udp", Dissector: "profinet"},
 	{Name: "http", Ports: []int{80}, Cleartext: true, Transport: "tcp", Dissector: "http"},
 	{Name: "https", Ports: []int{443}, Transport: "tcp"},

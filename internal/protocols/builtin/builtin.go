@@ -5,6 +5,7 @@ package builtin
 // S7comm, whose framing it shares).
 import (
 	_ "github.com/zonewarden/zonewarden/internal/protocols/bacnet"
+	_ "github.com/zonewarden/zonewarden/internal/protocols/c37118" // IEEE C37.118 synchrophasors
 	_ "github.com/zonewarden/zonewarden/internal/protocols/cdp"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/dhcp"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/dnp3"

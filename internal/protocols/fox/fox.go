@@ -67,7 +67,7 @@ func (m *Message) Get(key string) ([]byte, bool) {
 // It returns 0 while the message is incomplete and an error when b cannot be a Fox
 // message or it exceeds MaxMessage.
 func PDULen(b []byte) (int, error) {
-	n, err := scan(b, nil)
+	n, err := scan(b, nil, false)
 	if errors.Is(err, errTruncated) {
 		if len(b) >= MaxMessage {
 			return 0, errTooLong
@@ -81,12 +81,14 @@ func PDULen(b []byte) (int, error) {
 // alias b.
 func Parse(b []byte, m *Message) error {
 	*m = Message{ReplyTo: -1}
-	_, err := scan(b, m)
+	_, err := scan(b, m, true)
 	return err
 }
 
-// scan walks one message, filling m when it is not nil, and returns its length.
-func scan(b []byte, m *Message) (int, error) {
+// scan walks one message, filling m when it is not nil, and returns its length. whole
+// says b ends where the message does (a framed message): a header with nothing after it
+// is then a message without a body, where a stream would wait for the body to come.
+func scan(b []byte, m *Message, whole bool) (int, error) {
 	line, rest, ok := cutLine(b)
 	if !ok {
 		if len(b) > MaxLine || bytes.IndexByte(b, '\n') >= 0 {
@@ -102,6 +104,9 @@ func scan(b []byte, m *Message) (int, error) {
 	}
 	n := len(b) - len(rest)
 	if len(rest) == 0 {
+		if whole {
+			return n, nil
+		}
 		return 0, errTruncated // the body may follow
 	}
 	if rest[0] != '{' {
