@@ -64,8 +64,12 @@ const (
 // is kept; Symbol is the first symbolic segment (a tag name), and Raw the whole path,
 // which AppendTagName walks for the full name.
 type Path struct {
-	Has             uint8 // HasClass | HasInstance | ...
-	Class           uint32
+	Has   uint8 // HasClass | HasInstance | ...
+	Class uint32
+	// LastClass is the last class segment's value: the class of the object the path
+	// ends at ("program 0x25e2, its routine class 0x6d" ends at 0x6d), which is the
+	// one whose services a request invokes.
+	LastClass       uint32
 	Instance        uint32
 	Attribute       uint32
 	Member          uint32 // member id, or element index after a symbol
@@ -341,6 +345,7 @@ func (p *Path) setLogical(ltype uint8, v uint32) {
 	var dst *uint32
 	switch ltype {
 	case 0:
+		p.LastClass = v
 		flag, dst = HasClass, &p.Class
 	case 1:
 		flag, dst = HasInstance, &p.Instance

@@ -28,6 +28,17 @@ var App = observe.Register(observe.Protocol{
 const (
 	enipOpCommand = 0x100 // | encapsulation command, for commands without CIP
 	enipOpIO      = 0x200 // a class-0/1 I/O datagram
+	// Requests named by what they do on their object's class (Kind), whatever the
+	// service: one code each, so that a firmware update or a program download is one
+	// kind of operation, not dozens of services.
+	enipOpFirmware = 0x300 // KindFirmwareUpdate
+	enipOpDownload = 0x301 // KindProgramDownload
+	enipOpUpload   = 0x302 // KindProgramUpload
+	enipOpClock    = 0x303 // KindClockChange
+	// PCCC commands: enipOpPCCC | CMD<<8 | FNC; a change of mode (FNC 0x80):
+	// enipOpPCCCMode | mode.
+	enipOpPCCC     = 0x10000
+	enipOpPCCCMode = 0x20000
 )
 
 // enipFlow is the per-connection state: the pairing of replies with requests, and the
@@ -49,6 +60,7 @@ type enipRouted struct {
 
 type enipHandler struct {
 	m    Message
+	cur  *CIPMessage // the request whose operation is being reported (FillDetail)
 	pool observe.ExtPool[enipFlow]
 	comp [48]byte
 }
@@ -94,12 +106,12 @@ func (h *enipHandler) Handle(c *observe.Conn, b []byte) {
 		if !eff.Response {
 			if eff.Service == SvcMultipleServicePacket {
 				for i := range m.ServiceList() {
-					s := &m.ServiceList()[i]
-					c.Op(uint32(s.Service), s.OpClass())
+					h.op(c, &m.ServiceList()[i])
 				}
 			} else {
-				c.Op(uint32(eff.Service), m.OpClass())
+				h.op(c, eff)
 			}
+			h.cur = nil
 			if fl != nil && m.Routed && eff.Service == SvcGetAttributesAll && eff.Path.Has&HasClass != 0 &&
 				eff.Path.Class == ClassIdentity {
 				fl.rememberRoute(enipPairKey(m), &m.Route)
@@ -121,6 +133,33 @@ func (h *enipHandler) Handle(c *observe.Conn, b []byte) {
 	if m.HasIdentity {
 		h.identity(c, &m.Identity, component)
 	}
+}
+
+// op reports one CIP request as an operation: by its service, or by what it does on
+// its class (Kind), or by its PCCC command.
+func (h *enipHandler) op(c *observe.Conn, r *CIPMessage) {
+	h.cur = r
+	kind, class := r.Classify()
+	code := uint32(r.Service)
+	switch kind {
+	case KindFirmwareUpdate:
+		code = enipOpFirmware
+	case KindProgramDownload:
+		code = enipOpDownload
+	case KindProgramUpload:
+		code = enipOpUpload
+	case KindClockChange:
+		code = enipOpClock
+	case KindPCCC:
+		var p PCCC
+		if ParsePCCC(r.Data, &p) {
+			code = enipOpPCCC | uint32(p.Command)<<8 | uint32(p.Function)
+			if p.HasMode {
+				code = enipOpPCCCMode | uint32(p.Mode)
+			}
+		}
+	}
+	c.Op(code, class)
 }
 
 func (f *enipFlow) rememberRoute(key uint64, r *Route) {
@@ -185,6 +224,25 @@ func enipOpName(code uint32) string {
 		return "cyclic_io"
 	case code&^0xffff == 0 && code&0xff00 == enipOpCommand:
 		return CommandName(uint16(code & 0xff))
+	case code == enipOpFirmware:
+		return "firmware_update"
+	case code == enipOpDownload:
+		return "logix_program_download"
+	case code == enipOpUpload:
+		return "logix_program_upload"
+	case code == enipOpClock:
+		return "clock_change"
+	case code&^0xff == enipOpPCCCMode:
+		switch uint8(code) {
+		case PCCCModeProgram:
+			return "pccc_change_mode_program"
+		case PCCCModeRun:
+			return "pccc_change_mode_run"
+		}
+		return string(observe.AppendHex([]byte("pccc_change_mode_"), uint64(code&0xff), 2))
+	case code&^0xffff == enipOpPCCC:
+		b := observe.AppendHex([]byte("pccc_cmd_"), uint64(code>>8&0xff), 2)
+		return string(observe.AppendHex(append(b, "_fnc_"...), uint64(code&0xff), 2))
 	case code < 0x80:
 		if n := ServiceName(uint8(code)); n != "" {
 			return n
@@ -204,19 +262,33 @@ func detectENIP(b []byte) bool {
 	return err == nil && n == len(b) && binary.LittleEndian.Uint32(b[20:24]) == 0
 }
 
-// The alerts of EtherNet/IP and CIP operations.
+// The alerts of EtherNet/IP and CIP operations. A title says only what the packets
+// show: the service and the class of the object it addresses.
 var (
-	ruleENIPReset     = observe.NewRule("enip/identity-reset", "CIP Reset of the Identity object", finding.High, "T0816")
-	ruleENIPStop      = observe.NewRule("enip/stop", "CIP Stop", finding.High, "T0858")
-	ruleENIPStart     = observe.NewRule("enip/start", "CIP Start", finding.High, "T0858")
-	ruleENIPDownload  = observe.NewRule("enip/program-download", "CIP program or firmware download (File object)", finding.High, "T0843", "T0857")
-	ruleENIPUpload    = observe.NewRule("enip/program-upload", "CIP program upload (File object)", finding.Medium, "T0845")
-	ruleENIPNetConfig = observe.NewRule("enip/network-config-change", "CIP Set Attribute on the TCP/IP or Ethernet Link object", finding.High, "T0855")
-	ruleENIPWrite     = observe.NewRule("enip/write", "CIP write", finding.Medium, "T0836")
+	ruleENIPReset       = observe.NewRule("enip/identity-reset", "CIP Reset of the Identity object", finding.High, "T0816")
+	ruleENIPResetObject = observe.NewRule("enip/object-reset", "CIP Reset of an object other than the Identity object (class in details)", finding.Medium)
+	ruleENIPStop        = observe.NewRule("enip/stop", "CIP Stop", finding.High, "T0858")
+	ruleENIPStart       = observe.NewRule("enip/start", "CIP Start", finding.High, "T0858")
+	ruleENIPDownload    = observe.NewRule("enip/program-download", "CIP program or firmware download (File object)", finding.High, "T0843", "T0857")
+	ruleENIPUpload      = observe.NewRule("enip/program-upload", "CIP program upload (File object)", finding.Medium, "T0845")
+	ruleENIPNetConfig   = observe.NewRule("enip/network-config-change", "CIP Set Attribute on the TCP/IP or Ethernet Link object", finding.High, "T0855")
+	ruleENIPWrite       = observe.NewRule("enip/write", "CIP write", finding.Medium, "T0836")
+	ruleENIPClock       = observe.NewRule("enip/clock-change", "CIP clock change (Set Attribute on the Wall Clock Time object)", finding.Medium)
+	// Transfers of thousands of requests: one alert per pair of hosts.
+	ruleENIPFirmware  = observe.AggregatePerPair(observe.NewRule("enip/firmware-update", "CIP firmware update (Non-Volatile Storage object)", finding.High, "T0857"))
+	ruleLogixDownload = observe.AggregatePerPair(observe.NewRule("enip/logix-program-download", "Logix program download", finding.High, "T0843"))
+	ruleLogixUpload   = observe.AggregatePerPair(observe.NewRule("enip/logix-program-upload", "Logix program upload", finding.Medium, "T0845"))
+	rulePCCCStop      = observe.NewRule("enip/pccc-program-mode", "PCCC change to program mode (stop)", finding.High, "T0858")
+	rulePCCCStart     = observe.NewRule("enip/pccc-run-mode", "PCCC change to run mode (start)", finding.High, "T0858")
+	rulePCCCMode      = observe.NewRule("enip/pccc-mode-change", "PCCC processor mode or output control change", finding.High, "T0858")
+	rulePCCCDownload  = observe.AggregatePerPair(observe.NewRule("enip/pccc-program-download", "PCCC program download", finding.High, "T0843"))
+	rulePCCCUpload    = observe.AggregatePerPair(observe.NewRule("enip/pccc-program-upload", "PCCC program upload", finding.Medium, "T0845"))
+	rulePCCCWrite     = observe.NewRule("enip/pccc-write", "PCCC write", finding.Medium, "T0836")
 	// Sweeps address many targets: one alert per source, with the count of targets.
 	ruleENIPListID = observe.AggregatePerSource(observe.NewRule("enip/list-identity", "EtherNet/IP ListIdentity", finding.Low, "T0888"))
-	enipRules      = []*observe.Rule{ruleENIPReset, ruleENIPStop, ruleENIPStart, ruleENIPDownload, ruleENIPUpload, ruleENIPNetConfig,
-		ruleENIPWrite, ruleENIPListID}
+	enipRules      = []*observe.Rule{ruleENIPReset, ruleENIPResetObject, ruleENIPStop, ruleENIPStart, ruleENIPDownload,
+		ruleENIPUpload, ruleENIPNetConfig, ruleENIPWrite, ruleENIPClock, ruleENIPFirmware, ruleLogixDownload, ruleLogixUpload,
+		rulePCCCStop, rulePCCCStart, rulePCCCMode, rulePCCCDownload, rulePCCCUpload, rulePCCCWrite, ruleENIPListID}
 )
 
 func enipMatch(op *observe.Operation) *observe.Rule {
@@ -228,8 +300,41 @@ func enipMatch(op *observe.Operation) *observe.Rule {
 	switch {
 	case c == enipOpCommand|uint32(CmdListIdentity):
 		return ruleENIPListID
-	case c == uint32(SvcReset) && cls == ClassIdentity:
-		return ruleENIPReset
+	case c == enipOpFirmware:
+		return ruleENIPFirmware
+	case c == enipOpDownload:
+		return ruleLogixDownload
+	case c == enipOpUpload:
+		return ruleLogixUpload
+	case c == enipOpClock:
+		return ruleENIPClock
+	case c&^0xff == enipOpPCCCMode:
+		switch uint8(c) {
+		case PCCCModeProgram:
+			return rulePCCCStop
+		case PCCCModeRun:
+			return rulePCCCStart
+		}
+		return rulePCCCMode
+	case c&^0xffff == enipOpPCCC:
+		p := PCCC{Command: uint8(c >> 8), Function: uint8(c), HasFnc: true}
+		switch op.Class {
+		case protocols.OpProgram:
+			if p.IsUpload() {
+				return rulePCCCUpload
+			}
+			return rulePCCCDownload
+		case protocols.OpControl:
+			return rulePCCCMode
+		case protocols.OpWrite:
+			return rulePCCCWrite
+		}
+		return nil
+	case c == uint32(SvcReset):
+		if cls == ClassIdentity {
+			return ruleENIPReset
+		}
+		return ruleENIPResetObject
 	case c == uint32(SvcStop):
 		return ruleENIPStop
 	case c == uint32(SvcStart):
@@ -239,14 +344,10 @@ func enipMatch(op *observe.Operation) *observe.Rule {
 			return ruleENIPUpload
 		}
 		return ruleENIPDownload
-	case (cls == 0xf5 || cls == 0xf6) && op.Class == protocols.OpWrite:
+	case (cls == ClassTCPIP || cls == ClassEthernetLink) && op.Class == protocols.OpWrite:
 		return ruleENIPNetConfig
-	case op.Class == protocols.OpProgram:
-		return ruleENIPDownload
 	case op.Class == protocols.OpWrite:
 		return ruleENIPWrite
-	case op.Class == protocols.OpControl:
-		return ruleENIPReset
 	}
 	return nil
 }
@@ -254,10 +355,14 @@ func enipMatch(op *observe.Operation) *observe.Rule {
 // FillDetail copies the parameters of the EtherNet/IP message just parsed (DetailFiller).
 func (h *enipHandler) FillDetail(d *observe.OpDetail) {
 	m := &h.m
-	if m.HasCIP {
-		p := &m.Effective().Path
-		if p.Has&HasClass != 0 {
-			d.CIPClass, d.CIPInstance, d.HasCIPPath = p.Class, p.Instance, true
+	r := h.cur
+	if r == nil && m.HasCIP {
+		r = m.Effective()
+	}
+	if r != nil {
+		p := &r.Path
+		if p.Has&HasClass != 0 { // the class of the object the path ends at
+			d.CIPClass, d.CIPInstance, d.HasCIPPath = p.LastClass, p.Instance, true
 		}
 	}
 }

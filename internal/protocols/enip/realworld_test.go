@@ -1,0 +1,164 @@
+package enip_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/zonewarden/zonewarden/internal/capture"
+	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/protocols/enip"
+	"github.com/zonewarden/zonewarden/internal/testutil"
+	"github.com/zonewarden/zonewarden/internal/testutil/observetest"
+)
+
+// opRecorder keeps every EtherNet/IP operation with the rule it raises.
+type opRecorder struct {
+	observetest.Recorder
+	ops []recordedOp
+}
+
+type recordedOp struct {
+	frame uint64
+	name  string
+	class string
+	cls   uint32
+	rule  string
+}
+
+func (r *opRecorder) Operation(op *observe.Operation) {
+	if op.App != enip.App {
+		return
+	}
+	ro := recordedOp{frame: op.At.Packet, name: op.App.OpName(op.Code), class: op.Class.String(), cls: op.Detail.CIPClass}
+	if rule := op.App.Match(op); rule != nil {
+		ro.rule = rule.ID
+	}
+	r.ops = append(r.ops, ro)
+}
+
+func runRealWorld(t *testing.T, name string) *opRecorder {
+	t.Helper()
+	path := testutil.RealWorld(t, name)
+	r := &opRecorder{}
+	p := observe.NewPipeline(r, observe.Config{})
+	p.Begin(0, path)
+	for _, pk := range testutil.Load(t, path) {
+		p.Packet(pk.Data, &pk.Info)
+	}
+	p.End(capture.Stats{}, nil)
+	return r
+}
+
+// count returns how many operations have the name (or any name when "") and the class
+// (or any when ""), and how many raised the rule (or any rule when "").
+func (r *opRecorder) count(name, class, rule string) int {
+	n := 0
+	for _, o := range r.ops {
+		if (name == "" || o.name == name) && (class == "" || o.class == class) && (rule == "" || o.rule == rule) {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *opRecorder) frames(rule string) []uint64 {
+	var out []uint64
+	for _, o := range r.ops {
+		if o.rule == rule {
+			out = append(out, o.frame)
+		}
+	}
+	return out
+}
+
+// TestRealWorldClassification holds the classification of the real controllers'
+// captures to tshark's dissection of them (tshark 4.0, with --disable-protocol idmp
+// where a capture starts mid-connection and tshark would take port 44818 for X.519).
+// Rockwell's own classes are unnamed in tshark: the class numbers are its.
+func TestRealWorldClassification(t *testing.T) {
+	type want struct {
+		name, class, rule string
+		n                 int
+	}
+	tests := []struct {
+		file   string
+		want   []want
+		frames map[string][]uint64 // rule: the request frames tshark shows
+	}{
+		{
+			// Frame 1: a Multiple_Service_Packet of 11 Get_Attribute_List: reads only.
+			file: "EthernetIP__cip-multiple-1.pcap",
+			want: []want{{"get_attribute_list", "read", "", 11}, {"", "write", "", 0}, {"", "", "enip/write", 0}},
+		},
+		{
+			// Frame 1: service 0x4c on class 0x8e/0x74 (tshark: "Unknown Service (0x4c)"),
+			// no symbolic path: not a Read Tag, not a write; counted as service_0x4c.
+			file: "EthernetIP__cip_unlock_cpu.pcap",
+			want: []want{{"service_0x4c", "none", "", 1}, {"", "", "enip/write", 0}},
+		},
+		{
+			// 5248 Class (0xa1) Service (0x4d), one 0x4b (frame 28) and one 0x51.
+			file: "openics__EIP-FirmwareChangeFailure.pcap",
+			want: []want{{"firmware_update", "program", "enip/firmware-update", 5250}, {"", "write", "", 0}},
+		},
+		{
+			// One Set_Attribute_List on class 0x8b among Get_Attribute_List polls.
+			file:   "openics__EIP-ChangeDateAttempt.pcap",
+			want:   []want{{"clock_change", "control", "enip/clock-change", 1}, {"", "", "enip/write", 0}},
+			frames: map[string][]uint64{"enip/clock-change": {tsharkFrame(t, "openics__EIP-ChangeDateAttempt.pcap", "cip.sc==0x04 && cip.class==0x8b && cip.rr==0")}},
+		},
+		{
+			file: "openics__EIP-ChangeTimeAttempt.pcap",
+			want: []want{{"clock_change", "control", "enip/clock-change", 1}, {"", "", "enip/write", 0}},
+		},
+		{
+			// 10 Service (0x4f) on class 0x6a and 9 on program/0x6a: code uploads.
+			file: "openics__EIP-SoftwareUpload.pcap",
+			want: []want{{"logix_program_upload", "program", "enip/logix-program-upload", 19},
+				{"set_attribute_list", "write", "enip/write", 1}},
+		},
+		{
+			// A download: Stop of the controller (frame 1234), Reset of class 0x72
+			// (frame 1292), creates and Set_Attribute_List on program, routine and tag
+			// classes, 42 Service (0x50) on class 0x6a, Start (frame 1854). The 2106
+			// Service (0x4c) on class 0x72 inside Multiple_Service_Packets are polls
+			// tshark cannot name: none of them is a write.
+			file: "openics__EIP-ControlProtocolChangeAttempt.pcap",
+			want: []want{{"service_0x4c", "none", "", 2106}, {"", "", "enip/stop", 1}, {"", "", "enip/start", 1},
+				{"", "", "enip/identity-reset", 0}, {"reset", "control", "enip/object-reset", 1},
+				{"logix_program_download", "program", "enip/logix-program-download", 178}},
+			frames: map[string][]uint64{"enip/stop": {1234}, "enip/start": {1854}, "enip/object-reset": {1292}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			r := runRealWorld(t, tt.file)
+			for _, w := range tt.want {
+				if got := r.count(w.name, w.class, w.rule); got != w.n {
+					t.Errorf("operations %q class %q rule %q: %d, want %d", w.name, w.class, w.rule, got, w.n)
+				}
+			}
+			for rule, want := range tt.frames {
+				if got := r.frames(rule); !slices.Equal(got, want) {
+					t.Errorf("%s in frames %v, want %v", rule, got, want)
+				}
+			}
+		})
+	}
+}
+
+// tsharkFrame returns the single frame of the capture tshark's filter selects.
+func tsharkFrame(t *testing.T, file, filter string) uint64 {
+	t.Helper()
+	if !testutil.HaveTshark() {
+		t.Skip("tshark not installed")
+	}
+	rows := testutil.Tshark(t, testutil.RealWorld(t, file), filter, []string{"frame.number"})
+	if len(rows) != 1 {
+		t.Fatalf("tshark %q: %d frames", filter, len(rows))
+	}
+	var n uint64
+	fmt.Sscan(rows[0][0], &n)
+	return n
+}
