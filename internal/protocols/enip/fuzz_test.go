@@ -9,7 +9,21 @@ import (
 
 var seedPDUs = [][]byte{pduListIdentityReq, pduListIdentityReply, pduMSPRequest, pduMSPReply, pduGetAttrListReq,
 	pduGetAttrListReply, pduSetAttrSingle, synRegisterReq, synReadTagRouted, synReadTagReply, synGAAReq, synGAAReply,
-	synWriteTag, synReset, synFileDownload, synWideLogical, synInstance32, synRoutedMSP, synForwardOpenFail}
+	synWriteTag, synReset, synFileDownload, synWideLogical, synInstance32, synRoutedMSP, synForwardOpenFail,
+	pcccToProgram, pcccToRun, pcccRead, pcccWrite, rwUnlockCPU, rwClockSet, rwNVSInitiate, rwRoutineCreate}
+
+// Requests of the real controllers' captures (../shared/testdata/realworld), as tshark
+// shows them: service 0x4c on the controller's class 0x8e/0x74 (EthernetIP__cip_unlock_cpu
+// frame 1), Set_Attribute_List on the Wall Clock Time object (openics__EIP-ChangeDateAttempt
+// frame 138), service 0x4b on the Non-Volatile Storage object (openics__EIP-FirmwareChangeFailure
+// frame 10), Create on program 0x25e2's routine class (openics__EIP-ControlProtocolChangeAttempt
+// frame 1395).
+var (
+	rwUnlockCPU     = h("7000200000010212000000000000000000000000000000000000000001000200a1000400016b0700b1000c004c1c4c04208e240120742401")
+	rwClockSet      = h("7000280000010211000000000000000000000000000000000000000001000200a1000400010b7c00b1001400ba070402208b240101000600c0587222085a0400")
+	rwNVSInitiate   = h("6f001e00000102120000000012740100489ae00000000000000000008b00020000000000b2000e004b0220a1240116ff1b0000000000")
+	rwRoutineCreate = h("70002a0000010211000000000000000000000000000000000000000001000200a100040001298300b1001600c200080620682500e225206d2500e436010005000000")
+)
 
 func FuzzPDULen(f *testing.F) {
 	for _, p := range seedPDUs {
