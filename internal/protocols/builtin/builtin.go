@@ -11,7 +11,8 @@ import (
 	_ "github.com/zonewarden/zonewarden/internal/protocols/dnp3"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/dns" // DNS, mDNS, LLMNR, NetBIOS name service
 	_ "github.com/zonewarden/zonewarden/internal/protocols/enip"
-	_ "github.com/zonewarden/zonewarden/internal/protocols/fox" // Niagara Fox
+	_ "github.com/zonewarden/zonewarden/internal/protocols/fins" // Omron FINS
+	_ "github.com/zonewarden/zonewarden/internal/protocols/fox"  // Niagara Fox
 	_ "github.com/zonewarden/zonewarden/internal/protocols/goose"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/http" // HTTP and SSDP
 	_ "github.com/zonewarden/zonewarden/internal/protocols/iec104"

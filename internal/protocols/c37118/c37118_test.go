@@ -37,9 +37,9 @@ func TestParse(t *testing.T) {
 			b[len(name)+i] = ' '
 		}
 		b = binary.BigEndian.AppendUint16(b, id)
-		b = append(b, 0, 0, 0, 1, 0, 0, 0, 0)         // FORMAT, PHNMR 1, ANNMR 0, DGNMR 0
+		b = append(b, 0, 0, 0, 1, 0, 0, 0, 0)        // FORMAT, PHNMR 1, ANNMR 0, DGNMR 0
 		b = append(b, []byte("VA              ")...) // CHNAM
-		b = append(b, 0, 0, 0, 1, 0, 0, 0, 0)         // PHUNIT, FNOM, CFGCNT
+		b = append(b, 0, 0, 0, 1, 0, 0, 0, 0)        // PHUNIT, FNOM, CFGCNT
 		return b
 	}
 	body := append([]byte{0, 0, 0x0f, 0x42, 0, 2}, pmu("North", 11)...)
