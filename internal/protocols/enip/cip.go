@@ -69,7 +69,10 @@ type Path struct {
 	// LastClass is the last class segment's value: the class of the object the path
 	// ends at ("program 0x25e2, its routine class 0x6d" ends at 0x6d), which is the
 	// one whose services a request invokes.
-	LastClass       uint32
+	LastClass uint32
+	// LastInstance is the last instance segment's value (the instance of LastClass
+	// when the path names one).
+	LastInstance    uint32
 	Instance        uint32
 	Attribute       uint32
 	Member          uint32 // member id, or element index after a symbol
@@ -348,6 +351,7 @@ func (p *Path) setLogical(ltype uint8, v uint32) {
 		p.LastClass = v
 		flag, dst = HasClass, &p.Class
 	case 1:
+		p.LastInstance = v
 		flag, dst = HasInstance, &p.Instance
 	case 2:
 		flag, dst = HasMember, &p.Member

@@ -35,6 +35,9 @@ const (
 	enipOpDownload = 0x301 // KindProgramDownload
 	enipOpUpload   = 0x302 // KindProgramUpload
 	enipOpClock    = 0x303 // KindClockChange
+	// enipOpController | service: a service this package cannot classify, sent to an
+	// object through the Logix controller object (a path starting at class 0x8E).
+	enipOpController = 0x400
 	// PCCC commands: enipOpPCCC | CMD<<8 | FNC; a change of mode (FNC 0x80):
 	// enipOpPCCCMode | mode.
 	enipOpPCCC     = 0x10000
@@ -150,6 +153,10 @@ func (h *enipHandler) op(c *observe.Conn, r *CIPMessage) {
 		code = enipOpUpload
 	case KindClockChange:
 		code = enipOpClock
+	case KindUnknown:
+		if r.Path.Has&HasClass != 0 && r.Path.Class == ClassLogixController && r.Service >= 0x32 {
+			code = enipOpController | uint32(r.Service)
+		}
 	case KindPCCC:
 		var p PCCC
 		if ParsePCCC(r.Data, &p) {
@@ -232,6 +239,8 @@ func enipOpName(code uint32) string {
 		return "logix_program_upload"
 	case code == enipOpClock:
 		return "clock_change"
+	case code&^0x7f == enipOpController:
+		return string(observe.AppendHex([]byte("controller_service_"), uint64(code&0x7f), 2))
 	case code&^0xff == enipOpPCCCMode:
 		switch uint8(code) {
 		case PCCCModeProgram:
@@ -274,6 +283,11 @@ var (
 	ruleENIPNetConfig   = observe.NewRule("enip/network-config-change", "CIP Set Attribute on the TCP/IP or Ethernet Link object", finding.High, "T0855")
 	ruleENIPWrite       = observe.NewRule("enip/write", "CIP write", finding.Medium, "T0836")
 	ruleENIPClock       = observe.NewRule("enip/clock-change", "CIP clock change (Set Attribute on the Wall Clock Time object)", finding.Medium)
+	// Services of Rockwell's own (vendor-specific) classes that neither tshark nor this
+	// package names, addressed through the controller object: what they do is not known,
+	// so the title says only where they went.
+	ruleENIPController = observe.AggregatePerPair(observe.NewRule("enip/controller-vendor-service",
+		"CIP vendor-specific service through the Logix controller object (class 0x8E)", finding.Medium))
 	// Transfers of thousands of requests: one alert per pair of hosts.
 	ruleENIPFirmware  = observe.AggregatePerPair(observe.NewRule("enip/firmware-update", "CIP firmware update (Non-Volatile Storage object)", finding.High, "T0857"))
 	ruleLogixDownload = observe.AggregatePerPair(observe.NewRule("enip/logix-program-download", "Logix program download", finding.High, "T0843"))
@@ -287,7 +301,7 @@ var (
 	// Sweeps address many targets: one alert per source, with the count of targets.
 	ruleENIPListID = observe.AggregatePerSource(observe.NewRule("enip/list-identity", "EtherNet/IP ListIdentity", finding.Low, "T0888"))
 	enipRules      = []*observe.Rule{ruleENIPReset, ruleENIPResetObject, ruleENIPStop, ruleENIPStart, ruleENIPDownload,
-		ruleENIPUpload, ruleENIPNetConfig, ruleENIPWrite, ruleENIPClock, ruleENIPFirmware, ruleLogixDownload, ruleLogixUpload,
+		ruleENIPUpload, ruleENIPNetConfig, ruleENIPWrite, ruleENIPClock, ruleENIPController, ruleENIPFirmware, ruleLogixDownload, ruleLogixUpload,
 		rulePCCCStop, rulePCCCStart, rulePCCCMode, rulePCCCDownload, rulePCCCUpload, rulePCCCWrite, ruleENIPListID}
 )
 
@@ -308,6 +322,8 @@ func enipMatch(op *observe.Operation) *observe.Rule {
 		return ruleLogixUpload
 	case c == enipOpClock:
 		return ruleENIPClock
+	case c&^0x7f == enipOpController:
+		return ruleENIPController
 	case c&^0xff == enipOpPCCCMode:
 		switch uint8(c) {
 		case PCCCModeProgram:
@@ -362,7 +378,7 @@ func (h *enipHandler) FillDetail(d *observe.OpDetail) {
 	if r != nil {
 		p := &r.Path
 		if p.Has&HasClass != 0 { // the class of the object the path ends at
-			d.CIPClass, d.CIPInstance, d.HasCIPPath = p.LastClass, p.Instance, true
+			d.CIPClass, d.CIPInstance, d.HasCIPPath = p.LastClass, p.LastInstance, true
 		}
 	}
 }

@@ -57,7 +57,7 @@ func (p *Pairing) Observe(m *Message) {
 			}
 		}
 		*slot = pending{order: p.seq, key: key, service: eff.Service, path: Path{Has: eff.Path.Has &^ HasPort,
-			Class: eff.Path.Class, LastClass: eff.Path.LastClass, Instance: eff.Path.Instance, Attribute: eff.Path.Attribute, Member: eff.Path.Member,
+			Class: eff.Path.Class, LastClass: eff.Path.LastClass, LastInstance: eff.Path.LastInstance, Instance: eff.Path.Instance, Attribute: eff.Path.Attribute, Member: eff.Path.Member,
 			ConnectionPoint: eff.Path.ConnectionPoint, NumSymbols: eff.Path.NumSymbols}}
 		return
 	}

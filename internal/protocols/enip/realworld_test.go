@@ -23,6 +23,7 @@ type recordedOp struct {
 	name  string
 	class string
 	cls   uint32
+	inst  uint32
 	rule  string
 }
 
@@ -30,7 +31,8 @@ func (r *opRecorder) Operation(op *observe.Operation) {
 	if op.App != enip.App {
 		return
 	}
-	ro := recordedOp{frame: op.At.Packet, name: op.App.OpName(op.Code), class: op.Class.String(), cls: op.Detail.CIPClass}
+	ro := recordedOp{frame: op.At.Packet, name: op.App.OpName(op.Code), class: op.Class.String(), cls: op.Detail.CIPClass,
+		inst: op.Detail.CIPInstance}
 	if rule := op.App.Match(op); rule != nil {
 		ro.rule = rule.ID
 	}
@@ -95,7 +97,7 @@ func TestRealWorldClassification(t *testing.T) {
 			// Frame 1: service 0x4c on class 0x8e/0x74 (tshark: "Unknown Service (0x4c)"),
 			// no symbolic path: not a Read Tag, not a write; counted as service_0x4c.
 			file: "EthernetIP__cip_unlock_cpu.pcap",
-			want: []want{{"service_0x4c", "none", "", 1}, {"", "", "enip/write", 0}},
+			want: []want{{"controller_service_0x4c", "none", "enip/controller-vendor-service", 1}, {"", "", "enip/write", 0}},
 		},
 		{
 			// 5248 Class (0xa1) Service (0x4d), one 0x4b (frame 28) and one 0x51.
@@ -107,6 +109,13 @@ func TestRealWorldClassification(t *testing.T) {
 			file:   "openics__EIP-ChangeDateAttempt.pcap",
 			want:   []want{{"clock_change", "control", "enip/clock-change", 1}, {"", "", "enip/write", 0}},
 			frames: map[string][]uint64{"enip/clock-change": {tsharkFrame(t, "openics__EIP-ChangeDateAttempt.pcap", "cip.sc==0x04 && cip.class==0x8b && cip.rr==0")}},
+		},
+		{
+			// Three Service (0x4b) and three Service (0x4c) on class 0x8e/0x74; three
+			// Service (0x4b) on class 0xac, unclassified and silent.
+			file: "openics__EIP-LockPLCAttempt.pcap",
+			want: []want{{"", "", "enip/controller-vendor-service", 6}, {"service_0x4b", "none", "", 3},
+				{"", "write", "", 0}},
 		},
 		{
 			file: "openics__EIP-ChangeTimeAttempt.pcap",
@@ -121,11 +130,13 @@ func TestRealWorldClassification(t *testing.T) {
 		{
 			// A download: Stop of the controller (frame 1234), Reset of class 0x72
 			// (frame 1292), creates and Set_Attribute_List on program, routine and tag
-			// classes, 42 Service (0x50) on class 0x6a, Start (frame 1854). The 2106
-			// Service (0x4c) on class 0x72 inside Multiple_Service_Packets are polls
-			// tshark cannot name: none of them is a write.
+			// classes, 42 Service (0x50) on class 0x6a, Start (frame 1854). Of the 2106
+			// Service (0x4c) tshark cannot name, 3 go through the controller object
+			// (0x8e/0x74) and the rest, mostly on class 0x72 inside
+			// Multiple_Service_Packets, are polls: none of them is a write.
 			file: "openics__EIP-ControlProtocolChangeAttempt.pcap",
-			want: []want{{"service_0x4c", "none", "", 2106}, {"", "", "enip/stop", 1}, {"", "", "enip/start", 1},
+			want: []want{{"service_0x4c", "none", "", 2103}, {"controller_service_0x4c", "none", "", 3},
+				{"", "", "enip/controller-vendor-service", 6}, {"", "", "enip/stop", 1}, {"", "", "enip/start", 1},
 				{"", "", "enip/identity-reset", 0}, {"reset", "control", "enip/object-reset", 1},
 				{"logix_program_download", "program", "enip/logix-program-download", 178}},
 			frames: map[string][]uint64{"enip/stop": {1234}, "enip/start": {1854}, "enip/object-reset": {1292}},
@@ -161,4 +172,26 @@ func tsharkFrame(t *testing.T, file, filter string) uint64 {
 	var n uint64
 	fmt.Sscan(rows[0][0], &n)
 	return n
+}
+
+// TestRealWorldServiceDetails checks that each service of a Multiple_Service_Packet is
+// reported with its own object: frame 1311 of openics__EIP-ControlProtocolChangeAttempt
+// carries ten Create services on the template class 0x6c, instances 0x02e8, 0x0176,
+// 0x039d, 0x0dd9, 0x052f, 0x0d86, 0x0262, 0x0920, 0x0866 and 0x0b3b (tshark).
+func TestRealWorldServiceDetails(t *testing.T) {
+	r := runRealWorld(t, "openics__EIP-ControlProtocolChangeAttempt.pcap")
+	want := []uint32{0x02e8, 0x0176, 0x039d, 0x0dd9, 0x052f, 0x0d86, 0x0262, 0x0920, 0x0866, 0x0b3b}
+	var got []uint32
+	for _, o := range r.ops {
+		if o.frame != 1311 {
+			continue
+		}
+		if o.cls != enip.ClassTemplate || o.name != "logix_program_download" {
+			t.Errorf("frame 1311: %+v", o)
+		}
+		got = append(got, o.inst)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("frame 1311 instances %#x, want %#x", got, want)
+	}
 }
