@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/protocols"
 )
 
 // BaselineVersion is the version of the baseline file format.
@@ -197,4 +198,53 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 	}
 	b.index()
 	return &b, nil
+}
+
+// What the baseline judges. Three kinds of traffic the baseline lacks raise no alert of
+// their own, so that one event is one alert (docs/detect.md, "Baseline"):
+//
+//   - An attempt nobody answered is not a conversation. A TCP connection whose server
+//     sent nothing back is no new talker (learning does not record one either); a flow of
+//     another transport that went unanswered is none once its source has been flagged as
+//     scanning. Unanswered attempts are what the scan rules count: a port scan is one
+//     scan/ports alert, not a new talker per probe.
+//   - A flow from the unspecified address (0.0.0.0, ::) is a device asking for an
+//     address (DHCP discover and request, IPv6 duplicate address detection): it names no
+//     device, and the device shows up under the address it gets, as a new device.
+//   - On a flow to the limited broadcast address or a multicast group, discovery and
+//     reads (DHCP, BACnet Who-Is, SSDP searches: operations of the classes none, read
+//     and diagnostics) are no new operation: a device looking for others is not one
+//     changing anything. A change sent that way (a write, a program or control
+//     operation) still is, and the new talker still is one.
+
+// baselineTalker says whether a flow the baseline lacks is a new talker to alert on.
+// scanning is whether its client has been flagged as scanning.
+func baselineTalker(f *observe.Flow, scanning bool) bool {
+	if f.Client.Addr().IsUnspecified() {
+		return false
+	}
+	if f.PayloadBytes[1] == 0 && (f.Proto == 6 || scanning) {
+		return false
+	}
+	return true
+}
+
+// baselineOp says whether an operation of class c on a flow the baseline has a talker
+// for, but not that operation, is a new operation to alert on.
+func baselineOp(f *observe.Flow, c protocols.OpClass) bool {
+	if f.Client.Addr().IsUnspecified() {
+		return false
+	}
+	if s := f.Server.Addr(); s.IsMulticast() || s == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		return c != protocols.OpNone && c != protocols.OpRead && c != protocols.OpDiagnostics
+	}
+	return true
+}
+
+// scanning says whether src has been flagged by a scan rule.
+func (d *Detector) scanning(src netip.Addr) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.scans[src]
+	return s != nil && (s.hostsHit || s.portsHit)
 }

@@ -67,6 +67,9 @@ func (w *workerSink) Flow(f *observe.Flow) {
 	if b := d.opt.Baseline; b != nil {
 		t := b.talker(f)
 		if t == nil {
+			if !baselineTalker(f, d.scanning(f.Client.Addr())) { // unanswered, address discovery (baseline.go)
+				return
+			}
 			d.flowAlert(ruleBaselineTalker, "talker:"+talkerKey(f), f.Client.Addr(), f.Server.Addr(), f.MAC[0], f.At,
 				appName(f), "", []alert.Detail{{Key: "server_port", Value: itoa(uint64(f.Server.Port()))}})
 			return
@@ -76,7 +79,7 @@ func (w *workerSink) Flow(f *observe.Flow) {
 				continue
 			}
 			n := opName(f.App, o.Code)
-			if !slices.Contains(t.Operations, n) {
+			if !slices.Contains(t.Operations, n) && baselineOp(f, o.Class) {
 				d.flowAlert(ruleBaselineOp, "op:"+talkerKey(f)+"/"+n, f.Client.Addr(), f.Server.Addr(), f.MAC[0], f.At,
 					appName(f), n, []alert.Detail{{Key: "class", Value: o.Class.String()}, {Key: "count", Value: itoa(uint64(o.Count[0]))}})
 			}
