@@ -17,9 +17,12 @@ type PDUSink interface {
 // table maintains the rest.
 type Flow struct {
 	Key FlowKey
-	// Orig is the direction of packets sent by the side that opened the conversation:
-	// the sender of a SYN, or else the sender of the first packet seen.
+	// Orig is the direction of packets sent by the side that opened the conversation
+	// (the client); OrigBy says what decided it: the TCP handshake, a well-known server
+	// port on one side only, the protocol's request/response structure (Orient), or,
+	// failing all of them, the sender of the first packet seen.
 	Orig                Dir
+	OrigBy              OrigBasis
 	FirstSeen, LastSeen int64 // packet times, Unix nanoseconds
 	Packets             [2]uint64
 	IPBytes             [2]uint64 // IP packet lengths as their headers give them
@@ -41,6 +44,51 @@ type Flow struct {
 // FromOrig reports whether direction d is from the flow's originator.
 func (f *Flow) FromOrig(d Dir) bool { return d == f.Orig }
 
+// OrigBasis is the evidence that decided which side of a flow opened it, from the
+// weakest to the strongest.
+type OrigBasis uint8
+
+const (
+	// OrigFirstPacket: the sender of the first packet seen; a guess that is wrong
+	// whenever a capture starts in the middle of a conversation with a server's packet.
+	OrigFirstPacket OrigBasis = iota
+	// OrigPayload: the protocol's own request/response structure (a request's sender is
+	// the client), set by the caller with Orient.
+	OrigPayload
+	// OrigServerPort: a well-known server port (Config.IsServerPort) on one side only.
+	OrigServerPort
+	// OrigHandshake: the TCP handshake, a SYN's sender or a SYN-ACK's receiver.
+	OrigHandshake
+)
+
+// String names the basis in logs and test failures.
+func (b OrigBasis) String() string {
+	switch b {
+	case OrigFirstPacket:
+		return "first_packet"
+	case OrigPayload:
+		return "payload"
+	case OrigServerPort:
+		return "server_port"
+	case OrigHandshake:
+		return "handshake"
+	}
+	return "unknown"
+}
+
+// Orient makes orig the flow's originator on evidence by, unless evidence as strong or
+// stronger decided it already. It reports whether Orig changed. The per-direction
+// counters stay indexed by Dir, so re-orienting a flow costs nothing else: whoever
+// reads them as client and server reads them through Orig.
+func (f *Flow) Orient(orig Dir, by OrigBasis) bool {
+	if by <= f.OrigBy {
+		return false
+	}
+	changed := f.Orig != orig
+	f.Orig, f.OrigBy = orig, by
+	return changed
+}
+
 // Config bounds a Table. Zero fields take the defaults.
 type Config struct {
 	// MaxFlows is the hard bound on flows held at once (default 65536). When the table
@@ -56,10 +104,10 @@ type Config struct {
 	// before its memory is reused.
 	OnEvict func(*Flow)
 	// IsServerPort tells which side of a conversation first seen without its SYN is
-	// the server: if the first packet comes from a server port to a port that is not
-	// one, its receiver is taken as the originator (as Zeek does with its likely
-	// server ports). Default: ports below 1024.
-	IsServerPort func(port uint16) bool
+	// the server: when exactly one of a packet's ports is a server port of its
+	// transport (proto: ProtoTCP or ProtoUDP), that side is the server (as Zeek does with
+	// its likely server ports). Default: ports below 1024.
+	IsServerPort func(proto uint8, port uint16) bool
 }
 
 const (
@@ -118,7 +166,7 @@ func NewTable(cfg Config) *Table {
 		cfg.MaxStreamBuffer = defaultMaxStreamBuffer
 	}
 	if cfg.IsServerPort == nil {
-		cfg.IsServerPort = func(port uint16) bool { return port < 1024 }
+		cfg.IsServerPort = func(_ uint8, port uint16) bool { return port < 1024 }
 	}
 	return &Table{cfg: cfg, index: make(map[FlowKey]int32, min(cfg.MaxFlows, 4096))}
 }
@@ -166,13 +214,7 @@ func (t *Table) Lookup(p *Packet, ts int64) (f *Flow, dir Dir, created bool) {
 		}
 		created = true
 		f.FirstSeen = ts
-		f.Orig = dir
-		switch {
-		case p.Layers&LayerTCP != 0 && p.TCPFlags&(SYN|ACK) == SYN|ACK:
-			f.Orig = dir.Reverse() // the SYN was missed; its receiver answers here
-		case p.TCPFlags&SYN == 0 && t.cfg.IsServerPort(p.SrcPort) && !t.cfg.IsServerPort(p.DstPort):
-			f.Orig = dir.Reverse() // picked up mid-session with a server's packet
-		}
+		t.orient(f, p, dir)
 	}
 	if ts > f.LastSeen {
 		f.LastSeen = ts
@@ -183,10 +225,34 @@ func (t *Table) Lookup(p *Packet, ts int64) (f *Flow, dir Dir, created bool) {
 		f.PayloadBytes[dir] += uint64(p.PayloadLen)
 	}
 	f.TCPFlags[dir] |= p.TCPFlags
-	if p.Layers&LayerTCP != 0 && p.TCPFlags&(SYN|ACK) == SYN {
-		f.Orig = dir
+	if p.Layers&LayerTCP != 0 && p.TCPFlags&SYN != 0 {
+		if p.TCPFlags&ACK == 0 {
+			f.Orig, f.OrigBy = dir, OrigHandshake // a SYN: a new connection's opener
+		} else {
+			f.Orient(dir.Reverse(), OrigHandshake) // a SYN-ACK answers the opener
+		}
 	}
 	return f, dir, created
+}
+
+// orient sets a new flow's originator from its first packet p, travelling in direction
+// dir: a SYN-ACK's receiver, the side of a well-known server port when only one side
+// has one, or else the packet's sender, to be corrected by stronger evidence later.
+func (t *Table) orient(f *Flow, p *Packet, dir Dir) {
+	f.Orig, f.OrigBy = dir, OrigFirstPacket
+	if p.Layers&(LayerTCP|LayerUDP) == 0 {
+		return
+	}
+	if p.Layers&LayerTCP != 0 && p.TCPFlags&SYN != 0 {
+		return // the handshake decides (Lookup)
+	}
+	src, dst := t.cfg.IsServerPort(p.IPProto, p.SrcPort), t.cfg.IsServerPort(p.IPProto, p.DstPort)
+	switch {
+	case src && !dst:
+		f.Orig, f.OrigBy = dir.Reverse(), OrigServerPort // picked up with a server's packet
+	case dst && !src:
+		f.OrigBy = OrigServerPort
+	}
 }
 
 func (t *Table) create(key FlowKey) *Flow {

@@ -58,31 +58,76 @@ func TestFlowKey(t *testing.T) {
 }
 
 func TestTableOriginator(t *testing.T) {
+	// 44818 is EtherNet/IP's server port over TCP and UDP, 2222 its I/O port over UDP:
+	// a pipeline names its registered protocols' ports like this.
+	enip := func(proto uint8, port uint16) bool {
+		return port < 1024 || port == 44818 || proto == decode.ProtoUDP && port == 2222
+	}
 	tests := []struct {
-		name  string
-		first *decode.Packet
-		orig  string
+		name    string
+		server  func(uint8, uint16) bool
+		packets []*decode.Packet
+		orig    string
+		by      decode.OrigBasis
 	}{
-		{"SYN", tcpPacket("10.0.0.9:50000", "10.0.0.1:502", decode.SYN, 100, nil), "10.0.0.9:50000"},
-		{"SYN-ACK seen first", tcpPacket("10.0.0.1:502", "10.0.0.9:50000", decode.SYN|decode.ACK, 100, nil), "10.0.0.9:50000"},
-		{"mid-session, server speaks first", tcpPacket("10.0.0.1:502", "10.0.0.9:50000", decode.PSH|decode.ACK, 100, []byte{1}), "10.0.0.9:50000"},
-		{"mid-session, no server port", tcpPacket("10.0.0.1:44818", "10.0.0.9:50000", decode.PSH|decode.ACK, 100, []byte{1}), "10.0.0.1:44818"},
-		{"UDP", udpPacket("10.0.0.1:2222", "10.0.0.9:2222"), "10.0.0.1:2222"},
+		{"SYN", nil, []*decode.Packet{tcpPacket("10.0.0.9:50000", "10.0.0.1:502", decode.SYN, 100, nil)}, "10.0.0.9:50000", decode.OrigHandshake},
+		{"SYN-ACK seen first", nil, []*decode.Packet{tcpPacket("10.0.0.1:502", "10.0.0.9:50000", decode.SYN|decode.ACK, 100, nil)}, "10.0.0.9:50000", decode.OrigHandshake},
+		{"mid-session, server speaks first", nil, []*decode.Packet{tcpPacket("10.0.0.1:502", "10.0.0.9:50000", decode.PSH|decode.ACK, 100, []byte{1})}, "10.0.0.9:50000", decode.OrigServerPort},
+		{"mid-session, client speaks first", nil, []*decode.Packet{tcpPacket("10.0.0.9:50000", "10.0.0.1:502", decode.PSH|decode.ACK, 100, []byte{1})}, "10.0.0.9:50000", decode.OrigServerPort},
+		{"mid-session, no server port", nil, []*decode.Packet{tcpPacket("10.0.0.1:44818", "10.0.0.9:50000", decode.PSH|decode.ACK, 100, []byte{1})}, "10.0.0.1:44818", decode.OrigFirstPacket},
+		{"mid-session, registered server port", enip, []*decode.Packet{tcpPacket("10.0.0.1:44818", "10.0.0.9:50000", decode.PSH|decode.ACK, 100, []byte{1})}, "10.0.0.9:50000", decode.OrigServerPort},
+		{"server ports on both sides", enip, []*decode.Packet{tcpPacket("10.0.0.1:44818", "10.0.0.9:502", decode.PSH|decode.ACK, 100, []byte{1})}, "10.0.0.1:44818", decode.OrigFirstPacket},
+		{"SYN-ACK after a mid-session packet", enip, []*decode.Packet{
+			tcpPacket("10.0.0.9:50000", "10.0.0.1:50001", decode.ACK, 100, nil),
+			tcpPacket("10.0.0.9:50000", "10.0.0.1:50001", decode.SYN|decode.ACK, 100, nil)}, "10.0.0.1:50001", decode.OrigHandshake},
+		{"UDP", nil, []*decode.Packet{udpPacket("10.0.0.1:2222", "10.0.0.9:2222")}, "10.0.0.1:2222", decode.OrigFirstPacket},
+		{"UDP answer from a registered port", enip, []*decode.Packet{udpPacket("10.0.0.1:44818", "10.0.0.9:61000")}, "10.0.0.9:61000", decode.OrigServerPort},
+		{"UDP port registered for TCP only", enip, []*decode.Packet{tcpPacket("10.0.0.1:2222", "10.0.0.9:61000", decode.PSH|decode.ACK, 100, []byte{1})}, "10.0.0.1:2222", decode.OrigFirstPacket},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tab := decode.NewTable(decode.Config{})
-			f, dir, created := tab.Lookup(tc.first, 1)
+			tab := decode.NewTable(decode.Config{IsServerPort: tc.server})
+			f, dir, created := tab.Lookup(tc.packets[0], 1)
 			if f == nil || !created {
 				t.Fatal("no flow created")
 			}
-			if got := f.Key.Src(f.Orig).String(); got != tc.orig {
-				t.Errorf("originator %s, want %s", got, tc.orig)
-			}
-			if f.Packets[dir] != 1 || f.IPBytes[dir] != uint64(tc.first.IPLength) {
+			if f.Packets[dir] != 1 || f.IPBytes[dir] != uint64(tc.packets[0].IPLength) {
 				t.Errorf("counters %v %v", f.Packets, f.IPBytes)
 			}
+			for _, p := range tc.packets[1:] {
+				tab.Lookup(p, 2)
+			}
+			if got := f.Key.Src(f.Orig).String(); got != tc.orig || f.OrigBy != tc.by {
+				t.Errorf("originator %s by %v, want %s by %v", got, f.OrigBy, tc.orig, tc.by)
+			}
 		})
+	}
+}
+
+// TestFlowOrient holds Orient to the order of evidence: weaker evidence never overrides
+// stronger, and evidence of one kind decides once.
+func TestFlowOrient(t *testing.T) {
+	tab := decode.NewTable(decode.Config{})
+	f, dir, _ := tab.Lookup(tcpPacket("10.0.0.1:40000", "10.0.0.9:50000", decode.PSH|decode.ACK, 100, []byte{1}), 1)
+	if f.Orig != dir || f.OrigBy != decode.OrigFirstPacket {
+		t.Fatalf("orig %v by %v", f.Orig, f.OrigBy)
+	}
+	if !f.Orient(dir.Reverse(), decode.OrigPayload) || f.Orig != dir.Reverse() || f.OrigBy != decode.OrigPayload {
+		t.Errorf("payload evidence did not re-orient: %v by %v", f.Orig, f.OrigBy)
+	}
+	if f.Orient(dir, decode.OrigPayload) || f.Orig != dir.Reverse() {
+		t.Errorf("second payload evidence re-oriented the flow")
+	}
+	if f.Orient(dir.Reverse(), decode.OrigHandshake) || f.OrigBy != decode.OrigHandshake {
+		t.Errorf("handshake agreeing: changed or basis %v", f.OrigBy)
+	}
+	if f.Orient(dir, decode.OrigServerPort) || f.Orig != dir.Reverse() {
+		t.Errorf("a server port overrode the handshake")
+	}
+	// The SYN of a new connection on the same addresses and ports decides again.
+	tab.Lookup(tcpPacket("10.0.0.1:40000", "10.0.0.9:50000", decode.SYN, 200, nil), 2)
+	if f.Orig != dir {
+		t.Errorf("a new SYN did not decide: orig %v", f.Orig)
 	}
 }
 

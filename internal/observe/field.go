@@ -12,6 +12,7 @@ const (
 	RoleHintDNP3Master        = "dnp3_master"
 	RoleHintDNP3Outstation    = "dnp3_outstation"
 	RoleHintGOOSEPublisher    = "goose_publisher" // publishes GOOSE: an IED
+	RoleHintCyclicIO          = "cyclic_io"       // sends cyclic real-time I/O data frames
 )
 
 // Field is a kind of identity fact. The names are the snake_case keys of the inventory's

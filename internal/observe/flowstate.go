@@ -13,6 +13,10 @@ const maxOps = 24
 // cut from it, after which its port is taken to lie about its protocol.
 const maxFramingBeforeGivingUp = 3
 
+// orientPDUs is how many of a flow's first PDUs are offered to its protocol's Role
+// when neither a handshake nor a server port oriented the flow.
+const orientPDUs = 8
+
 // probePackets is how many payload-carrying packets of an unrecognised flow are offered
 // to the protocols' Detect functions.
 const probePackets = 4
@@ -23,13 +27,15 @@ type flowState struct {
 	app     App
 	claimed App   // the protocol the port named, kept when the payload turned out otherwise
 	probes  uint8 // payload packets still to offer to Detect functions
-	raw     bool  // TCP protocol without framing: handler gets segments
-	bound   [2]bool
-	mac     [2][6]byte // source MAC by decode.Dir
-	dstMAC  [2][6]byte // destination MAC by decode.Dir (a broadcast, a router, or the peer)
-	hasVLAN bool
-	vlan    uint16
-	pdus    uint64
+	// orientLeft is how many more PDUs may be offered to the protocol's Role.
+	orientLeft uint8
+	raw        bool // TCP protocol without framing: handler gets segments
+	bound      [2]bool
+	mac        [2][6]byte // source MAC by decode.Dir
+	dstMAC     [2][6]byte // destination MAC by decode.Dir (a broadcast, a router, or the peer)
+	hasVLAN    bool
+	vlan       uint16
+	pdus       uint64
 
 	nops    uint8
 	ops     [maxOps]OpCount // Count indexed by decode.Dir until the flow ends

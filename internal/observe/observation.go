@@ -226,6 +226,7 @@ type PipelineStats struct {
 	Malformed       uint64 // PDUs, datagrams and frames dissectors rejected
 	Detected        uint64 // flows recognised from their payload rather than their port
 	Unexpected      uint64 // flows whose port named a protocol that the payload was not
+	Reoriented      uint64 // flows whose client and server their protocol's PDUs swapped (Protocol.Role)
 	NonIP           uint64 // non-IP frames seen
 	Identities      uint64 // identity facts reported
 	FlowsReported   uint64

@@ -41,7 +41,8 @@ type l2Key struct {
 
 type l2Flow struct {
 	st          flowState
-	orig        decode.Dir // direction of the first frame (its sender is the "client")
+	orig        decode.Dir       // direction of the client's frames: the first frame's, until its protocol's Role says otherwise
+	origBy      decode.OrigBasis // what decided orig (first packet or payload)
 	first, last int64
 	packets     [2]uint64
 	bytes       [2]uint64
@@ -95,6 +96,9 @@ func NewPipeline(sink Sink, cfg Config) *Pipeline {
 func (p *Pipeline) Begin(file int, name string) {
 	tc := p.cfg.Table
 	tc.OnEvict = p.flowEnd
+	if tc.IsServerPort == nil {
+		tc.IsServerPort = IsServerPort
+	}
 	p.tab = decode.NewTable(tc)
 	p.dec = decode.Decoder{}
 	p.file, p.name = file, name
@@ -162,6 +166,7 @@ func (p *Pipeline) Packet(data []byte, ci *capture.CaptureInfo) {
 		case st.app != 0 && st.raw:
 			if len(pk.Payload) > 0 {
 				st.pdus++
+				p.orient(f, dir, st, pk.Payload)
 				p.handlers[st.app].Handle(c, pk.Payload)
 			}
 		case st.app == 0 && st.probes > 0 && len(pk.Payload) > 0:
@@ -172,6 +177,7 @@ func (p *Pipeline) Packet(data []byte, ci *capture.CaptureInfo) {
 					p.reassemble(f, dir, st)
 				} else if st.raw {
 					st.pdus++
+					p.orient(f, dir, st, pk.Payload)
 					p.handlers[st.app].Handle(c, pk.Payload)
 				}
 			}
@@ -186,6 +192,7 @@ func (p *Pipeline) Packet(data []byte, ci *capture.CaptureInfo) {
 		if st.app != 0 {
 			p.stats.Datagrams++
 			st.pdus++
+			p.orient(f, dir, st, pk.Payload)
 			p.handlers[st.app].Handle(c, pk.Payload)
 		}
 	}
@@ -200,6 +207,7 @@ func (p *Pipeline) newFlow(f *decode.Flow, pk *decode.Packet, ts int64, number u
 	st := p.pool.get()
 	f.User = st
 	st.probes = probePackets
+	st.orientLeft = orientPDUs
 	st.at = Provenance{File: p.file, Packet: number, Time: ts}
 	server, client := f.Key.DstPort(f.Orig), f.Key.SrcPort(f.Orig)
 	var app App
@@ -280,7 +288,43 @@ func (p *Pipeline) reassemble(f *decode.Flow, dir decode.Dir, st *flowState) {
 func (p *Pipeline) PDU(f *decode.Flow, dir decode.Dir, pdu []byte) {
 	st := f.User.(*flowState)
 	st.pdus++
+	p.orient(f, dir, st, pdu)
 	p.handlers[st.app].Handle(&p.conn, pdu)
+}
+
+// orient asks the flow's protocol whether pdu, sent in direction dir, is a client's or
+// a server's (Protocol.Role), for the first PDUs of a flow whose originator neither a
+// TCP handshake nor a server port decided, and re-orients the flow by the first answer.
+// Operations counted before stay counted by direction, so they follow.
+func (p *Pipeline) orient(f *decode.Flow, dir decode.Dir, st *flowState, pdu []byte) {
+	if st.orientLeft == 0 || f.OrigBy >= decode.OrigPayload {
+		return
+	}
+	if orig, ok := p.pduOrig(st, dir, pdu); ok {
+		if f.Orient(orig, decode.OrigPayload) {
+			p.stats.Reoriented++
+		}
+	}
+}
+
+// pduOrig asks the protocol of st which direction is the client's, from pdu sent in
+// direction dir; ok is false when the PDU does not tell. It counts down the PDUs a flow
+// may be asked about.
+func (p *Pipeline) pduOrig(st *flowState, dir decode.Dir, pdu []byte) (orig decode.Dir, ok bool) {
+	role := protocolsByApp[st.app].Role
+	if role == nil {
+		return 0, false
+	}
+	st.orientLeft--
+	switch role(pdu) {
+	case PDURequest:
+		st.orientLeft = 0
+		return dir, true
+	case PDUResponse:
+		st.orientLeft = 0
+		return dir.Reverse(), true
+	}
+	return 0, false
 }
 
 // MACIsZero reports whether m is the all-zero address (no MAC known).
@@ -370,7 +414,16 @@ func (p *Pipeline) nonIP(pk *decode.Packet) {
 		fl = &l2Flow{orig: dir, first: c.time}
 		fl.st.app, fl.st.claimed = app, app
 		fl.st.at = c.Provenance()
+		fl.st.orientLeft = orientPDUs
 		p.l2flows[key] = fl
+	}
+	if fl.st.orientLeft > 0 {
+		if orig, ok := p.pduOrig(&fl.st, dir, pk.Payload); ok && fl.origBy < decode.OrigPayload {
+			if orig != fl.orig {
+				p.stats.Reoriented++
+			}
+			fl.orig, fl.origBy = orig, decode.OrigPayload
+		}
 	}
 	if c.time > fl.last {
 		fl.last = c.time

@@ -32,6 +32,14 @@ type Protocol struct {
 	// strict: a false positive mislabels a conversation.
 	DetectTCP func(payload []byte) bool
 	DetectUDP func(payload []byte) bool
+	// Role says from a PDU's own bytes (as Handle gets it) whether the client or the
+	// server of the conversation sent it. The pipeline asks it about a flow's first PDUs
+	// when neither a TCP handshake nor a well-known server port on one side only showed
+	// which side opened the conversation (a capture that starts in the middle of one, a
+	// protocol whose both ends use its port or ephemeral ports), and re-orients the flow
+	// by the first answer that is not PDUUnknown. It must not keep pdu or allocate. Nil:
+	// the protocol's PDUs do not tell.
+	Role func(pdu []byte) PDURole
 	// New makes the protocol's handler; each pipeline (worker) has its own.
 	New func() Handler
 	// OpName names an operation code the handler counted with Conn.Op.
@@ -44,6 +52,15 @@ type Protocol struct {
 	// answers, say); its Rule is nil for none.
 	FlowMatch func(f *Flow) FlowHit
 }
+
+// PDURole is which end of a conversation a PDU's own structure says sent it.
+type PDURole uint8
+
+const (
+	PDUUnknown  PDURole = iota // the PDU does not tell (a keep-alive either end sends)
+	PDURequest                 // sent by the client: a request, a command
+	PDUResponse                // sent by the server: an answer, or a report the server sends unasked
+)
 
 // Handler dissects one protocol. Handle is given one PDU of a TCP stream (as PDULen cut
 // it), one UDP datagram's payload, or one non-IP frame's payload after the EtherType;
@@ -156,6 +173,21 @@ func TCPPortApp(port uint16) App { return tcpPortApp[port] }
 
 // UDPPortApp returns the protocol registered for a UDP port (0 when none).
 func UDPPortApp(port uint16) App { return udpPortApp[port] }
+
+// IsServerPort reports whether port is a server port of transport proto: below 1024, or
+// registered by a protocol. A flow picked up without its TCP handshake whose packets
+// have such a port on one side only is oriented with that side as the server.
+func IsServerPort(proto uint8, port uint16) bool {
+	switch {
+	case port < 1024:
+		return true
+	case proto == decode.ProtoTCP:
+		return tcpPortApp[port] != 0
+	case proto == decode.ProtoUDP:
+		return udpPortApp[port] != 0
+	}
+	return false
+}
 
 // frameApp returns the protocol of a non-IP frame.
 func frameApp(et uint16, dst *[6]byte, payload []byte) App {

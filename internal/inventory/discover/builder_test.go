@@ -151,7 +151,7 @@ func TestRoles(t *testing.T) {
 		{"10.0.1.10", inventory.RoleController, 1, "serves modbus on tcp/502 to 2 clients"},
 		{"10.0.1.20", inventory.RoleHMISCADA, 2, "sent 4 writes over modbus"},
 		{"10.0.1.30", inventory.RoleEngineering, 2, "sent 12 program operations over s7comm"},
-		{"10.0.9.5", inventory.RoleHistorian, 3, "serves PI Data Archive (tcp/5450)"},
+		{"10.0.9.5", inventory.RoleHistorian, 3, "serves tcp/5450 (the port of PI Data Archive)"},
 	}
 	for _, c := range cases {
 		a := assetByIP(t, inv, c.ip)

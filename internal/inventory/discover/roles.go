@@ -52,6 +52,17 @@ var clientHints = map[string]bool{observe.RoleHintProgrammingDevice: true, obser
 	observe.RoleHintIOSupervisor: true, observe.RoleHintDNP3Master: true}
 
 // inferRole weighs what an asset did and said into a role, with the evidence.
+//
+// The rule of every evidence text: it says what was observed and no more. A port alone
+// is written as a port ("serves tcp/3389 (the port of remote desktop, RDP)"), never as the
+// service it usually carries; an operation class is written with its count and the
+// class's definition, never with a kind of operation the class merely includes; a
+// direction ("serves", "client of", "answers") rests on the flow's orientation, which
+// the handshake, a server port on one side only or the protocol's own request and
+// response structure decided (internal/decode, observe.Protocol.Role); cyclic I/O rests
+// on the cyclic frames a protocol reports (observe.RoleHintCyclicIO) or on EtherNet/IP's
+// implicit I/O port; a device's words about itself are written as its claim, with the
+// protocol and the packet.
 func inferRole(a *asset) inventory.Role {
 	s := roleScores{}
 	keys := slices.SortedFunc(func(yield func(protoKey) bool) {
@@ -93,10 +104,10 @@ func inferRole(a *asset) inventory.Role {
 			}
 			if k.server {
 				if what, ok := historianPorts[k.port]; ok {
-					s.add(inventory.RoleHistorian, 5, "serves %s (%s/%d)%s", what, k.transport, k.port, toPeers(peers, "peer"))
+					s.add(inventory.RoleHistorian, 5, "serves %s/%d (the port of %s)%s", k.transport, k.port, what, toPeers(peers, "peer"))
 				}
 				if what, ok := databasePorts[k.port]; ok {
-					s.add(inventory.RoleHistorian, 1, "serves a %s database (%s/%d)", what, k.transport, k.port)
+					s.add(inventory.RoleHistorian, 1, "serves %s/%d (the port of %s)", k.transport, k.port, what)
 				}
 			}
 			continue
@@ -104,11 +115,14 @@ func inferRole(a *asset) inventory.Role {
 		ot = true
 		reads, writes := u.ops[protocols.OpRead], u.ops[protocols.OpWrite]
 		programs, controls := u.ops[protocols.OpProgram], u.ops[protocols.OpControl]
-		cyclic := name == "enip" && k.port == 2222 || name == "profinet" && k.transport == "ethernet" && u.packets > 0 && reads+writes+programs+controls == 0
+		// EtherNet/IP's implicit (cyclic) I/O has a port of its own; PROFINET's cyclic
+		// frames are reported by the handler (RoleHintCyclicIO below): DCP and the context
+		// manager on the same EtherType and port are no I/O.
+		cyclic := name == "enip" && k.transport == "udp" && k.port == 2222
 		if cyclic {
 			// Both ends of cyclic I/O are controllers or I/O devices (the scanner opened
 			// the connection over explicit messaging; UDP alone does not say which).
-			s.add(inventory.RoleController, 2, "exchanges cyclic %s I/O", name)
+			s.add(inventory.RoleController, 2, "exchanges EtherNet/IP implicit I/O on udp/2222")
 		}
 		if k.server && !protocols.ServerMayCommand(name) {
 			// The server of these protocols is the controlled device: what it sends
@@ -130,10 +144,10 @@ func inferRole(a *asset) inventory.Role {
 		}
 		// Operations sent, as client or server (DNP3 masters may be either).
 		if programs > 0 {
-			s.add(inventory.RoleEngineering, 5, "sent %s over %s (uploads, downloads or program changes)", plural(int(programs), "program operation"), name)
+			s.add(inventory.RoleEngineering, 5, "sent %s over %s (transfers or removals of logic or firmware)", plural(int(programs), "program operation"), name)
 		}
 		if controls > 0 {
-			s.add(inventory.RoleEngineering, 2, "sent %s over %s (mode changes, restarts)", plural(int(controls), "control operation"), name)
+			s.add(inventory.RoleEngineering, 2, "sent %s over %s (changes of a device's own state or settings)", plural(int(controls), "control operation"), name)
 		}
 		if writes > 0 {
 			s.add(inventory.RoleHMISCADA, 3, "sent %s over %s%s", plural(int(writes), "write"), name, toPeers(peers, "peer"))
@@ -170,6 +184,8 @@ func inferRole(a *asset) inventory.Role {
 			s.add(inventory.RoleController, 3, "is a PROFINET IO controller")
 		case observe.RoleHintIODevice:
 			s.add(inventory.RoleController, 3, "is a PROFINET IO device")
+		case observe.RoleHintCyclicIO:
+			s.add(inventory.RoleController, 2, "sends cyclic real-time I/O frames")
 		case observe.RoleHintGOOSEPublisher:
 			s.add(inventory.RoleController, 4, "publishes IEC 61850 GOOSE (an IED)")
 		case observe.RoleHintBridge:
@@ -187,9 +203,9 @@ func inferRole(a *asset) inventory.Role {
 		}
 		switch {
 		case f.Field == "device_type" && strings.Contains(f.Value, "Programmable Logic Controller"):
-			s.add(inventory.RoleController, 3, "its CIP device type is %s", f.Value)
+			s.add(inventory.RoleController, 3, "states its device type %s over %s (packet %d of %s)", f.Value, f.Protocol, f.Packet, f.File)
 		case f.Field == "device_type" && f.Protocol == "enip":
-			s.add(inventory.RoleController, 2, "its CIP device type is %s", f.Value)
+			s.add(inventory.RoleController, 2, "states its CIP device type %s (packet %d of %s)", f.Value, f.Packet, f.File)
 		case f.Field == "device_type" && (f.Protocol == "lldp" || f.Protocol == "cdp"):
 			// The product its system description names (a SCALANCE X, a Hirschmann switch).
 			s.add(inventory.RoleNetworkDevice, 4, "its %s announcement describes it as an %s (packet %d of %s)", f.Protocol, f.Value, f.Packet, f.File)
@@ -219,7 +235,7 @@ func inferRole(a *asset) inventory.Role {
 			case k.app.String() == "ssh":
 				s.add(inventory.RoleITHost, 2, "serves SSH on tcp/%d%s", k.port, toPeers(len(a.protos[k].peers), "client"))
 			case k.port == 3389:
-				s.add(inventory.RoleITHost, 3, "serves remote desktop (RDP) on tcp/3389%s", toPeers(len(a.protos[k].peers), "client"))
+				s.add(inventory.RoleITHost, 3, "serves tcp/3389 (the port of remote desktop, RDP)%s", toPeers(len(a.protos[k].peers), "client"))
 			}
 		}
 	}

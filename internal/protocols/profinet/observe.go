@@ -17,6 +17,7 @@ var App = observe.Register(observe.Protocol{
 	UDPPorts:   []uint16{UDPPort},
 	EtherTypes: []uint16{EtherType},
 	DetectUDP:  detectPNIO,
+	Role:       pduRole,
 	New:        func() observe.Handler { return new(profinetHandler) },
 	OpName:     profinetOpName,
 	Rules:      profinetRules,
@@ -36,6 +37,15 @@ type profinetHandler struct{ m Message }
 const (
 	pnOnceConnect = iota
 	pnOnceDevice
+	pnOnceCyclic
+)
+
+// Frame ids of cyclic real-time data (tshark pn_rt: RT_CLASS_3 from 0x0100, RT_CLASS_2
+// from 0x8000, RT_CLASS_1 and RT_CLASS_UDP from 0xC000 to 0xFBFF). Below 0x0100 are
+// time synchronisation (PTCP RTSync 0x0020, 0x0080) and reserved ids: not I/O.
+const (
+	frameCyclicFirst uint16 = 0x0100
+	frameCyclicLast  uint16 = 0xFBFF
 )
 
 func (h *profinetHandler) Handle(c *observe.Conn, b []byte) {
@@ -87,9 +97,16 @@ func (h *profinetHandler) frame(c *observe.Conn, b []byte) {
 		return
 	}
 	switch id := binary.BigEndian.Uint16(b); {
-	case id < 0xfc00:
+	case id >= frameCyclicFirst && id <= frameCyclicLast:
 		c.Op(pnOpCyclic, protocols.OpNone)
+		if c.Once(pnOnceCyclic) {
+			// Evidence of cyclic I/O for the inventory's roles: only an RT cyclic frame
+			// shows it, never DCP or the context manager.
+			c.IdentityString(observe.Sender, observe.FieldDeviceRole, observe.RoleHintCyclicIO, observe.High)
+		}
 		return
+	case id < frameCyclicFirst:
+		return // synchronisation and reserved ids
 	case id == 0xfc01 || id == 0xfe01:
 		c.Op(pnOpAlarm, protocols.OpNone)
 		return
@@ -104,6 +121,13 @@ func (h *profinetHandler) frame(c *observe.Conn, b []byte) {
 	d := &m.DCP
 	if !d.IsResponse() && d.FrameID != FrameHello {
 		c.Op(pnOpDCP|uint32(d.ServiceID), m.OpClass())
+		if d.ServiceID == DCPIdentify && len(d.NameOfStation) > 0 && d.NumBlocks == 1 {
+			// An Identify request for one name of station alone: a device starting up
+			// asks whether another holds its own name (the uniqueness check), but a
+			// controller looking for its device by name sends the same frame. The name
+			// is the sender's own claim at best: low confidence.
+			c.Identity(observe.Sender, observe.FieldName, d.NameOfStation, observe.Low)
+		}
 		return
 	}
 	if d.ServiceType&0x04 != 0 { // "not supported" answers carry no identity
@@ -158,6 +182,34 @@ func profinetOpName(code uint32) string {
 		return r.OperationName()
 	}
 	return ""
+}
+
+// pduRole tells a client's PDU from a server's: for the context manager's DCE/RPC, by
+// its packet type (request, ping, ack and cancel are the caller's; response, fault,
+// working, nocall, reject and cancel-ack the server's); for DCP by the service type
+// (Identify, Get and Set requests against their responses; Hello announces). Cyclic
+// and alarm frames do not tell.
+func pduRole(b []byte) observe.PDURole {
+	if len(b) >= 80 && b[0] == 4 { // connectionless DCE/RPC, version 4
+		switch b[1] {
+		case PktRequest, PktPing, PktAck, 8: // 8: cancel
+			return observe.PDURequest
+		case PktResponse, PktFault, PktWorking, PktNoCall, PktReject, 10: // 10: cancel ack
+			return observe.PDUResponse
+		}
+		return observe.PDUUnknown
+	}
+	if len(b) < 12 {
+		return observe.PDUUnknown
+	}
+	switch binary.BigEndian.Uint16(b) {
+	case FrameGetSet, FrameIdentifyRequest, FrameIdentifyResponse:
+		if b[3]&0x01 != 0 {
+			return observe.PDUResponse
+		}
+		return observe.PDURequest
+	}
+	return observe.PDUUnknown
 }
 
 // detectPNIO recognises a connectionless DCE/RPC datagram of a PNIO interface: the
