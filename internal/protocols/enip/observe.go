@@ -282,7 +282,7 @@ var (
 	ruleENIPUpload      = observe.NewRule("enip/program-upload", "CIP program upload (File object)", finding.Medium, "T0845")
 	ruleENIPNetConfig   = observe.NewRule("enip/network-config-change", "CIP Set Attribute on the TCP/IP or Ethernet Link object", finding.High, "T0855")
 	ruleENIPWrite       = observe.NewRule("enip/write", "CIP write", finding.Medium, "T0836")
-	ruleENIPClock       = observe.NewRule("enip/clock-change", "CIP clock change (Set Attribute on the Wall Clock Time object)", finding.Medium)
+	ruleENIPClock       = observe.NewRule("enip/clock-change", "CIP clock change (Set Attribute on the Wall Clock Time object, class 0x8B)", finding.Medium)
 	// Services of Rockwell's own (vendor-specific) classes that neither tshark nor this
 	// package names, addressed through the controller object: what they do is not known,
 	// so the title says only where they went.

@@ -37,6 +37,8 @@ const (
 	// tags and templates, the I/O map).
 	KindProgramDownload
 	// KindProgramUpload: a code transfer out of a Logix controller (0x4f on 0x6a).
+	// (tshark names neither; the captures show 0x50 into a controller being
+	// programmed, 0x4f out of one being uploaded.)
 	KindProgramUpload
 	// KindClockChange: Set_Attribute on the Wall Clock Time object.
 	KindClockChange
@@ -186,9 +188,11 @@ func Classify(svc uint8, p *Path, data []byte, havePath bool) (Kind, protocols.O
 		switch svc {
 		case 0x4f: // upload transfer
 			return KindProgramUpload, protocols.OpProgram
-		case 0x50, 0x51: // download transfer, clear
+		case 0x50: // download transfer
 			return KindProgramDownload, protocols.OpProgram
 		}
+		// 0x51 follows the upload of openics__EIP-ControlProtocolChangeAttempt
+		// (frame 414, after 0x4f in frame 411): what it does is not known.
 	case class == ClassTemplate && p.NumSymbols == 0:
 		switch svc {
 		case 0x4c: // read template

@@ -138,7 +138,7 @@ func TestRealWorldClassification(t *testing.T) {
 			want: []want{{"service_0x4c", "none", "", 2103}, {"controller_service_0x4c", "none", "", 3},
 				{"", "", "enip/controller-vendor-service", 6}, {"", "", "enip/stop", 1}, {"", "", "enip/start", 1},
 				{"", "", "enip/identity-reset", 0}, {"reset", "control", "enip/object-reset", 1},
-				{"logix_program_download", "program", "enip/logix-program-download", 178}},
+				{"logix_program_download", "program", "enip/logix-program-download", 177}, {"service_0x51", "none", "", 1}},
 			frames: map[string][]uint64{"enip/stop": {1234}, "enip/start": {1854}, "enip/object-reset": {1292}},
 		},
 	}
