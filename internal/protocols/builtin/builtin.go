@@ -4,6 +4,7 @@ package builtin
 // Go initialises packages by import path, a package after those it imports (MMS after
 // S7comm, whose framing it shares).
 import (
+	_ "github.com/zonewarden/zonewarden/internal/protocols/ads" // Beckhoff ADS/AMS
 	_ "github.com/zonewarden/zonewarden/internal/protocols/bacnet"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/c37118" // IEEE C37.118 synchrophasors
 	_ "github.com/zonewarden/zonewarden/internal/protocols/cdp"
