@@ -113,23 +113,13 @@ func (h *bacnetHandler) vendor(c *observe.Conn, who observe.Endpoint, component 
 	}
 }
 
-// utf8 returns a character string as UTF-8: as it is when it is UTF-8 (or ASCII),
-// converted from ISO 8859-1; other character sets are not reported.
+// utf8 returns a character string as UTF-8, converted from its character set
+// (AppendUTF8); a string in a set it cannot read is not reported.
 func (h *bacnetHandler) utf8(text []byte, charset uint8) ([]byte, bool) {
-	switch charset {
-	case CharsetUTF8:
+	if charset == CharsetUTF8 {
 		return text, utf8.Valid(text)
-	case CharsetISO88591:
-		out := h.text[:0]
-		for _, b := range text {
-			if len(out)+2 > cap(out) {
-				break
-			}
-			out = utf8.AppendRune(out, rune(b))
-		}
-		return out, true
 	}
-	return nil, false
+	return AppendUTF8(h.text[:0], text, charset)
 }
 
 func bacnetOpName(code uint32) string {
