@@ -3,6 +3,8 @@ package enip_test
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/capture"
@@ -193,5 +195,60 @@ func TestRealWorldServiceDetails(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("frame 1311 instances %#x, want %#x", got, want)
+	}
+}
+
+// TestRealWorldWritesAgreeWithTshark holds every write to tshark: an operation of class
+// write comes from a frame where tshark shows a request service that changes something
+// (Set_Attribute_*, Set/Insert/Remove_Member, Create, Delete, Apply_Attributes, or the
+// tag writes 0x4d, 0x4e, 0x53), and every such frame gives an operation of class write,
+// program or control (a program download's creates and a clock change are no less
+// consequential for being named).
+func TestRealWorldWritesAgreeWithTshark(t *testing.T) {
+	if !testutil.HaveTshark() {
+		t.Skip("tshark not installed")
+	}
+	changing := map[uint64]bool{0x02: true, 0x04: true, 0x10: true, 0x19: true, 0x1a: true, 0x1b: true, 0x08: true,
+		0x09: true, 0x0d: true, 0x4d: true, 0x4e: true, 0x53: true}
+	for _, file := range []string{"EthernetIP__cip-multiple-1.pcap", "EthernetIP__cip_unlock_cpu.pcap",
+		"EthernetIP__cip-eth-set-2.pcap", "openics__EIP-ChangeDateAttempt.pcap", "openics__EIP-ChangeTimeAttempt.pcap",
+		"openics__EIP-ControlProtocolChangeAttempt.pcap", "openics__EIP-FirmwareChangeFailure.pcap",
+		"openics__EIP-LockPLCAttempt.pcap", "openics__EIP-SoftwareUpload.pcap"} {
+		t.Run(file, func(t *testing.T) {
+			path := testutil.RealWorld(t, file)
+			// A capture that starts mid-connection is X.519 to tshark unless told.
+			rows := testutil.Tshark(t, path, "cip", []string{"frame.number", "cip.rr", "cip.sc", "cip.class"},
+				"--disable-protocol", "idmp")
+			tsharkChanges := map[uint64]bool{} // frames with a changing request service
+			for _, row := range rows {
+				frame, _ := strconv.ParseUint(row[0], 10, 64)
+				rr, sc := strings.Split(row[1], ","), strings.Split(row[2], ",")
+				for i := range min(len(rr), len(sc)) {
+					r, _ := strconv.ParseUint(rr[i], 0, 8)
+					s, _ := strconv.ParseUint(sc[i], 0, 8)
+					if r == 0 && changing[s] && !(s >= 0x4d && strings.HasPrefix(row[3], "0x06")) { // not Forward_Close
+						tsharkChanges[frame] = true
+					}
+				}
+			}
+			r := runRealWorld(t, file)
+			ours := map[uint64]bool{}
+			for _, o := range r.ops {
+				switch o.class {
+				case "write":
+					if !tsharkChanges[o.frame] {
+						t.Errorf("frame %d: %s is a write, tshark shows no changing service", o.frame, o.name)
+					}
+					ours[o.frame] = true
+				case "program", "control":
+					ours[o.frame] = true
+				}
+			}
+			for f := range tsharkChanges {
+				if !ours[f] {
+					t.Errorf("frame %d: tshark shows a changing service, no write, program or control operation", f)
+				}
+			}
+		})
 	}
 }
