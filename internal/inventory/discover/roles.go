@@ -124,6 +124,12 @@ func inferRole(a *asset) inventory.Role {
 			// the connection over explicit messaging; UDP alone does not say which).
 			s.add(inventory.RoleController, 2, "exchanges EtherNet/IP implicit I/O on udp/2222")
 		}
+		if name == "profinet" && a.hints[observe.RoleHintIOController] {
+			// An IO controller connects to its devices and reads and writes their records
+			// through the context manager to set them up: that is how a controller
+			// works, not an operator's writes or an engineer's changes.
+			reads, writes, programs, controls = 0, 0, 0, 0
+		}
 		if k.server && !protocols.ServerMayCommand(name) {
 			// The server of these protocols is the controlled device: what it sends
 			// answers a request (an IEC 104 outstation sending the file it was asked for).

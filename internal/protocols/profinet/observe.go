@@ -37,7 +37,8 @@ type profinetHandler struct{ m Message }
 const (
 	pnOnceConnect = iota
 	pnOnceDevice
-	pnOnceCyclic
+	pnOnceCyclic // and pnOnceCyclic+1: once per direction, both ends send cyclic frames
+	_
 )
 
 // Frame ids of cyclic real-time data (tshark pn_rt: RT_CLASS_3 from 0x0100, RT_CLASS_2
@@ -99,7 +100,7 @@ func (h *profinetHandler) frame(c *observe.Conn, b []byte) {
 	switch id := binary.BigEndian.Uint16(b); {
 	case id >= frameCyclicFirst && id <= frameCyclicLast:
 		c.Op(pnOpCyclic, protocols.OpNone)
-		if c.Once(pnOnceCyclic) {
+		if c.Once(pnOnceCyclic + uint8(c.Dir)) {
 			// Evidence of cyclic I/O for the inventory's roles: only an RT cyclic frame
 			// shows it, never DCP or the context manager.
 			c.IdentityString(observe.Sender, observe.FieldDeviceRole, observe.RoleHintCyclicIO, observe.High)
