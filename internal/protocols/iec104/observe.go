@@ -15,11 +15,40 @@ var App = observe.Register(observe.Protocol{
 	TCPPorts:  []uint16{2404},
 	PDULen:    PDULen,
 	DetectTCP: detectIEC104,
+	Role:      iec104Role,
 	New:       func() observe.Handler { return new(iec104Handler) },
 	OpName:    iec104OpName,
 	Rules:     iec104Rules,
 	Match:     iec104Match,
 })
+
+// iec104Role tells the controlling station's APDUs (the client's) from the controlled
+// station's: STARTDT and STOPDT activations against their confirmations; ASDUs with
+// cause activation, deactivation or request against confirmations, terminations,
+// monitor causes (periodic, background, spontaneous, initialised, interrogated) and
+// negative causes 44-47. TESTFR, S-format frames and file transfer go either way.
+func iec104Role(b []byte) observe.PDURole {
+	if len(b) < 6 || b[0] != 0x68 {
+		return observe.PDUUnknown
+	}
+	switch {
+	case b[2]&0x03 == 0x03: // U format
+		switch b[2] {
+		case 0x07, 0x13: // STARTDT act, STOPDT act
+			return observe.PDURequest
+		case 0x0B, 0x23: // STARTDT con, STOPDT con
+			return observe.PDUResponse
+		}
+	case b[2]&0x01 == 0 && len(b) >= 9: // I format with an ASDU
+		switch cot := b[8] & 0x3F; {
+		case cot == 5 || cot == 6 || cot == 8: // request, activation, deactivation
+			return observe.PDURequest
+		case cot >= 1 && cot <= 4, cot == 7, cot == 9, cot == 10, cot >= 20 && cot <= 41, cot >= 44 && cot <= 47:
+			return observe.PDUResponse
+		}
+	}
+	return observe.PDUUnknown
+}
 
 // iec104OpU is the code of U-format functions (| the function bits); ASDUs are counted
 // by type identification (1-255).
