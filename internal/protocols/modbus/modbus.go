@@ -15,6 +15,16 @@ const mbapLen = 7
 // 253 bytes (the 256-byte serial ADU less address and CRC).
 const maxLengthField = 254
 
+// maxUMASLengthField is the largest MBAP length taken for function 90: Schneider
+// Electric's UMAS sends PDUs past Modbus's limit (an MBAP length of 255 in the real
+// capture modicon__modicon_test.pcap, which tshark dissects); longer ones are refused.
+const maxUMASLengthField = 1024
+
+// lengthOK reports whether an MBAP length fits the function fc (0 when not yet known).
+func lengthOK(n int, fc byte) bool {
+	return n >= 2 && (n <= maxLengthField || fc&0x7f == FuncUMAS && n <= maxUMASLengthField)
+}
+
 // Errors returned by PDULen and Parse. They are fixed values so that rejecting
 // garbage allocates nothing.
 var (
@@ -122,7 +132,14 @@ func PDULen(b []byte) (int, error) {
 		return 0, nil
 	}
 	n := int(binary.BigEndian.Uint16(b[4:6]))
-	if n < 2 || n > maxLengthField {
+	if n > maxLengthField && n <= maxUMASLengthField && len(b) < 8 {
+		return 0, nil // the function code decides whether this length is one
+	}
+	fc := byte(0)
+	if len(b) >= 8 {
+		fc = b[7]
+	}
+	if !lengthOK(n, fc) {
 		return 0, ErrNotModbus
 	}
 	return 6 + n, nil
@@ -143,7 +160,7 @@ func ParseDirected(b []byte, dir Direction, m *Message) error {
 	m.ProtocolID = binary.BigEndian.Uint16(b[2:4])
 	m.Length = binary.BigEndian.Uint16(b[4:6])
 	m.UnitID = b[6]
-	if m.ProtocolID != 0 || m.Length < 2 || m.Length > maxLengthField {
+	if m.ProtocolID != 0 || !lengthOK(int(m.Length), b[7]) {
 		return ErrNotModbus
 	}
 	if int(m.Length) != len(b)-6 {

@@ -63,7 +63,10 @@ func TestPDULen(t *testing.T) {
 		{"only the length known", pduReadCoilsReq[:6], 12, nil},
 		{"protocol id not 0", h("0001000100060401"), 0, modbus.ErrNotModbus},
 		{"length 1", h("000100000001"), 0, modbus.ErrNotModbus},
-		{"length above 254", h("0001000000ff"), 0, modbus.ErrNotModbus},
+		{"length above 254, function not yet seen", h("0001000000ff"), 0, nil},
+		{"length above 254", h("0001000000ff0103"), 0, modbus.ErrNotModbus},
+		{"length 255 of UMAS (function 90), as a Modicon sends", h("0007000000ff005a"), 261, nil},
+		{"length above 1024", h("000100000401005a"), 0, modbus.ErrNotModbus},
 		{"an HTTP request", []byte("GET / HTTP/1.1\r\n"), 0, modbus.ErrNotModbus},
 	}
 	for _, tc := range tests {

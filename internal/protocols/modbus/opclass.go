@@ -56,5 +56,7 @@ func umasOpClass(code uint8) protocols.OpClass {
 	case 0x40, 0x41:
 		return protocols.OpControl // start and stop the PLC
 	}
-	return protocols.OpWrite
+	// A function the published research does not describe is counted under its code and
+	// not classified: taking it for a write would raise alerts nothing supports.
+	return protocols.OpNone
 }
