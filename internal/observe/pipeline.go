@@ -321,10 +321,24 @@ func (p *Pipeline) pduOrig(st *flowState, dir decode.Dir, pdu []byte) (orig deco
 		st.orientLeft = 0
 		return dir, true
 	case PDUResponse:
+		if toGroup(&p.pkt) {
+			// Sent to a broadcast or multicast address (a BACnet I-Am to all): the
+			// receivers are no one client.
+			return 0, false
+		}
 		st.orientLeft = 0
 		return dir.Reverse(), true
 	}
 	return 0, false
+}
+
+// toGroup reports whether pk was sent to a group: a broadcast or multicast MAC or IP
+// address.
+func toGroup(pk *decode.Packet) bool {
+	if pk.Layers&decode.LayerEthernet != 0 && pk.DstMAC[0]&1 != 0 {
+		return true
+	}
+	return pk.DstIP.IsMulticast() || pk.DstIP == netip.AddrFrom4([4]byte{255, 255, 255, 255})
 }
 
 // MACIsZero reports whether m is the all-zero address (no MAC known).

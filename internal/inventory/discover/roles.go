@@ -140,7 +140,9 @@ func inferRole(a *asset) inventory.Role {
 			case "opcua":
 				s.add(inventory.RoleController, 1, "serves OPC UA on %s/%d", k.transport, k.port)
 			case "bacnet":
-				s.add(inventory.RoleController, 2, "answers BACnet/IP requests")
+				// Both ends use port 47808: the requests' direction (observe.Protocol.Role)
+				// makes this end the server, not any answer of it.
+				s.add(inventory.RoleController, 2, "receives BACnet/IP requests")
 			default:
 				s.add(inventory.RoleController, 3, "serves %s on %s/%d%s", name, k.transport, k.port, toPeers(peers, "client"))
 			}

@@ -14,6 +14,7 @@ var App = observe.Register(observe.Protocol{
 	Name:      "bacnet",
 	UDPPorts:  []uint16{47808},
 	DetectUDP: detectBACnet,
+	Role:      pduRole,
 	New:       func() observe.Handler { return new(bacnetHandler) },
 	OpName:    bacnetOpName,
 	Rules:     bacnetRules,
