@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gopacket/gopacket/layers"
 
@@ -158,4 +159,24 @@ func TestDevicePropertiesInOtherSets(t *testing.T) {
 			t.Errorf("missing %q in %q", w, got)
 		}
 	}
+}
+
+// FuzzAppendUTF8: any string in any set gives valid UTF-8 within the buffer, or false.
+func FuzzAppendUTF8(f *testing.F) {
+	f.Add(CharsetDBCS, []byte{0x03, 0xa4, 0x89, 0xb7, 0x93, 0x78, 0x82, 0x51})
+	f.Add(CharsetJISX0208, []byte{0x32, 0x39, 0x45, 0x59})
+	f.Add(CharsetUCS2, []byte{0xd8, 0x3d, 0xde, 0x00})
+	f.Add(CharsetUCS4, []byte{0, 0, 0x6e, 0x29})
+	f.Add(CharsetISO88591, []byte("K\xe4lte"))
+	f.Add(CharsetUTF8, []byte("Kältemaschine"))
+	f.Fuzz(func(t *testing.T, charset uint8, in []byte) {
+		buf := make([]byte, 3, 32)
+		out, ok := AppendUTF8(buf, in, charset)
+		if len(out) > 32 || len(out) < 3 {
+			t.Fatalf("%d bytes out of a 32-byte buffer", len(out))
+		}
+		if ok && !utf8.Valid(out[3:]) {
+			t.Fatalf("invalid UTF-8 %q", out)
+		}
+	})
 }

@@ -3,6 +3,10 @@
 // system name, system capabilities, management addresses, the IEEE 802.1 port VLAN id and
 // the LLDP-MED inventory set (hardware, firmware and software revision, serial number,
 // manufacturer, model, asset id) that phones, cameras and some field devices send.
+// ParseDescription reads the system descriptions industrial devices write in their
+// vendor's format (Siemens SIMATIC and SCALANCE, Hirschmann, Cisco IOS, Moxa) into vendor,
+// model, order number, firmware, hardware, serial and the kind of network device; the
+// handler reports them at medium confidence, and CDP reads its software version with it.
 //
 // Parse decodes one LLDPDU (the Ethernet payload) into a caller-owned Message without
 // allocating; byte-slice fields alias the input. The package knows nothing of packets,

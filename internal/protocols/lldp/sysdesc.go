@@ -15,7 +15,7 @@ const (
 // description TLV, CDP software version, SNMP sysDescr) says about it, in the formats
 // its vendor writes. Slices alias the description; Vendor and Kind are constants.
 //
-// The formats read, each from descriptions devices were seen sending:
+// The formats read:
 //
 //   - Siemens, comma-separated: "Siemens, SIMATIC NET, SCALANCE X204IRT, 6GK5 204-0BA00-2BA3,
 //     HW: Version 9, FW: Version V05.04.02, SVPL6147920" (product, order number, hardware and
@@ -29,12 +29,15 @@ const (
 //     Version 15.2(7)E4, RELEASE SOFTWARE (fc2)": the image's platform family and the
 //     release. Industrial Ethernet (IE) and Connected Grid families are industrial
 //     switches, Catalyst families switches; other families (routers) get no kind.
-//   - Moxa EtherDevice and industrial switches, whose description is the model alone
-//     ("EDS-G512E-4GSFP", "IKS-6728A-4GTXSFP"), sometimes followed by a firmware version
-//     written "V5.2".
+//   - Moxa EtherDevice and industrial switches (EDS-, IKS-, ICS-G), whose description
+//     starts with the model ("EDS-G512E-4GSFP"); a following token "V5.2" is taken for the
+//     firmware. No Moxa announcement was at hand to check this form against: it follows
+//     Moxa's model naming, and a description that goes on otherwise yields the model only.
 //
-// A description is the device's word about itself, but read through a format, so the
-// facts taken from it are of medium confidence.
+// The formats above are the ones read, each from descriptions seen in captures and in
+// published lldpctl, NAPALM and SNMP output, except Moxa's. A description is the device's
+// word about itself, but read through a format, so the facts taken from it are of medium
+// confidence.
 type Description struct {
 	Vendor      string // "Siemens", "Hirschmann", "Cisco", "Moxa"; "" when no format matched
 	Model       []byte // the product ("SCALANCE X204IRT", "CPU 1516-3 PN/DP", "BOBCAT", "EDS-G512E-4GSFP")

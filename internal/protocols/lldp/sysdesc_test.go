@@ -35,7 +35,8 @@ func describe(d *Description) string {
 // frame 13), in lldpctl and NAPALM output published with open-source projects (the
 // SCALANCE X204IRT, the Hirschmann BOBCAT and RSPE), SNMP sysDescr values SCALANCE
 // devices answer (M876-4, S612, XM408-8C, quoted by vulnerability scanners' detection
-// scripts), and Cisco IOS image strings.
+// scripts), and Cisco IOS image strings. The Moxa line is a model name, not a description
+// seen on the wire (none was at hand).
 func TestParseDescription(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Siemens, SIMATIC NET, SCALANCE X204IRT, 6GK5 204-0BA00-2BA3, HW: Version 9, FW: Version V05.04.02, SVPL6147920",
@@ -116,4 +117,29 @@ func TestRealSwitchDescription(t *testing.T) {
 			t.Errorf("workstation got %s=%s", id.Field, id.Value)
 		}
 	}
+}
+
+// FuzzParseDescription: any description parses or not without panicking, and every
+// field it returns is a piece of the description.
+func FuzzParseDescription(f *testing.F) {
+	for _, s := range []string{
+		"Siemens, SIMATIC NET, SCALANCE X204IRT, 6GK5 204-0BA00-2BA3, HW: Version 9, FW: Version V05.04.02, SVPL6147920",
+		"Siemens AG SIMATIC S7 MULTIPORT SCALANCE X 200 FAM",
+		"Hirschmann BOBCAT - SW: HiOS-2A-10.0.00",
+		"Cisco IOS Software, IE4000 Software (IE4000-UNIVERSALK9-M), Version 15.2(7)E4, RELEASE SOFTWARE (fc2)",
+		"EDS-G512E-4GSFP V5.2", "Siemens, , , HW:, FW:", "Hirschmann -", "Cisco IOS",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var d Description
+		if !ParseDescription(in, &d) {
+			return
+		}
+		for _, p := range [][]byte{d.Model, d.Family, d.OrderNumber, d.Firmware, d.Hardware, d.Serial} {
+			if p != nil && !strings.Contains(string(in), string(p)) {
+				t.Fatalf("%q is not in %q", p, in)
+			}
+		}
+	})
 }
