@@ -3,6 +3,7 @@ package ads
 import (
 	"encoding/binary"
 	"errors"
+	"strconv"
 )
 
 // Ports: AMS over TCP 48898; the discovery and route service on UDP 48899.
@@ -63,7 +64,7 @@ func (n NetID) AppendText(b []byte) []byte {
 		if i > 0 {
 			b = append(b, '.')
 		}
-		b = appendUint(b, uint64(x))
+		b = strconv.AppendUint(b, uint64(x), 10)
 	}
 	return b
 }
@@ -219,18 +220,4 @@ func CString(b []byte) []byte {
 		}
 	}
 	return b
-}
-
-func appendUint(b []byte, v uint64) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	return append(b, buf[i:]...)
 }

@@ -153,8 +153,7 @@ func (h *handler) Handle(c *observe.Conn, b []byte) {
 	if m.Command == CmdReadDeviceInfo {
 		if major, minor, build, name, ok := DeviceInfo(m.Data); ok && len(name) > 0 {
 			s := append(append(c.Scratch(), name...), ' ')
-			s = appendUint(append(appendUint(append(appendUint(s, uint64(major)), '.'), uint64(minor)), '.'), uint64(build))
-			c.Identity(observe.Sender, observe.FieldSoftware, s, observe.High)
+			c.Identity(observe.Sender, observe.FieldSoftware, appendVersion(s, uint64(major), uint64(minor), uint64(build)), observe.High)
 		}
 	}
 }
@@ -185,9 +184,15 @@ func (h *handler) udp(c *observe.Conn, b []byte) {
 	}
 	if v, ok := u.Tag(TagTCVersion); ok && len(v) == 4 {
 		s := append(c.Scratch(), "TwinCAT "...)
-		s = appendUint(append(appendUint(append(appendUint(s, uint64(v[0])), '.'), uint64(v[1])), '.'), uint64(v[2])|uint64(v[3])<<8)
-		c.Identity(observe.Sender, observe.FieldSoftware, s, observe.High)
+		c.Identity(observe.Sender, observe.FieldSoftware, appendVersion(s, uint64(v[0]), uint64(v[1]), uint64(v[2])|uint64(v[3])<<8), observe.High)
 	}
+}
+
+// appendVersion writes "major.minor.build".
+func appendVersion(b []byte, major, minor, build uint64) []byte {
+	b = strconv.AppendUint(b, major, 10)
+	b = strconv.AppendUint(append(b, '.'), minor, 10)
+	return strconv.AppendUint(append(b, '.'), build, 10)
 }
 
 func detectUDP(b []byte) bool {
