@@ -4,95 +4,20 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/zonewarden/zonewarden/internal/testutil"
+	"github.com/zonewarden/zonewarden/internal/testutil/observetest"
 )
 
-type recConn struct {
-	net.Conn
-	mu  *sync.Mutex
-	out *bytes.Buffer
-}
-
-func (c recConn) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	c.out.Write(p)
-	c.mu.Unlock()
-	return c.Conn.Write(p)
-}
-
-// goHandshake runs golang.org/x/crypto/ssh's client and server against each other over
-// loopback TCP (both send their banner at once, which an unbuffered net.Pipe would block), the server announcing itself as an embedded device's stack would, and returns
-// the bytes each side wrote: banners, then binary packets.
-func goHandshake(tb testing.TB) (client, server []byte) {
-	tb.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cfg := &ssh.ServerConfig{NoClientAuth: true, ServerVersion: "SSH-2.0-dropbear_2022.83"}
-	cfg.AddHostKey(signer)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Skip(err)
-	}
-	defer ln.Close()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s, err := ln.Accept()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var mu sync.Mutex
-	var cbuf, sbuf bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		conn, chans, reqs, err := ssh.NewServerConn(recConn{s, &mu, &sbuf}, cfg)
-		if err == nil {
-			go ssh.DiscardRequests(reqs)
-			go func() {
-				for ch := range chans {
-					ch.Reject(ssh.Prohibited, "no")
-				}
-			}()
-			conn.Close()
-		}
-		done <- err
-	}()
-	cc, _, _, err := ssh.NewClientConn(recConn{c, &mu, &cbuf}, "rtu-07:22", &ssh.ClientConfig{
-		User: "engineer", HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cc.Close()
-	if err := <-done; err != nil && !strings.Contains(err.Error(), "closed") {
-		tb.Logf("server: %v", err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	return append([]byte{}, cbuf.Bytes()...), append([]byte{}, sbuf.Bytes()...)
-}
-
-// openSSHBanner returns the line the system's OpenSSH client sends first, or skips.
 func openSSHBanner(tb testing.TB) []byte {
 	tb.Helper()
 	if _, err := exec.LookPath("ssh"); err != nil {
@@ -154,7 +79,7 @@ func itoa(n int) string {
 }
 
 func TestGoBanners(t *testing.T) {
-	cs, ss := goHandshake(t)
+	cs, ss := observetest.SSHStreams(t)
 	var m Message
 	for _, tc := range []struct {
 		stream                     []byte
@@ -234,7 +159,7 @@ func TestMatchesTshark(t *testing.T) {
 	if !testutil.HaveTshark() {
 		t.Skip("tshark not installed")
 	}
-	cs, ss := goHandshake(t)
+	cs, ss := observetest.SSHStreams(t)
 	capPath := testutil.WriteTemp(t, "ssh.pcap", testutil.Pcap(t, layers.LinkTypeEthernet,
 		testutil.TCPSession(t, 22, testutil.Segment{FromClient: true, Data: cs}, testutil.Segment{Data: ss})...))
 	rows := testutil.Tshark(t, capPath, "ssh.protocol", []string{"ssh.protocol"})
