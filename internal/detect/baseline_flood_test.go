@@ -65,10 +65,11 @@ func isBroadcast(a *alert.Alert) bool {
 }
 
 // TestBaselineRealScan: in the real MELSOFT capture (MELSEC__melsoft_UDP_clean_2.pcap)
-// one host probes hundreds of UDP targets; against an empty baseline each probe nobody
-// answered was a new talker (217 new-talker alerts). Once the scan is flagged (after
-// ScanThreshold unanswered targets) the unanswered probes fold into it: only those
-// before it remain.
+// an engineering station sends 216 requests to UDP 5560, each from a new port and by
+// broadcast, and the PLC answers each by broadcast. Before the melsec dissector knew
+// port 5560 these looked like hundreds of unanswered probes (a scan, and 217 new-talker
+// alerts against an empty baseline); now they are MELSOFT conversations with the PLC:
+// no scan, and no source gives a new-talker alert per datagram.
 func TestBaselineRealScan(t *testing.T) {
 	path := testutil.RealWorld(t, "MELSEC__melsoft_UDP_clean_2.pcap")
 	var scans int
@@ -81,10 +82,10 @@ func TestBaselineRealScan(t *testing.T) {
 			talkers[a.Src.IP.String()]++
 		}
 	}
-	if scans == 0 {
-		t.Fatal("no scan alert")
-	}
 	t.Logf("scan alerts %d, new talkers by source %v", scans, talkers)
+	if scans != 0 {
+		t.Errorf("%d scan alerts for a MELSOFT session", scans)
+	}
 	if n := slices.Max(mapValues(talkers)); n >= detect.ScanThreshold {
 		t.Errorf("a source still gives %d new-talker alerts", n)
 	}

@@ -18,6 +18,7 @@ import (
 	_ "github.com/zonewarden/zonewarden/internal/protocols/http" // HTTP and SSDP
 	_ "github.com/zonewarden/zonewarden/internal/protocols/iec104"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/lldp"
+	_ "github.com/zonewarden/zonewarden/internal/protocols/melsec" // Mitsubishi MELSEC: MC protocol/SLMP, MELSOFT
 	_ "github.com/zonewarden/zonewarden/internal/protocols/mms"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/modbus"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/opcua"
