@@ -99,9 +99,11 @@ type Result struct {
 	// Countermeasures says, per countermeasure, whether its evidence counts and which of
 	// its claims are implausible.
 	Countermeasures []CountermeasureStatus `json:"countermeasures"`
-	Gaps            []Gap                  `json:"gaps"`
-	Plan            []Action               `json:"plan"`
-	Findings        []finding.Finding      `json:"findings"`
+	// Capabilities lists every asset whose SL-C is known, with where it comes from.
+	Capabilities []AssetCapability `json:"asset_capabilities"`
+	Gaps         []Gap             `json:"gaps"`
+	Plan         []Action          `json:"plan"`
+	Findings     []finding.Finding `json:"findings"`
 	// Observed holds the violating cross-zone traffic of the captures held against the
 	// model (assess --capture); empty without captures.
 	Observed []ObservedFlow `json:"observed_violations,omitempty"`
@@ -299,6 +301,7 @@ func Assess(m *model.Model, opts Options) *Result {
 	ev := newEvidenceChecker(m, day)
 	claims, cmFindings := judgeClaims(m, t, ev, opts.Plausible, res)
 	caps := newCapabilities(m, opts.Catalog, ev)
+	res.Capabilities = caps.list(m)
 	comps := compensations(m, claims)
 	zcov, ccov := coverages(m, t, claims)
 	supported := supportClaims(m, t, claims, opts.Supported, zcov, ccov)

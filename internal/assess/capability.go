@@ -38,11 +38,32 @@ func bearsCapability(a *model.Asset) bool {
 	return true
 }
 
+// Where an asset's SL-C comes from (AssetCapability.Source).
+const (
+	SourceAsset            = "sl_capability"          // stated on the asset
+	SourceCertificate      = "component-certificate"  // the level its component's current certificate attests
+	SourceStatedLevel      = "component-level"        // its component's level, stated without a certificate
+	SourceComponentAnswers = "component-requirements" // computed from its component's meets (ComponentLevel)
+)
+
+// AssetCapability is one asset's known SL-C and where it comes from, so that a reader can
+// tell a stated capability from a computed or certified one.
+type AssetCapability struct {
+	Asset string         `json:"asset"`
+	Zone  string         `json:"zone"`
+	Level model.SLVector `json:"sl_c"`
+	// Source is SourceAsset, SourceCertificate, SourceStatedLevel or
+	// SourceComponentAnswers; Component names the component assessment for the last three.
+	Source    string `json:"source"`
+	Component string `json:"component,omitempty"`
+}
+
 // assetCap is what is known of one asset's SL-C.
 type assetCap struct {
-	level  model.SLVector
-	known  bool
-	source string // for people: "sl_capability", "component hmi-x (certificate)", ...
+	level     model.SLVector
+	known     bool
+	source    string // a Source* constant
+	component string // the component it comes from, if any
 }
 
 type staleCert struct{ id, why string }
@@ -70,12 +91,24 @@ func newCapabilities(m *model.Model, cat *catalog.Catalog, ev *evidenceChecker) 
 		a := &m.Assets[i]
 		switch {
 		case a.SLC != nil:
-			c.assets[a.ID] = assetCap{level: *a.SLC, known: true, source: "sl_capability"}
+			c.assets[a.ID] = assetCap{level: *a.SLC, known: true, source: SourceAsset}
 		case a.Component != "":
 			c.assets[a.ID] = comps[a.Component]
 		}
 	}
 	return c
+}
+
+// list is the known SL-C of every asset, in the model's order.
+func (c *capabilities) list(m *model.Model) []AssetCapability {
+	out := []AssetCapability{}
+	for i := range m.Assets {
+		a := &m.Assets[i]
+		if ac, ok := c.assets[a.ID]; ok && ac.known {
+			out = append(out, AssetCapability{Asset: a.ID, Zone: a.Zone, Level: ac.level, Source: ac.source, Component: ac.component})
+		}
+	}
+	return out
 }
 
 // componentCap is a component's SL-C: the level its certificate attests, when the
@@ -85,11 +118,11 @@ func newCapabilities(m *model.Model, cat *catalog.Catalog, ev *evidenceChecker) 
 func componentCap(comp *model.Component, cat *catalog.Catalog, ev *evidenceChecker) (ac assetCap, staleWhy string) {
 	if comp.Level != nil {
 		if comp.Certificate == nil {
-			return assetCap{level: *comp.Level, known: true, source: "component " + comp.ID + " (stated level)"}, ""
+			return assetCap{level: *comp.Level, known: true, source: SourceStatedLevel, component: comp.ID}, ""
 		}
 		s := ev.check(comp.Pos.File, []model.Evidence{*comp.Certificate})
 		if s.current {
-			return assetCap{level: *comp.Level, known: true, source: "component " + comp.ID + " (certificate)"}, ""
+			return assetCap{level: *comp.Level, known: true, source: SourceCertificate, component: comp.ID}, ""
 		}
 		staleWhy = strings.Join(append(s.stale, s.incomplete...), "; ")
 	}
@@ -97,7 +130,7 @@ func componentCap(comp *model.Component, cat *catalog.Catalog, ev *evidenceCheck
 		return assetCap{}, staleWhy
 	}
 	return assetCap{level: ComponentLevel(cat, comp.Type, comp.Meets), known: true,
-		source: "component " + comp.ID + " (62443-4-2 answers)"}, staleWhy
+		source: SourceComponentAnswers, component: comp.ID}, staleWhy
 }
 
 // componentKinds are the 62443-4-2 requirement kinds a component type answers: the

@@ -233,12 +233,14 @@ countermeasures:
 		atTarget  bool
 		compByCM  string
 		component string
+		sources   []string // "asset source component" of r.Capabilities
 	}{
 		// plc1 states SL-C 1 on FR1, hmi1 SL-C 3: the cap is 1, set by plc1; FR1 2 → 1,
 		// a gap of 1, and the zone is not at target (no "is at target" beside "cannot
 		// reach its target").
 		{name: "SL-C caps", assets: "  - {id: plc1, zone: z-c, kind: plc, sl_capability: {FR1: 1}}\n  - {id: hmi1, zone: z-c, kind: hmi, sl_capability: 3}\n",
-			fr1: 1, state: CapDemonstrated, cappedBy: []string{"plc1"}, rules: []string{"capability/below-target", "gap/below-target"}},
+			fr1: 1, state: CapDemonstrated, cappedBy: []string{"plc1"}, rules: []string{"capability/below-target", "gap/below-target"},
+			sources: []string{"plc1 sl_capability ", "hmi1 sl_capability "}},
 		// An implemented, evidenced compensation for plc1 on FR1 takes plc1 out of the
 		// cap: hmi1's 3 remains, above the uncapped 2, so FR1 is 2 and the zone at target.
 		{name: "compensation lifts the cap", assets: "  - {id: plc1, zone: z-c, kind: plc, sl_capability: {FR1: 1}}\n  - {id: hmi1, zone: z-c, kind: hmi, sl_capability: 3}\n",
@@ -254,11 +256,19 @@ countermeasures:
 		// plc2 inherits SL-C 1 on FR1 from its component's current certificate: cap 1.
 		{name: "component certificate", assets: "  - {id: plc2, zone: z-c, kind: plc, component: comp-plc}\n",
 			component: "components:\n  - {id: comp-plc, type: embedded-device, level: {FR1: 1, FR2: 1, FR3: 1, FR4: 1, FR5: 1, FR6: 1, FR7: 1}, certificate: {kind: certificate, ref: https://cb.example/c1, date: 2026-01-10, reviewed_by: QA, expires: 2029-01-10}}\n",
-			fr1:       1, state: CapDemonstrated, cappedBy: []string{"plc2"}, rules: []string{"capability/below-target"}},
+			fr1:       1, state: CapDemonstrated, cappedBy: []string{"plc2"}, rules: []string{"capability/below-target"},
+			sources: []string{"plc2 component-certificate comp-plc"}},
 		// The certificate expired and the component lists no answers: SL-C unknown.
 		{name: "component certificate expired", assets: "  - {id: plc2, zone: z-c, kind: plc, component: comp-plc}\n",
 			component: "components:\n  - {id: comp-plc, type: embedded-device, level: 1, certificate: {kind: certificate, ref: https://cb.example/c1, date: 2023-01-10, reviewed_by: QA, expires: 2026-01-10}}\n",
-			fr1:       2, state: CapNotDemonstrated, unknown: []string{"plc2"}, rules: []string{"capability/not-demonstrated", "capability/certificate-not-current"}, atTarget: true},
+			fr1:       2, state: CapNotDemonstrated, unknown: []string{"plc2"}, rules: []string{"capability/not-demonstrated", "capability/certificate-not-current"}, atTarget: true,
+			sources: []string{}},
+		// No certificate: the level is computed from the answers (FR1 needs all of its
+		// SL 1 CRs; none are listed, so FR1 is 0).
+		{name: "component answers", assets: "  - {id: plc2, zone: z-c, kind: plc, component: comp-plc}\n",
+			component: "components:\n  - {id: comp-plc, type: embedded-device, meets: [CR 7.1]}\n",
+			fr1:       0, state: CapDemonstrated, cappedBy: []string{"plc2"}, rules: []string{"capability/below-target"},
+			sources: []string{"plc2 component-requirements comp-plc"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -287,6 +297,15 @@ countermeasures:
 			for _, rule := range tc.noRules {
 				if msgs := findingsOf(r, rule); len(msgs) > 0 {
 					t.Errorf("unexpected %s: %q", rule, msgs)
+				}
+			}
+			if tc.sources != nil {
+				got := []string{}
+				for _, c := range r.Capabilities {
+					got = append(got, c.Asset+" "+c.Source+" "+c.Component)
+				}
+				if !slices.Equal(got, tc.sources) {
+					t.Errorf("asset capabilities %q, want %q", got, tc.sources)
 				}
 			}
 			// Never "cannot reach its target" beside "at target".

@@ -80,6 +80,7 @@ func writeAssessmentJSON(w io.Writer, res *assess.Result) error {
 		{"zones", len(res.Zones), func(i int) any { return &res.Zones[i] }},
 		{"conduits", len(res.Conduits), func(i int) any { return &res.Conduits[i] }},
 		{"countermeasures", len(res.Countermeasures), func(i int) any { return &res.Countermeasures[i] }},
+		{"asset_capabilities", len(res.Capabilities), func(i int) any { return &res.Capabilities[i] }},
 		{"gaps", len(res.Gaps), func(i int) any { return &res.Gaps[i] }},
 		{"plan", len(res.Plan), func(i int) any { return &res.Plan[i] }},
 		{"findings", len(res.Findings), func(i int) any { return &res.Findings[i] }},
@@ -160,12 +161,27 @@ func gapCSV(w io.Writer, res *assess.Result) error {
 	return nil
 }
 
-// capabilityLines says, zone by zone, which assets cap which FR (their SL-C is below
-// what the requirements alone give, or below SL-T), whose SL-C a compensating
-// countermeasure stands in for, and where capability is not demonstrated. Every report
-// prints these lines.
+// capabilityLines says where each known SL-C comes from (the asset's sl_capability, or
+// its component's certificate, stated level or 62443-4-2 answers), whose SL-C a
+// compensating countermeasure stands in for, then, zone by zone, which assets cap which FR
+// (their SL-C is below what the requirements alone give, or below SL-T) and where
+// capability is not demonstrated. Every report prints these lines, in this order, so that
+// a shortened list keeps the sources and compensations.
 func capabilityLines(res *assess.Result) []string {
 	var out []string
+	for _, c := range res.Capabilities {
+		out = append(out, capabilitySource(c))
+	}
+	for _, z := range res.Zones {
+		for _, st := range z.FRs {
+			if c := st.Capability; c != nil {
+				for _, cp := range c.Compensated {
+					out = append(out, fmt.Sprintf("zone %s FR%d: %s's SL-C does not cap it: compensated by %s (%s)",
+						z.ID, st.FR, cp.Asset, cp.Countermeasure, cp.Rationale))
+				}
+			}
+		}
+	}
 	for _, z := range res.Zones {
 		var unknownFRs []string
 		var unknown []string
@@ -182,10 +198,6 @@ func capabilityLines(res *assess.Result) []string {
 				out = append(out, fmt.Sprintf("zone %s FR%d: SL-C %d of %s is below SL-T %d: the zone cannot reach its target on this FR with them",
 					z.ID, st.FR, *c.Level, strings.Join(c.CappedBy, ", "), st.Target))
 			}
-			for _, cp := range c.Compensated {
-				out = append(out, fmt.Sprintf("zone %s FR%d: %s's SL-C does not cap it: compensated by %s (%s)",
-					z.ID, st.FR, cp.Asset, cp.Countermeasure, cp.Rationale))
-			}
 			if len(c.Unknown) > 0 {
 				unknownFRs = append(unknownFRs, strconv.Itoa(st.FR))
 				for _, a := range c.Unknown {
@@ -201,6 +213,26 @@ func capabilityLines(res *assess.Result) []string {
 		}
 	}
 	return out
+}
+
+// capabilitySource says what an asset's SL-C is and where it comes from.
+func capabilitySource(c assess.AssetCapability) string {
+	var from string
+	switch c.Source {
+	case assess.SourceAsset:
+		from = "stated on the asset (sl_capability)"
+	case assess.SourceCertificate:
+		from = "attested by the current certificate of component " + c.Component
+	case assess.SourceStatedLevel:
+		from = "the level stated for component " + c.Component + ", without a certificate"
+	case assess.SourceComponentAnswers:
+		from = "computed from component " + c.Component + "'s 62443-4-2 answers (meets)"
+	default:
+		from = c.Source
+	}
+	l := c.Level
+	return fmt.Sprintf("%s (zone %s): SL-C %d %d %d %d %d %d %d (FR1-7), %s",
+		c.Asset, c.Zone, l[0], l[1], l[2], l[3], l[4], l[5], l[6], from)
 }
 
 func slicesContains(list []string, s string) bool {

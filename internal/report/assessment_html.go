@@ -409,6 +409,9 @@ func newSubjectView(s *assess.Subject, anchors map[string]string, rm *model.Risk
 				}
 				r.CapTitle = strings.TrimPrefix(r.CapTitle+"; capability not demonstrated for "+strings.Join(c.Unknown, ", "), "no asset of the zone must provide this capability; ")
 			}
+			for _, cp := range c.Compensated {
+				r.CapTitle = strings.TrimPrefix(r.CapTitle+"; "+cp.Asset+"'s SL-C compensated by "+cp.Countermeasure, "no asset of the zone must provide this capability; ")
+			}
 		}
 		r.Tone = gapTone(s.Target, r.Gap)
 		if st.Target == 0 {

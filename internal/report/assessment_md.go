@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/zonewarden/zonewarden/internal/assess"
@@ -53,10 +54,7 @@ func assessmentMarkdown(out io.Writer, res *assess.Result) error {
 			} else {
 				purdue = mdEscape(purdue)
 			}
-			slc := "—"
-			if !z.Capability.IsZero() {
-				slc = vec(z.Capability)
-			}
+			slc := capVec(z)
 			p("| %s %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(z.ID), mdEscape(z.Name), purdue, mdEscape(z.Risk.Residual.Name), vec(z.Target), vec(z.Evidenced), vec(z.Claimed), gapMarks(z.Gap), slc)
 		}
 	}
@@ -162,4 +160,24 @@ func assessmentMarkdown(out io.Writer, res *assess.Result) error {
 		return fmt.Errorf("assessment markdown: %w", err)
 	}
 	return nil
+}
+
+// capVec writes a zone's SL-C per FR: the lowest known SL-C, or "—" where none caps the FR
+// (no asset must provide it, none has a known SL-C, or a compensation stands in for them);
+// "—" alone when no FR has one.
+func capVec(z assess.Subject) string {
+	s := make([]string, 0, len(z.FRs))
+	known := false
+	for _, st := range z.FRs {
+		if c := st.Capability; c != nil && c.Level != nil {
+			s = append(s, strconv.Itoa(*c.Level))
+			known = true
+		} else {
+			s = append(s, "—")
+		}
+	}
+	if !known {
+		return "—"
+	}
+	return strings.Join(s, " ")
 }
