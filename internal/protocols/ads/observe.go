@@ -100,7 +100,7 @@ func class(m *Message) protocols.OpClass {
 var (
 	ruleWriteControl = observe.NewRule("ads/write-control", "ADS Write Control (TwinCAT state change)", finding.High, "T0858")
 	ruleWrite        = observe.NewRule("ads/write", "ADS write", finding.Medium, "T0836")
-	ruleAddRoute     = observe.AggregatePerPair(observe.NewRule("ads/add-route", "ADS route added (UDP 48899; its user and password travel in clear)", finding.Medium, "T0886", "T0859"))
+	ruleAddRoute     = observe.AggregatePerPair(observe.NewRule("ads/add-route", "ADS route add request (UDP 48899)", finding.Medium, "T0886", "T0859"))
 	ruleDeviceInfo   = observe.AggregatePerSource(observe.NewRule("ads/device-info", "ADS Read Device Info", finding.Low, "T0888"))
 	rules            = []*observe.Rule{ruleWriteControl, ruleWrite, ruleAddRoute, ruleDeviceInfo}
 )
