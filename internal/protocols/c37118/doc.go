@@ -7,6 +7,6 @@
 //
 // The parser works on byte slices without allocating and bounds the PMU blocks it keeps
 // (MaxStations). observe.go registers the protocol with the pipeline: station identities,
-// commands classed as control (data on and off) or reads (send configuration), and the
+// commands counted (data on and off as session control, configuration requests as reads), and the
 // alert of a data-off command. It knows nothing of zones or the plant model.
 package c37118

@@ -62,12 +62,13 @@ func opName(code uint32) string {
 	return ""
 }
 
-// commandClass classes a command: turning the stream off or on changes what the device
-// does; requests for its header or configuration read it.
+// commandClass classes a command: requests for a device's header or configuration read
+// it; turning the data stream on and off opens and closes a PDC's session (every session
+// starts with a configuration request and data on), so they are session control, not
+// operations on the process or the device (class none): the data-off rule still names
+// an unexpected one.
 func commandClass(cmd uint16) protocols.OpClass {
 	switch cmd {
-	case CmdDataOff, CmdDataOn:
-		return protocols.OpControl
 	case CmdSendHeader, CmdSendConfig1, CmdSendConfig2, CmdSendConfig3:
 		return protocols.OpRead
 	}
