@@ -54,6 +54,7 @@ var Table = []Spec{
 	{Name: "c37118", OT: true, Ports: []int{4712, 4713}, Cleartext: true, Identity: true, Transport: "tcp+udp", Dissector: "c37118"},
 	{Name: "fins", OT: true, Ports: []int{9600}, Cleartext: true, Identity: true, Transport: "tcp+udp", Dissector: "fins"},
 	{Name: "melsec", OT: true, Ports: []int{5006, 5007, 5560, 5562}, Cleartext: true, Identity: true, Transport: "tcp+udp", Dissector: "melsec"},
+	{Name: "hart-ip", OT: true, Ports: []int{5094}, Cleartext: true, Identity: true, Transport: "tcp+udp", Dissector: "hartip"},
 	{Name: "ads", OT: true, Ports: []int{48898, 48899}, Cleartext: true, Identity: true, Transport: "tcp+udp", Dissector: "ads"},
 	{Name: "profinet", OT: true, Ports: []int{34964}, Cleartext: true, Identity: true, Transport: "udp", Dissector: "profinet"},
 	{Name: "http", Ports: []int{80}, Cleartext: true, Transport: "tcp", Dissector: "http"},

@@ -15,7 +15,8 @@ import (
 	_ "github.com/zonewarden/zonewarden/internal/protocols/fins" // Omron FINS
 	_ "github.com/zonewarden/zonewarden/internal/protocols/fox"  // Niagara Fox
 	_ "github.com/zonewarden/zonewarden/internal/protocols/goose"
-	_ "github.com/zonewarden/zonewarden/internal/protocols/http" // HTTP and SSDP
+	_ "github.com/zonewarden/zonewarden/internal/protocols/hartip" // HART-IP
+	_ "github.com/zonewarden/zonewarden/internal/protocols/http"   // HTTP and SSDP
 	_ "github.com/zonewarden/zonewarden/internal/protocols/iec104"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/lldp"
 	_ "github.com/zonewarden/zonewarden/internal/protocols/melsec" // Mitsubishi MELSEC: MC protocol/SLMP, MELSOFT
