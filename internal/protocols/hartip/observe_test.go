@@ -2,9 +2,11 @@ package hartip
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/zonewarden/zonewarden/internal/observe"
+	"github.com/zonewarden/zonewarden/internal/testutil"
 	"github.com/zonewarden/zonewarden/internal/testutil/observetest"
 )
 
@@ -51,7 +53,19 @@ func TestTCPSession(t *testing.T) {
 	segs[14].Data = append(append([]byte(nil), ms[14]...), ms[16]...)
 	segs[15].Data = append(append([]byte(nil), ms[15]...), ms[17]...)
 	segs = segs[:16]
-	r := observetest.RunFrames(t, observetest.Exchange(t, client, server, segs)...)
+	frames := observetest.Exchange(t, client, server, segs)
+	if testutil.HaveTshark() {
+		// tshark frames the stream as PDULen does: all 18 messages, with their sequence numbers.
+		path := testutil.WriteFrames(t, "hartip-tcp.pcap", frames...)
+		var seqs []string
+		for _, row := range testutil.Tshark(t, path, "hart_ip", []string{"hart_ip.transaction_id"}, "-d", "tcp.port==5094,hart_ip") {
+			seqs = append(seqs, row[0])
+		}
+		if got := strings.Join(seqs, " "); got != "1 1 2 2 3 3 4 4 5 5 6 6 7 7 8,9 8,9" {
+			t.Errorf("tshark's sequence numbers per frame: %s", got)
+		}
+	}
+	r := observetest.RunFrames(t, frames...)
 	observetest.WantFacts(t, r, wantFacts, "10.20.0.5 ")
 	ops := observetest.OpsOf(observetest.FlowOf(t, r, App))
 	for _, w := range wantOps {
