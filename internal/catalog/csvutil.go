@@ -18,28 +18,40 @@ type csvRow struct {
 	rec  []string
 }
 
-// readCSV reads one of the catalog's side tables (constraints, scope, plausibility):
-// RFC 4180, '#' comments, the given header, bounded in size and rows.
-func readCSV(name string, data []byte, header []string) ([]csvRow, error) {
+// openCSV opens one of the catalog's tables: bounded in size, valid UTF-8, RFC 4180 with
+// '#' comments. It returns the reader after the header line, and that header; callers
+// check the header and the number of fields of each record.
+func openCSV(name string, data []byte) (*csv.Reader, []string, error) {
 	if len(data) > maxTableBytes {
-		return nil, fmt.Errorf("%s: %d bytes, more than the %d allowed", name, len(data), maxTableBytes)
+		return nil, nil, fmt.Errorf("%s: %d bytes, more than the %d allowed", name, len(data), maxTableBytes)
 	}
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%s: not valid UTF-8", name)
+		return nil, nil, fmt.Errorf("%s: not valid UTF-8", name)
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comment = '#'
-	r.FieldsPerRecord = len(header)
-	got, err := r.Read()
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty table", name)
+			return nil, nil, fmt.Errorf("%s: empty table", name)
 		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return r, header, nil
+}
+
+// readCSV reads one of the catalog's side tables (constraints, scope, plausibility):
+// openCSV's rules, the given header, bounded in rows.
+func readCSV(name string, data []byte, header []string) ([]csvRow, error) {
+	r, got, err := openCSV(name, data)
+	if err != nil {
+		return nil, err
 	}
 	if !slices.Equal(got, header) {
 		return nil, fmt.Errorf("%s: header is %q, want %q", name, strings.Join(got, ","), strings.Join(header, ","))
 	}
+	r.FieldsPerRecord = len(header)
 	var rows []csvRow
 	for {
 		rec, err := r.Read()

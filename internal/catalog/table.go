@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // The table format, shared by the embedded data files and `zonewarden catalog -f csv`:
@@ -64,22 +62,9 @@ const (
 // parseTable reads one standard's table and checks every row: canonical identifier,
 // consistent FR, kind and parent, level in range, text present. name is used in errors.
 func parseTable(name, standard string, data []byte) ([]Requirement, error) {
-	if len(data) > maxTableBytes {
-		return nil, fmt.Errorf("%s: %d bytes, more than the %d allowed", name, len(data), maxTableBytes)
-	}
-	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%s: not valid UTF-8", name)
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comment = '#'
-	r.FieldsPerRecord = -1 // checked against the header below
-
-	header, err := r.Read()
+	r, header, err := openCSV(name, data)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty table", name)
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	if !headerOK(standard, header) {
 		want := componentHeader
